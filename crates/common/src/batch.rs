@@ -1,0 +1,103 @@
+//! Group commit.
+//!
+//! One writer task owns a service's writes. Callers submit operations; the
+//! writer takes everything that queued up while it was busy, runs it as one
+//! batch (one transaction, multi-row statements) and answers each caller. At
+//! low load a batch is one operation and nothing waits; at high load the cost
+//! of a commit is shared by every operation in it.
+//!
+//! A submitted operation runs to completion even if its caller goes away, so
+//! a client hanging up can never leave half of a write behind.
+
+use std::future::Future;
+
+use tokio::sync::{mpsc, oneshot};
+
+/// The writer is gone (the service is shutting down).
+#[derive(Debug, thiserror::Error)]
+#[error("the writer task has stopped")]
+pub struct WriterStopped;
+
+struct Job<Op, Out> {
+    op: Op,
+    reply: oneshot::Sender<Out>,
+}
+
+/// Handle to a writer task; cheap to clone.
+pub struct Batcher<Op, Out> {
+    tx: mpsc::Sender<Job<Op, Out>>,
+}
+
+impl<Op, Out> Clone for Batcher<Op, Out> {
+    fn clone(&self) -> Self {
+        Self { tx: self.tx.clone() }
+    }
+}
+
+impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
+    /// Spawns the writer. `run` gets the operations of one batch and must
+    /// answer one output per operation, in order.
+    pub fn spawn<F, Fut>(max_batch: usize, mut run: F) -> Self
+    where
+        F: FnMut(Vec<Op>) -> Fut + Send + 'static,
+        Fut: Future<Output = Vec<Out>> + Send,
+    {
+        let max_batch = max_batch.max(1);
+        let (tx, mut rx) = mpsc::channel::<Job<Op, Out>>(max_batch * 8);
+        tokio::spawn(async move {
+            let mut jobs = Vec::with_capacity(max_batch);
+            while rx.recv_many(&mut jobs, max_batch).await > 0 {
+                let (ops, replies): (Vec<Op>, Vec<_>) = jobs.drain(..).map(|j| (j.op, j.reply)).unzip();
+                let outs = run(ops).await;
+                debug_assert_eq!(outs.len(), replies.len(), "one output per operation");
+                for (reply, out) in replies.into_iter().zip(outs) {
+                    // The caller may have gone away; the work is done anyway.
+                    let _ = reply.send(out);
+                }
+            }
+        });
+        Self { tx }
+    }
+
+    /// Submits one operation and waits for its output.
+    pub async fn submit(&self, op: Op) -> Result<Out, WriterStopped> {
+        let (reply, rx) = oneshot::channel();
+        self.tx.send(Job { op, reply }).await.map_err(|_| WriterStopped)?;
+        rx.await.map_err(|_| WriterStopped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    };
+
+    use super::*;
+
+    #[tokio::test]
+    async fn answers_each_caller_and_batches_under_load() {
+        let batches = Arc::new(AtomicUsize::new(0));
+        let seen = batches.clone();
+        let batcher = Batcher::spawn(64, move |ops: Vec<u32>| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            async move {
+                tokio::task::yield_now().await;
+                ops.into_iter().map(|x| x * 2).collect()
+            }
+        });
+        let calls: Vec<_> = (0..200u32)
+            .map(|i| {
+                let b = batcher.clone();
+                tokio::spawn(async move { (i, b.submit(i).await) })
+            })
+            .collect();
+        for call in calls {
+            let (i, out) = call.await.expect("join");
+            assert_eq!(out.expect("writer alive"), i * 2);
+        }
+        let n = batches.load(Ordering::SeqCst);
+        assert!(n < 200, "200 concurrent operations ran in {n} batches");
+    }
+}

@@ -1,0 +1,33 @@
+//! Opening a service's own SQLite file.
+//!
+//! PRAGMAs are per connection in SQLite, so they are set on every pooled
+//! connection through sqlx's options, never by a one-off statement.
+
+use std::{path::Path, time::Duration};
+
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbErr,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+
+/// Opens (creating if needed) `path` in WAL mode with `synchronous=NORMAL`:
+/// a commit survives a process crash; the last commits before a power loss may not.
+pub async fn open_sqlite(path: &Path, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let file = path.to_path_buf();
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(max_connections.max(1))
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(move |o| {
+            o.filename(&file)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    Database::connect(options).await
+}

@@ -1,0 +1,20 @@
+//! Shared runtime of the EC platform's services.
+//!
+//! - [`grpc`]: a server builder that wires health, reflection and graceful
+//!   shutdown for every service, and lazy client channels.
+//! - [`deadline`]: reading the incoming `grpc-timeout` and giving onward calls
+//!   the smaller of their hop deadline and what is left.
+//! - [`error`]: the shared error vocabulary (machine codes carried as
+//!   `google.rpc.ErrorInfo` in a `tonic::Status`).
+//! - [`db`]: opening a service's own SQLite file the way every service must.
+//! - [`batch`]: group commit, so concurrent writes share one transaction.
+//! - [`telemetry`], [`shutdown`], [`time`]: logging set-up, signals, timestamps.
+
+pub mod batch;
+pub mod db;
+pub mod deadline;
+pub mod error;
+pub mod grpc;
+pub mod shutdown;
+pub mod telemetry;
+pub mod time;

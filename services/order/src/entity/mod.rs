@@ -1,0 +1,6 @@
+//! SeaORM entities of `order_service.db`. The schema itself is in [`crate::migration`].
+
+pub mod order_items;
+pub mod orders;
+pub mod payment_events;
+pub mod status_history;

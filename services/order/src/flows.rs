@@ -1,0 +1,271 @@
+//! The seed's flows, orchestrated by the order service.
+//!
+//! Each flow runs in a task of its own (see [`crate::grpc`]) so a caller that
+//! hangs up cannot stop it halfway. Onward calls get their deadline from
+//! [`Deadline::request`]: the hop's own (30 s payment, 10 s notification) or
+//! what is left of the caller's, whichever is smaller.
+
+use std::collections::HashMap;
+
+use ec_common::{
+    deadline::Deadline,
+    error::{Fault, reason},
+};
+use ec_proto::{
+    notification::v1::{SendEmailRequest, notification_service_client::NotificationServiceClient},
+    order::v1 as pb,
+    payment::v1::{
+        CreatePaymentRequest, GetPaymentByOrderRequest, Payment, RefundPaymentRequest,
+        payment_service_client::PaymentServiceClient,
+    },
+};
+use tonic::{Code, transport::Channel};
+
+use crate::{
+    config::Config,
+    domain::{NewOrder, OrderStatus},
+    error::Error,
+    store::{Inserted, Outcome, OrderView, PaymentEvent, Store, Transition, Transitioned},
+};
+
+#[derive(Clone)]
+pub struct Flows {
+    pub store: Store,
+    payment: PaymentServiceClient<Channel>,
+    notification: NotificationServiceClient<Channel>,
+    config: Config,
+}
+
+/// What a create request answered.
+pub struct Created {
+    pub order: OrderView,
+    pub replayed: bool,
+}
+
+impl Flows {
+    pub fn new(store: Store, payment: Channel, notification: Channel, config: Config) -> Self {
+        Self {
+            store,
+            payment: PaymentServiceClient::new(payment),
+            notification: NotificationServiceClient::new(notification),
+            config,
+        }
+    }
+
+    /// Seed 5.1: validate, total, store (pending -> payment_processing), pay,
+    /// paid, ORDER_CONFIRMATION, answer.
+    pub async fn create(&self, req: pb::CreateOrderRequest, deadline: Deadline) -> Result<Created, Error> {
+        let new = NewOrder::parse(req)?;
+        let mut order = match self.store.insert(new).await? {
+            Inserted::New(order) => order,
+            Inserted::Existing(id) => return self.replay(id).await,
+        };
+        let id = order.id();
+        let request = CreatePaymentRequest {
+            order_id: id,
+            amount: order.order.total_amount,
+            currency: "JPY".into(),
+            method: String::new(),
+        };
+        let paid = match deadline.request(request, self.config.payment_timeout()) {
+            Ok(r) => self.payment.clone().create_payment(r).await.map(|_| ()),
+            Err(s) => Err(s),
+        };
+        match paid {
+            Ok(()) => {}
+            // A retry of a payment that did go through.
+            Err(s) if s.code() == Code::AlreadyExists => {}
+            Err(s) if matches!(s.code(), Code::InvalidArgument | Code::FailedPrecondition) => {
+                let t = self.store.transition(Transition::lenient(id, OrderStatus::PaymentFailed)).await?;
+                tracing::info!(order_id = id, reason = s.message(), "payment rejected");
+                return Err(payment_rejected(id, s.message(), t.status).into());
+            }
+            Err(s) => {
+                // The outcome is unknown: keep payment_processing, the
+                // reconciler asks the payment service later.
+                tracing::warn!(order_id = id, code = ?s.code(), message = s.message(), "payment call failed; order kept for reconciliation");
+                return Err(Error::Upstream { service: "payment", status: s, order_id: Some(id) });
+            }
+        }
+        let t = self.store.transition(Transition::lenient(id, OrderStatus::Paid)).await?;
+        apply(&mut order, &t);
+        self.deliver_owed(&order.order, t.pending_notification.as_deref(), deadline).await;
+        Ok(Created { order, replayed: false })
+    }
+
+    /// Answers a repeated request (same idempotency key and body) from what the
+    /// first one did.
+    async fn replay(&self, id: i64) -> Result<Created, Error> {
+        let order = self.store.get(id).await?;
+        match order.status {
+            OrderStatus::PaymentFailed => Err(payment_rejected(id, "the payment of this order was rejected", order.status).into()),
+            OrderStatus::Pending | OrderStatus::PaymentProcessing => Err(Fault::new(
+                Code::Aborted,
+                reason::PAYMENT_PENDING,
+                format!("the first request with this key is still being processed (order {id})"),
+            )
+            .with("order_id", id)
+            .into()),
+            _ => Ok(Created { order, replayed: true }),
+        }
+    }
+
+    /// Seed 5.2: cancelled, look up the payment, refund, ORDER_CANCELLED.
+    /// Answers the order and what was refunded.
+    pub async fn cancel(&self, id: i64, deadline: Deadline) -> Result<(OrderView, i64), Error> {
+        let before = self.store.get(id).await?;
+        if before.status == OrderStatus::PaymentProcessing {
+            return Err(Fault::new(
+                Code::FailedPrecondition,
+                reason::PAYMENT_PENDING,
+                format!("order {id} is waiting for its payment and cannot be cancelled yet"),
+            )
+            .with("order_id", id)
+            .into());
+        }
+        let mut t = Transition::strict(id, OrderStatus::Cancelled);
+        t.refund_due = before.status == OrderStatus::Paid;
+        let t = self.store.transition(t).await?;
+        let mut refunded = 0;
+        if t.refund_due {
+            refunded = self.refund(id, deadline).await.map_err(|status| Error::Upstream {
+                service: "payment",
+                status,
+                order_id: Some(id),
+            })?;
+        }
+        let order = self.store.get(id).await?;
+        self.deliver_owed(&order.order, t.pending_notification.as_deref(), deadline).await;
+        Ok((order, refunded))
+    }
+
+    /// Refunds what is left of an order's payment and clears `refund_due`.
+    /// Idempotent: the refund's key is derived from the order.
+    pub async fn refund(&self, id: i64, deadline: Deadline) -> Result<i64, tonic::Status> {
+        let lookup = deadline.request(GetPaymentByOrderRequest { order_id: id }, self.config.payment_timeout())?;
+        let payment = match self.payment.clone().get_payment_by_order(lookup).await {
+            Ok(r) => r.into_inner().payment,
+            Err(s) if s.code() == Code::NotFound => None,
+            Err(s) => return Err(s),
+        };
+        let refunded = match payment {
+            Some(Payment { id: payment_id, amount, refunded_amount, .. }) if refunded_amount < amount => {
+                let req = RefundPaymentRequest {
+                    payment_id,
+                    amount: None,
+                    reason: "order cancelled".into(),
+                    idempotency_key: format!("order-{id}-cancel"),
+                };
+                let req = deadline.request(req, self.config.payment_timeout())?;
+                let r = self.payment.clone().refund_payment(req).await?.into_inner();
+                r.refund.map(|r| r.amount).unwrap_or_default()
+            }
+            _ => 0,
+        };
+        if let Err(e) = self.store.clear_refund_due(id).await {
+            tracing::error!(order_id = id, error = %e, "refund done but could not clear refund_due; the reconciler will retry it idempotently");
+        }
+        Ok(refunded)
+    }
+
+    /// paid -> shipped (ORDER_SHIPPED), shipped -> delivered.
+    pub async fn set_status(&self, id: i64, to: OrderStatus, deadline: Deadline) -> Result<OrderView, Error> {
+        if !matches!(to, OrderStatus::Shipped | OrderStatus::Delivered) {
+            return Err(Fault::validation(vec![ec_common::error::FieldViolation::new(
+                "status",
+                "can only be set to shipped or delivered (cancel with DELETE)",
+            )])
+            .into());
+        }
+        let t = self.store.transition(Transition::strict(id, to)).await?;
+        let order = self.store.get(id).await?;
+        self.deliver_owed(&order.order, t.pending_notification.as_deref(), deadline).await;
+        Ok(order)
+    }
+
+    /// Applies a payment webhook. Never sends mail itself: an order it makes
+    /// paid owes its confirmation, which the create flow (when it is the
+    /// payer) or the reconciler delivers.
+    pub async fn webhook(&self, req: pb::HandlePaymentWebhookRequest) -> Result<(OrderView, bool), Error> {
+        let mut errors = Vec::new();
+        let event_id = req.event_id.trim();
+        if event_id.is_empty() || event_id.len() > 200 {
+            errors.push(ec_common::error::FieldViolation::new("event_id", "must be 1 to 200 characters"));
+        }
+        if req.amount < 0 {
+            errors.push(ec_common::error::FieldViolation::new("amount", "must not be negative"));
+        }
+        let (to, label) = match pb::PaymentEventStatus::try_from(req.status) {
+            Ok(pb::PaymentEventStatus::Completed) => (Some(OrderStatus::Paid), "completed"),
+            Ok(pb::PaymentEventStatus::Failed) => (Some(OrderStatus::PaymentFailed), "failed"),
+            Ok(pb::PaymentEventStatus::Refunded) => (None, "refunded"),
+            _ => {
+                errors.push(ec_common::error::FieldViolation::new("status", "must be completed, failed or refunded"));
+                (None, "")
+            }
+        };
+        if !errors.is_empty() {
+            return Err(Fault::validation(errors).into());
+        }
+        let t = Transition {
+            order_id: req.order_id,
+            to,
+            strict: false,
+            event: Some(PaymentEvent {
+                event_id: event_id.to_owned(),
+                payment_id: req.payment_id,
+                status: label,
+                amount: req.amount,
+            }),
+            refund_due: false,
+        };
+        let t = self.store.transition(t).await?;
+        let order = self.store.get(req.order_id).await?;
+        Ok((order, matches!(t.outcome, Outcome::Applied { .. })))
+    }
+
+    /// Hands the mail an order owes to the notification service and clears
+    /// the debt. A failure is logged and left for the reconciler: it never
+    /// undoes the order's new status.
+    pub async fn deliver_owed(&self, order: &crate::entity::orders::Model, template: Option<&str>, deadline: Deadline) {
+        let Some(template) = template else { return };
+        let mut variables = HashMap::new();
+        variables.insert("customer_name".to_owned(), order.customer_name.clone());
+        variables.insert("order_id".to_owned(), order.id.to_string());
+        variables.insert("total_amount".to_owned(), order.total_amount.to_string());
+        let req = SendEmailRequest {
+            order_id: order.id,
+            recipient: order.customer_email.clone(),
+            template: template.to_owned(),
+            variables,
+            idempotency_key: format!("order-{}-{}", order.id, template),
+        };
+        let sent = match deadline.request(req, self.config.notification_timeout()) {
+            Ok(r) => self.notification.clone().send_email(r).await.map(|_| ()),
+            Err(s) => Err(s),
+        };
+        match sent {
+            Ok(()) => {
+                if let Err(e) = self.store.clear_notification(order.id, template).await {
+                    tracing::warn!(order_id = order.id, error = %e, "mail queued but the debt was not cleared; a retry is deduplicated");
+                }
+            }
+            Err(s) => tracing::warn!(order_id = order.id, template, code = ?s.code(), message = s.message(), "notification not queued; the reconciler will retry"),
+        }
+    }
+}
+
+fn payment_rejected(id: i64, why: &str, status: OrderStatus) -> Fault {
+    Fault::new(Code::InvalidArgument, reason::PAYMENT_REJECTED, format!("payment rejected: {why}; order {id} is kept as {status}"))
+        .with("order_id", id)
+}
+
+/// Brings an in-memory order up to date with a transition.
+fn apply(order: &mut OrderView, t: &Transitioned) {
+    if order.status != t.status {
+        order.history.push((t.status, t.at));
+    }
+    order.status = t.status;
+    order.order.status = t.status.as_str().to_owned();
+    order.order.updated_at = t.at;
+}

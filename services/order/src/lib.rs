@@ -1,0 +1,22 @@
+//! The order service: orders, their items and status history, and the
+//! orchestration of the create, cancel and ship flows.
+//!
+//! - [`domain`]: statuses, the status machine, parsing requests into valid orders.
+//! - [`store`]: every database access; writes go through one group-commit writer.
+//! - [`flows`]: create / cancel / ship / webhook, calling payment and notification.
+//! - [`reconcile`]: the background loop that finishes what a failure interrupted.
+//! - [`grpc`]: the thin tonic layer. [`startup`]: build, bind, run.
+
+pub mod config;
+pub mod domain;
+pub mod entity;
+pub mod error;
+pub mod flows;
+pub mod grpc;
+pub mod migration;
+pub mod reconcile;
+pub mod startup;
+pub mod store;
+
+pub use config::Config;
+pub use startup::Application;

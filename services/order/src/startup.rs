@@ -1,0 +1,62 @@
+//! Building and running the order service.
+
+use std::net::SocketAddr;
+
+use ec_common::{grpc::GrpcServer, shutdown::Shutdown};
+use ec_proto::order::v1::order_service_server::OrderServiceServer;
+use sea_orm_migration::MigratorTrait;
+use tokio::net::TcpListener;
+
+use crate::{config::Config, flows::Flows, grpc::OrderGrpc, migration::Migrator, store::Store};
+
+/// A built service: database open and migrated, listener bound.
+pub struct Application {
+    listener: TcpListener,
+    addr: SocketAddr,
+    flows: Flows,
+    config: Config,
+    payment: tonic::transport::Channel,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
+        let db = ec_common::db::open_sqlite(&config.db_path(), 4).await?;
+        Migrator::up(&db, None).await?;
+        let store = Store::open(db, config.max_batch).await?;
+        let payment = ec_common::grpc::lazy_channel(&config.payment_url)?;
+        let notification = ec_common::grpc::lazy_channel(&config.notification_url)?;
+        let flows = Flows::new(store, payment.clone(), notification, config.clone());
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("order service cannot listen on {}: {e}", config.addr))?;
+        let addr = listener.local_addr()?;
+        Ok(Self { listener, addr, flows, config, payment })
+    }
+
+    /// The address actually bound (port 0 resolved).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until `shutdown` fires; in-flight calls finish first.
+    pub async fn run(self, shutdown: Shutdown) -> anyhow::Result<()> {
+        let reconciler = tokio::spawn(crate::reconcile::run(
+            self.flows.clone(),
+            self.payment.clone(),
+            std::time::Duration::from_millis(self.config.reconcile_interval_ms),
+            self.config.stuck_after(),
+            shutdown.wait(),
+        ));
+        tracing::info!(addr = %self.addr, db = %self.config.db_path().display(), "order service listening");
+        let server = GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET)
+            .add_service(OrderServiceServer::new(OrderGrpc::new(self.flows.clone())))
+            .await;
+        server.serve(self.listener, shutdown.wait()).await?;
+        let _ = reconciler.await;
+        self.flows.store.db().clone().close().await?;
+        tracing::info!("order service stopped");
+        Ok(())
+    }
+}

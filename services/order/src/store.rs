@@ -1,0 +1,691 @@
+//! Every access to `order_service.db`.
+//!
+//! Reads go straight to the connection pool. Writes go through one writer
+//! task ([`ec_common::batch::Batcher`]): whatever queued up while it was busy
+//! is applied in one transaction with multi-row statements, so at load a
+//! commit is shared by many orders. Being the only writer also makes the
+//! status machine race-free: a transition reads the current status and writes
+//! the next one with nobody in between.
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{
+        Arc,
+        atomic::{AtomicI64, Ordering},
+    },
+};
+
+use chrono::{DateTime, Utc};
+use ec_common::batch::Batcher;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait, sea_query::Expr,
+};
+
+use crate::{
+    domain::{NewOrder, OrderStatus},
+    entity::{order_items, orders, payment_events, status_history},
+    error::Error,
+};
+
+/// Rows per multi-row INSERT, well under SQLite's bound-variable limit.
+const INSERT_CHUNK: usize = 400;
+
+/// An order line as answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub product_id: String,
+    pub product_name: String,
+    pub quantity: i64,
+    pub unit_price: i64,
+    pub subtotal: i64,
+}
+
+/// An order with its items and (where loaded) its status history.
+#[derive(Debug, Clone)]
+pub struct OrderView {
+    pub order: orders::Model,
+    pub status: OrderStatus,
+    pub items: Vec<Item>,
+    pub history: Vec<(OrderStatus, DateTime<Utc>)>,
+}
+
+impl OrderView {
+    pub fn id(&self) -> i64 {
+        self.order.id
+    }
+}
+
+/// A payment webhook event to record with a transition.
+#[derive(Debug, Clone)]
+pub struct PaymentEvent {
+    pub event_id: String,
+    pub payment_id: i64,
+    pub status: &'static str,
+    pub amount: i64,
+}
+
+/// A requested status change.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    pub order_id: i64,
+    /// `None`: record the event only.
+    pub to: Option<OrderStatus>,
+    /// Strict: an illegal transition is an error. Otherwise (webhooks,
+    /// reconciliation) it changes nothing and says so.
+    pub strict: bool,
+    pub event: Option<PaymentEvent>,
+    /// Marks a refund as owed (cancelling a paid order).
+    pub refund_due: bool,
+}
+
+impl Transition {
+    pub fn strict(order_id: i64, to: OrderStatus) -> Self {
+        Self { order_id, to: Some(to), strict: true, event: None, refund_due: false }
+    }
+
+    pub fn lenient(order_id: i64, to: OrderStatus) -> Self {
+        Self { strict: false, ..Self::strict(order_id, to) }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Applied { from: OrderStatus },
+    /// Nothing changed: already there, not reachable from here, or the
+    /// event was seen before.
+    Unchanged,
+}
+
+#[derive(Debug, Clone)]
+pub struct Transitioned {
+    pub outcome: Outcome,
+    pub status: OrderStatus,
+    pub at: DateTime<Utc>,
+    pub pending_notification: Option<String>,
+    pub refund_due: bool,
+}
+
+pub enum WriteOp {
+    Insert(NewOrder),
+    Transition(Transition),
+    ClearNotification { order_id: i64, template: String },
+    ClearRefundDue { order_id: i64 },
+}
+
+pub enum Inserted {
+    New(OrderView),
+    /// The idempotency key was seen before with the same request.
+    Existing(i64),
+}
+
+pub enum WriteOut {
+    Inserted(Inserted),
+    Transitioned(Transitioned),
+    Done,
+}
+
+type WriteResult = Result<WriteOut, Error>;
+
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    writer: Batcher<WriteOp, WriteResult>,
+}
+
+/// List filters, parsed.
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    pub status: Option<OrderStatus>,
+    pub customer_email: Option<String>,
+    pub batch_id: Option<String>,
+    pub before_id: Option<i64>,
+    pub limit: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub by_status: Vec<(String, i64)>,
+    /// (local date, revenue, orders), oldest first.
+    pub by_day: Vec<(String, i64, i64)>,
+    pub total_orders: i64,
+}
+
+impl Store {
+    pub async fn open(db: DatabaseConnection, max_batch: usize) -> Result<Self, DbErr> {
+        #[derive(FromQueryResult)]
+        struct MaxId {
+            max_id: Option<i64>,
+        }
+        let max = MaxId::find_by_statement(Statement::from_string(DbBackend::Sqlite, "SELECT MAX(id) AS max_id FROM orders"))
+            .one(&db)
+            .await?
+            .and_then(|m| m.max_id)
+            .unwrap_or(0);
+        let next_id = Arc::new(AtomicI64::new(max + 1));
+        let wdb = db.clone();
+        let writer = Batcher::spawn(max_batch, move |ops| {
+            let db = wdb.clone();
+            let next_id = next_id.clone();
+            async move { run_batch(&db, &next_id, ops).await }
+        });
+        Ok(Self { db, writer })
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    async fn write(&self, op: WriteOp) -> WriteResult {
+        self.writer.submit(op).await?
+    }
+
+    pub async fn insert(&self, order: NewOrder) -> Result<Inserted, Error> {
+        match self.write(WriteOp::Insert(order)).await? {
+            WriteOut::Inserted(i) => Ok(i),
+            _ => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
+        }
+    }
+
+    pub async fn transition(&self, t: Transition) -> Result<Transitioned, Error> {
+        match self.write(WriteOp::Transition(t)).await? {
+            WriteOut::Transitioned(t) => Ok(t),
+            _ => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
+        }
+    }
+
+    pub async fn clear_notification(&self, order_id: i64, template: &str) -> Result<(), Error> {
+        self.write(WriteOp::ClearNotification { order_id, template: template.to_owned() }).await.map(|_| ())
+    }
+
+    pub async fn clear_refund_due(&self, order_id: i64) -> Result<(), Error> {
+        self.write(WriteOp::ClearRefundDue { order_id }).await.map(|_| ())
+    }
+
+    pub async fn get(&self, id: i64) -> Result<OrderView, Error> {
+        let order = orders::Entity::find_by_id(id).one(&self.db).await?.ok_or(Error::NotFound(id))?;
+        let items = order_items::Entity::find()
+            .filter(order_items::Column::OrderId.eq(id))
+            .order_by_asc(order_items::Column::LineNo)
+            .all(&self.db)
+            .await?;
+        let history = status_history::Entity::find()
+            .filter(status_history::Column::OrderId.eq(id))
+            .order_by_asc(status_history::Column::Id)
+            .all(&self.db)
+            .await?;
+        let history = history.into_iter().map(|h| Ok((parse_status(&h.status)?, h.at))).collect::<Result<_, Error>>()?;
+        let mut view = view_of(order, items)?;
+        view.history = history;
+        Ok(view)
+    }
+
+    /// One page, newest first, and the cursor of the next page.
+    pub async fn list(&self, f: &ListFilter) -> Result<(Vec<OrderView>, Option<i64>), Error> {
+        let mut q = orders::Entity::find().order_by_desc(orders::Column::Id).limit(f.limit + 1);
+        if let Some(s) = f.status {
+            q = q.filter(orders::Column::Status.eq(s.as_str()));
+        }
+        if let Some(e) = &f.customer_email {
+            q = q.filter(orders::Column::CustomerEmail.eq(e.as_str()));
+        }
+        if let Some(b) = &f.batch_id {
+            q = q.filter(orders::Column::BatchId.eq(b.as_str()));
+        }
+        if let Some(before) = f.before_id {
+            q = q.filter(orders::Column::Id.lt(before));
+        }
+        let mut rows = q.all(&self.db).await?;
+        let next = if rows.len() as u64 > f.limit {
+            rows.truncate(f.limit as usize);
+            rows.last().map(|o| o.id)
+        } else {
+            None
+        };
+        let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
+        let mut items_by_order: HashMap<i64, Vec<order_items::Model>> = HashMap::new();
+        if !ids.is_empty() {
+            for item in order_items::Entity::find()
+                .filter(order_items::Column::OrderId.is_in(ids))
+                .order_by_asc(order_items::Column::LineNo)
+                .all(&self.db)
+                .await?
+            {
+                items_by_order.entry(item.order_id).or_default().push(item);
+            }
+        }
+        let views = rows
+            .into_iter()
+            .map(|o| {
+                let items = items_by_order.remove(&o.id).unwrap_or_default();
+                view_of(o, items)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok((views, next))
+    }
+
+    /// Counts by status and revenue of the last 7 local days.
+    pub async fn stats(&self, utc_offset_minutes: i32, today: chrono::NaiveDate) -> Result<Stats, Error> {
+        #[derive(FromQueryResult)]
+        struct ByStatus {
+            status: String,
+            n: i64,
+        }
+        #[derive(FromQueryResult)]
+        struct ByDay {
+            day: String,
+            revenue: i64,
+            n: i64,
+        }
+        let by_status = ByStatus::find_by_statement(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT status, COUNT(*) AS n FROM orders GROUP BY status ORDER BY status",
+        ))
+        .all(&self.db)
+        .await?;
+        let shift = format!("{utc_offset_minutes:+} minutes");
+        let first = today - chrono::Days::new(6);
+        let by_day = ByDay::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "SELECT date(created_at, $1) AS day, COALESCE(SUM(total_amount), 0) AS revenue, COUNT(*) AS n \
+             FROM orders WHERE status IN ('paid', 'shipped', 'delivered') AND date(created_at, $1) >= $2 \
+             GROUP BY day ORDER BY day",
+            [shift.into(), first.format("%Y-%m-%d").to_string().into()],
+        ))
+        .all(&self.db)
+        .await?;
+        let mut days: Vec<(String, i64, i64)> = (0..7)
+            .map(|i| ((first + chrono::Days::new(i)).format("%Y-%m-%d").to_string(), 0, 0))
+            .collect();
+        for d in by_day {
+            if let Some(slot) = days.iter_mut().find(|(day, _, _)| *day == d.day) {
+                slot.1 = d.revenue;
+                slot.2 = d.n;
+            }
+        }
+        let total_orders = by_status.iter().map(|s| s.n).sum();
+        Ok(Stats { by_status: by_status.into_iter().map(|s| (s.status, s.n)).collect(), by_day: days, total_orders })
+    }
+
+    /// Orders in `status` not touched since `before`, oldest first.
+    pub async fn stale(&self, status: OrderStatus, before: DateTime<Utc>, limit: u64) -> Result<Vec<orders::Model>, Error> {
+        Ok(orders::Entity::find()
+            .filter(orders::Column::Status.eq(status.as_str()))
+            .filter(orders::Column::UpdatedAt.lt(before))
+            .order_by_asc(orders::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Orders still owing a mail, not touched since `before`.
+    pub async fn owing_mail(&self, before: DateTime<Utc>, limit: u64) -> Result<Vec<orders::Model>, Error> {
+        Ok(orders::Entity::find()
+            .filter(orders::Column::PendingNotification.is_not_null())
+            .filter(orders::Column::UpdatedAt.lt(before))
+            .order_by_asc(orders::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+
+    pub async fn owing_refund(&self, limit: u64) -> Result<Vec<orders::Model>, Error> {
+        Ok(orders::Entity::find()
+            .filter(orders::Column::RefundDue.eq(true))
+            .order_by_asc(orders::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+}
+
+fn parse_status(s: &str) -> Result<OrderStatus, Error> {
+    OrderStatus::parse(s).ok_or_else(|| Error::Db(DbErr::Custom(format!("unknown order status {s:?} in the database"))))
+}
+
+fn view_of(order: orders::Model, items: Vec<order_items::Model>) -> Result<OrderView, Error> {
+    let status = parse_status(&order.status)?;
+    let items = items
+        .into_iter()
+        .map(|i| Item {
+            product_id: i.product_id,
+            product_name: i.product_name,
+            quantity: i.quantity,
+            unit_price: i.unit_price,
+            subtotal: i.subtotal,
+        })
+        .collect();
+    Ok(OrderView { order, status, items, history: Vec::new() })
+}
+
+/// Runs one batch; if the shared transaction fails, runs each operation in a
+/// transaction of its own so one bad operation cannot fail its neighbours.
+async fn run_batch(db: &DatabaseConnection, next_id: &AtomicI64, ops: Vec<WriteOp>) -> Vec<WriteResult> {
+    if ops.len() == 1 {
+        return match apply(db, next_id, &ops).await {
+            Ok(outs) => outs,
+            Err(e) => vec![Err(e.into())],
+        };
+    }
+    match apply(db, next_id, &ops).await {
+        Ok(outs) => outs,
+        Err(e) => {
+            tracing::warn!(error = %e, ops = ops.len(), "batch failed; retrying its operations one by one");
+            let mut outs = Vec::with_capacity(ops.len());
+            for op in ops {
+                outs.push(match apply(db, next_id, std::slice::from_ref(&op)).await {
+                    Ok(mut one) => one.pop().unwrap_or_else(|| Err(Error::Db(DbErr::Custom("no output".into())))),
+                    Err(e) => Err(e.into()),
+                });
+            }
+            outs
+        }
+    }
+}
+
+/// Where an order stands inside the batch being applied.
+struct Current {
+    status: OrderStatus,
+    pending_notification: Option<String>,
+    refund_due: bool,
+    updated_at: DateTime<Utc>,
+    /// Status changed in this batch (so `updated_at` moves).
+    touched: bool,
+    dirty: bool,
+}
+
+async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
+    let now = ec_common::time::now();
+    let txn = db.begin().await?;
+    let mut outs: Vec<WriteResult> = Vec::with_capacity(ops.len());
+    let mut order_rows = Vec::new();
+    let mut item_rows = Vec::new();
+    let mut history_rows = Vec::new();
+    let mut event_rows = Vec::new();
+    let mut state: HashMap<i64, Current> = HashMap::new();
+
+    // Idempotency keys of this batch that are already stored.
+    let keys: Vec<&str> = ops
+        .iter()
+        .filter_map(|op| match op {
+            WriteOp::Insert(o) => o.idempotency.as_ref().map(|(k, _)| k.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut known_keys: HashMap<String, (i64, Option<String>)> = HashMap::new();
+    if !keys.is_empty() {
+        let rows: Vec<(i64, Option<String>, Option<String>)> = orders::Entity::find()
+            .select_only()
+            .columns([orders::Column::Id, orders::Column::IdempotencyKey, orders::Column::RequestHash])
+            .filter(orders::Column::IdempotencyKey.is_in(keys))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        for (id, key, hash) in rows {
+            if let Some(key) = key {
+                known_keys.insert(key, (id, hash));
+            }
+        }
+    }
+
+    // Current state of every existing order a later operation touches.
+    let touched_ids: Vec<i64> = ops
+        .iter()
+        .filter_map(|op| match op {
+            WriteOp::Transition(t) => Some(t.order_id),
+            WriteOp::ClearNotification { order_id, .. } | WriteOp::ClearRefundDue { order_id } => Some(*order_id),
+            WriteOp::Insert(_) => None,
+        })
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    if !touched_ids.is_empty() {
+        let rows: Vec<(i64, String, Option<String>, bool, DateTime<Utc>)> = orders::Entity::find()
+            .select_only()
+            .columns([
+                orders::Column::Id,
+                orders::Column::Status,
+                orders::Column::PendingNotification,
+                orders::Column::RefundDue,
+                orders::Column::UpdatedAt,
+            ])
+            .filter(orders::Column::Id.is_in(touched_ids))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        for (id, status, pending_notification, refund_due, updated_at) in rows {
+            let status = OrderStatus::parse(&status).ok_or_else(|| DbErr::Custom(format!("bad status {status:?}")))?;
+            state.insert(
+                id,
+                Current { status, pending_notification, refund_due, updated_at, touched: false, dirty: false },
+            );
+        }
+    }
+
+    let event_ids: Vec<&str> = ops
+        .iter()
+        .filter_map(|op| match op {
+            WriteOp::Transition(Transition { event: Some(e), .. }) => Some(e.event_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut seen_events: HashSet<String> = HashSet::new();
+    if !event_ids.is_empty() {
+        let rows: Vec<String> = payment_events::Entity::find()
+            .select_only()
+            .column(payment_events::Column::EventId)
+            .filter(payment_events::Column::EventId.is_in(event_ids))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        seen_events.extend(rows);
+    }
+
+    for op in ops {
+        outs.push(match op {
+            WriteOp::Insert(o) => {
+                if let Some((key, hash)) = &o.idempotency
+                    && let Some((id, stored)) = known_keys.get(key)
+                {
+                    if stored.as_deref() == Some(hash.as_str()) {
+                        Ok(WriteOut::Inserted(Inserted::Existing(*id)))
+                    } else {
+                        Err(Error::IdempotencyConflict)
+                    }
+                } else {
+                    let id = next_id.fetch_add(1, Ordering::Relaxed);
+                    if let Some((key, hash)) = &o.idempotency {
+                        known_keys.insert(key.clone(), (id, Some(hash.clone())));
+                    }
+                    let view = new_rows(id, o, now, &mut item_rows, &mut history_rows);
+                    order_rows.push(view.order.clone());
+                    state.insert(
+                        id,
+                        Current {
+                            status: view.status,
+                            pending_notification: None,
+                            refund_due: false,
+                            updated_at: now,
+                            touched: false,
+                            dirty: false,
+                        },
+                    );
+                    Ok(WriteOut::Inserted(Inserted::New(view)))
+                }
+            }
+            WriteOp::Transition(t) => {
+                match state.get_mut(&t.order_id) {
+                    None => Err(Error::NotFound(t.order_id)),
+                    Some(cur) => {
+                        let fresh_event = match &t.event {
+                            Some(e) => seen_events.insert(e.event_id.clone()),
+                            None => true,
+                        };
+                        let outcome = match t.to {
+                            _ if !fresh_event => Ok(Outcome::Unchanged),
+                            Some(to) if cur.status != to && cur.status.can_become(to) => {
+                                let from = cur.status;
+                                cur.status = to;
+                                if let Some(mail) = to.notification() {
+                                    cur.pending_notification = Some(mail.to_owned());
+                                }
+                                cur.refund_due |= t.refund_due;
+                                cur.updated_at = now;
+                                cur.touched = true;
+                                cur.dirty = true;
+                                history_rows.push(history_row(t.order_id, to, now));
+                                Ok(Outcome::Applied { from })
+                            }
+                            Some(to) if t.strict && cur.status != to => {
+                                Err(Error::IllegalTransition { id: t.order_id, from: cur.status, to })
+                            }
+                            _ => Ok(Outcome::Unchanged),
+                        };
+                        if fresh_event
+                            && outcome.is_ok()
+                            && let Some(e) = &t.event
+                        {
+                            event_rows.push(payment_events::ActiveModel {
+                                event_id: Set(e.event_id.clone()),
+                                order_id: Set(t.order_id),
+                                payment_id: Set(e.payment_id),
+                                status: Set(e.status.to_owned()),
+                                amount: Set(e.amount),
+                                received_at: Set(now),
+                            });
+                        }
+                        outcome.map(|outcome| {
+                            WriteOut::Transitioned(Transitioned {
+                                outcome,
+                                status: cur.status,
+                                at: cur.updated_at,
+                                pending_notification: cur.pending_notification.clone(),
+                                refund_due: cur.refund_due,
+                            })
+                        })
+                    }
+                }
+            }
+            WriteOp::ClearNotification { order_id, template } => {
+                if let Some(cur) = state.get_mut(order_id)
+                    && cur.pending_notification.as_deref() == Some(template.as_str())
+                {
+                    cur.pending_notification = None;
+                    cur.dirty = true;
+                }
+                Ok(WriteOut::Done)
+            }
+            WriteOp::ClearRefundDue { order_id } => {
+                if let Some(cur) = state.get_mut(order_id)
+                    && cur.refund_due
+                {
+                    cur.refund_due = false;
+                    cur.dirty = true;
+                }
+                Ok(WriteOut::Done)
+            }
+        });
+    }
+
+    for chunk in order_rows.chunks(INSERT_CHUNK) {
+        let rows = chunk.iter().cloned().map(|m| {
+            let mut am: orders::ActiveModel = m.into();
+            am.id = Set(am.id.take().unwrap_or_default());
+            am
+        });
+        orders::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+    }
+    for chunk in item_rows.chunks(INSERT_CHUNK) {
+        order_items::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
+
+    // One UPDATE per distinct resulting state, not one per order.
+    type Key = (OrderStatus, Option<String>, bool, bool);
+    let mut groups: HashMap<Key, Vec<i64>> = HashMap::new();
+    for (id, cur) in &state {
+        if cur.dirty {
+            groups
+                .entry((cur.status, cur.pending_notification.clone(), cur.refund_due, cur.touched))
+                .or_default()
+                .push(*id);
+        }
+    }
+    for ((status, pending, refund_due, touched), ids) in groups {
+        let mut update = orders::Entity::update_many()
+            .col_expr(orders::Column::Status, Expr::value(status.as_str()))
+            .col_expr(orders::Column::PendingNotification, Expr::value(pending))
+            .col_expr(orders::Column::RefundDue, Expr::value(refund_due));
+        if touched {
+            update = update.col_expr(orders::Column::UpdatedAt, Expr::value(now));
+        }
+        update.filter(orders::Column::Id.is_in(ids)).exec(&txn).await?;
+    }
+    for chunk in history_rows.chunks(INSERT_CHUNK) {
+        status_history::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
+    for chunk in event_rows.chunks(INSERT_CHUNK) {
+        payment_events::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(outs)
+}
+
+fn history_row(order_id: i64, status: OrderStatus, at: DateTime<Utc>) -> status_history::ActiveModel {
+    status_history::ActiveModel { id: NotSet, order_id: Set(order_id), status: Set(status.as_str().to_owned()), at: Set(at) }
+}
+
+/// The rows of a new order: stored `pending`, moved to `payment_processing`
+/// in the same commit (both steps are in its history).
+fn new_rows(
+    id: i64,
+    o: &NewOrder,
+    now: DateTime<Utc>,
+    item_rows: &mut Vec<order_items::ActiveModel>,
+    history_rows: &mut Vec<status_history::ActiveModel>,
+) -> OrderView {
+    let status = OrderStatus::PaymentProcessing;
+    let order = orders::Model {
+        id,
+        customer_name: o.customer_name.clone(),
+        customer_email: o.customer_email.clone(),
+        customer_phone: o.customer_phone.clone(),
+        shipping_address: o.shipping_address.clone(),
+        total_amount: o.total_amount,
+        status: status.as_str().to_owned(),
+        batch_id: o.batch_id.clone(),
+        idempotency_key: o.idempotency.as_ref().map(|(k, _)| k.clone()),
+        request_hash: o.idempotency.as_ref().map(|(_, h)| h.clone()),
+        pending_notification: None,
+        refund_due: false,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut items = Vec::with_capacity(o.items.len());
+    for (line, i) in o.items.iter().enumerate() {
+        item_rows.push(order_items::ActiveModel {
+            id: NotSet,
+            order_id: Set(id),
+            line_no: Set(line as i32 + 1),
+            product_id: Set(i.product_id.clone()),
+            product_name: Set(i.product_name.clone()),
+            quantity: Set(i.quantity),
+            unit_price: Set(i.unit_price),
+            subtotal: Set(i.subtotal()),
+        });
+        items.push(Item {
+            product_id: i.product_id.clone(),
+            product_name: i.product_name.clone(),
+            quantity: i.quantity,
+            unit_price: i.unit_price,
+            subtotal: i.subtotal(),
+        });
+    }
+    history_rows.push(history_row(id, OrderStatus::Pending, now));
+    history_rows.push(history_row(id, status, now));
+    OrderView {
+        order,
+        status,
+        items,
+        history: vec![(OrderStatus::Pending, now), (status, now)],
+    }
+}

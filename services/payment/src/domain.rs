@@ -1,0 +1,127 @@
+//! Payment rules.
+
+use ec_common::error::{Fault, FieldViolation, reason};
+use ec_proto::payment::v1 as pb;
+use tonic::Code;
+
+/// Per-transaction bounds, in JPY (seed section 4 and 7.3).
+pub const MIN_AMOUNT: i64 = 100;
+pub const MAX_AMOUNT: i64 = 1_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentStatus {
+    Completed,
+    PartiallyRefunded,
+    Refunded,
+}
+
+impl PaymentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Completed => "completed",
+            Self::PartiallyRefunded => "partially_refunded",
+            Self::Refunded => "refunded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "partially_refunded" => Self::PartiallyRefunded,
+            "refunded" => Self::Refunded,
+            _ => Self::Completed,
+        }
+    }
+
+    pub fn after_refunds(amount: i64, refunded: i64) -> Self {
+        if refunded <= 0 {
+            Self::Completed
+        } else if refunded < amount {
+            Self::PartiallyRefunded
+        } else {
+            Self::Refunded
+        }
+    }
+
+    pub fn to_proto(self) -> pb::PaymentStatus {
+        match self {
+            Self::Completed => pb::PaymentStatus::Completed,
+            Self::PartiallyRefunded => pb::PaymentStatus::PartiallyRefunded,
+            Self::Refunded => pb::PaymentStatus::Refunded,
+        }
+    }
+}
+
+/// A payment request that passed validation.
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    pub order_id: i64,
+    pub amount: i64,
+    pub method: String,
+}
+
+impl NewPayment {
+    pub fn parse(r: pb::CreatePaymentRequest) -> Result<Self, Fault> {
+        let mut errors = Vec::new();
+        if r.order_id <= 0 {
+            errors.push(FieldViolation::new("order_id", "must be a positive order id"));
+        }
+        let currency = r.currency.trim();
+        if !(currency.is_empty() || currency.eq_ignore_ascii_case("JPY")) {
+            errors.push(FieldViolation::new("currency", "only JPY is accepted"));
+        }
+        let method = match r.method.trim() {
+            "" => "card".to_owned(),
+            m if m.chars().count() <= 32 && m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') => m.to_owned(),
+            _ => {
+                errors.push(FieldViolation::new("method", "must be up to 32 letters, digits, '-' or '_'"));
+                String::new()
+            }
+        };
+        if !errors.is_empty() {
+            return Err(Fault::validation(errors));
+        }
+        if !(MIN_AMOUNT..=MAX_AMOUNT).contains(&r.amount) {
+            let mut f = Fault::new(
+                Code::InvalidArgument,
+                reason::AMOUNT_OUT_OF_RANGE,
+                format!("amount {} JPY is outside {MIN_AMOUNT}..={MAX_AMOUNT} JPY per transaction", r.amount),
+            );
+            f.fields.push(FieldViolation::new("amount", format!("must be between {MIN_AMOUNT} and {MAX_AMOUNT} JPY")));
+            return Err(f);
+        }
+        Ok(Self { order_id: r.order_id, amount: r.amount, method })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(amount: i64) -> pb::CreatePaymentRequest {
+        pb::CreatePaymentRequest { order_id: 1, amount, currency: "JPY".into(), method: String::new() }
+    }
+
+    #[test]
+    fn amount_bounds_are_inclusive() {
+        assert!(NewPayment::parse(req(100)).is_ok());
+        assert!(NewPayment::parse(req(1_000_000)).is_ok());
+        for bad in [99, 1_000_001, 0, -100] {
+            let f = NewPayment::parse(req(bad)).expect_err("out of range");
+            assert_eq!(f.reason, reason::AMOUNT_OUT_OF_RANGE, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_yen() {
+        let mut r = req(500);
+        r.currency = "USD".into();
+        assert_eq!(NewPayment::parse(r).expect_err("usd").fields[0].field, "currency");
+    }
+
+    #[test]
+    fn status_follows_refunds() {
+        assert_eq!(PaymentStatus::after_refunds(1000, 0), PaymentStatus::Completed);
+        assert_eq!(PaymentStatus::after_refunds(1000, 1), PaymentStatus::PartiallyRefunded);
+        assert_eq!(PaymentStatus::after_refunds(1000, 1000), PaymentStatus::Refunded);
+    }
+}

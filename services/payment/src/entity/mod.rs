@@ -1,0 +1,4 @@
+//! SeaORM entities of `payment_service.db`. The schema is in [`crate::migration`].
+
+pub mod payments;
+pub mod refunds;

@@ -1,0 +1,54 @@
+//! Schema of `payment_service.db`, applied at start-up.
+
+use sea_orm_migration::prelude::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(M0001Initial)]
+    }
+}
+
+#[derive(DeriveMigrationName)]
+struct M0001Initial;
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0001Initial {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // The UNIQUE order_id is the duplicate-payment rule, enforced by the
+        // database as well as checked by the writer.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                r#"
+CREATE TABLE payments (
+    id              INTEGER PRIMARY KEY,
+    order_id        INTEGER NOT NULL UNIQUE,
+    amount          INTEGER NOT NULL CHECK (amount BETWEEN 100 AND 1000000),
+    currency        TEXT    NOT NULL,
+    method          TEXT    NOT NULL,
+    status          TEXT    NOT NULL,
+    refunded_amount INTEGER NOT NULL DEFAULT 0 CHECK (refunded_amount BETWEEN 0 AND amount),
+    batch_id        TEXT,
+    created_at      TEXT    NOT NULL,
+    updated_at      TEXT    NOT NULL
+);
+CREATE INDEX payments_by_batch ON payments (batch_id) WHERE batch_id IS NOT NULL;
+
+CREATE TABLE refunds (
+    id              INTEGER PRIMARY KEY,
+    payment_id      INTEGER NOT NULL REFERENCES payments (id),
+    amount          INTEGER NOT NULL CHECK (amount > 0),
+    reason          TEXT    NOT NULL,
+    idempotency_key TEXT    UNIQUE,
+    created_at      TEXT    NOT NULL
+);
+CREATE INDEX refunds_by_payment ON refunds (payment_id, id);
+"#,
+            )
+            .await?;
+        Ok(())
+    }
+}

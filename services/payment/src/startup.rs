@@ -1,0 +1,51 @@
+//! Building and running the payment service.
+
+use std::net::SocketAddr;
+
+use ec_common::{grpc::GrpcServer, shutdown::Shutdown};
+use ec_proto::payment::v1::payment_service_server::PaymentServiceServer;
+use sea_orm_migration::MigratorTrait;
+use tokio::net::TcpListener;
+
+use crate::{config::Config, grpc::PaymentGrpc, migration::Migrator, store::Store, webhook::Webhook};
+
+pub struct Application {
+    listener: TcpListener,
+    addr: SocketAddr,
+    store: Store,
+    grpc: PaymentGrpc,
+    config: Config,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
+        let db = ec_common::db::open_sqlite(&config.db_path(), 4).await?;
+        Migrator::up(&db, None).await?;
+        let store = Store::open(db, config.max_batch).await?;
+        let webhook = Webhook::new(ec_common::grpc::lazy_channel(&config.order_url)?, config.webhook_timeout());
+        let grpc = PaymentGrpc::new(store.clone(), webhook, std::time::Duration::from_millis(config.processing_delay_ms));
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("payment service cannot listen on {}: {e}", config.addr))?;
+        let addr = listener.local_addr()?;
+        Ok(Self { listener, addr, store, grpc, config })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub async fn run(self, shutdown: Shutdown) -> anyhow::Result<()> {
+        tracing::info!(addr = %self.addr, db = %self.config.db_path().display(), "payment service listening");
+        GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET)
+            .add_service(PaymentServiceServer::new(self.grpc))
+            .await
+            .serve(self.listener, shutdown.wait())
+            .await?;
+        self.store.db().clone().close().await?;
+        tracing::info!("payment service stopped");
+        Ok(())
+    }
+}
