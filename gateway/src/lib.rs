@@ -1,1 +1,20 @@
+//! The HTTP/JSON gateway: every `/api/v1` route of DESIGN.md section 3,
+//! answered by unary gRPC calls to the three services, plus the web admin.
+//!
+//! - [`config`]: typed configuration. [`state`]: the gRPC clients and deadlines.
+//! - [`error`]: problem+json, and the one gRPC -> HTTP status mapping.
+//! - [`extract`]: a JSON extractor whose rejections are problems too.
+//! - [`dto`]: the JSON shapes (also the OpenAPI schemas). [`routes`]: handlers.
+//! - [`openapi`]: `/api/v1/openapi.json`. [`startup`]: router, bind, run.
 
+pub mod config;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod state;
+
+pub use config::Config;
+pub use startup::Application;

@@ -1,1 +1,31 @@
-fn main() {}
+//! `gateway`: the HTTP/JSON gateway alone. Configuration: `--help`.
+
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(version, about = "EC platform HTTP/JSON gateway")]
+struct Cli {
+    /// Print the OpenAPI document and exit.
+    #[arg(long)]
+    print_openapi: bool,
+    #[command(flatten)]
+    config: gateway::Config,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if cli.print_openapi {
+        println!("{}", gateway::openapi::json());
+        return Ok(());
+    }
+    ec_common::telemetry::init("gateway");
+    let app = gateway::Application::build(cli.config).await?;
+    let shutdown = ec_common::shutdown::Shutdown::new();
+    let trigger = shutdown.clone();
+    tokio::spawn(async move {
+        ec_common::shutdown::signal().await;
+        trigger.trigger();
+    });
+    app.run(shutdown).await
+}

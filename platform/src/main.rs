@@ -1,1 +1,29 @@
-fn main() {}
+//! `ec-platform`: the three services and the gateway in one process, each on
+//! its own port. Configuration: `--help` (every flag has an environment variable).
+
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "EC platform, all in one: order, payment and notification services and the HTTP gateway"
+)]
+struct Cli {
+    #[command(flatten)]
+    config: ec_platform::PlatformConfig,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    ec_common::telemetry::init("ec-platform");
+    let running = ec_platform::start(cli.config).await?;
+    // One line on stdout for scripts (tests parse it); logs go to stderr.
+    println!("{}", running.banner());
+    let trigger = running.shutdown_handle();
+    tokio::spawn(async move {
+        ec_common::shutdown::signal().await;
+        trigger.trigger();
+    });
+    running.wait().await
+}

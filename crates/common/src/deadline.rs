@@ -39,7 +39,8 @@ impl Deadline {
 
     /// Time left, `None` when there is no deadline.
     pub fn remaining(&self) -> Option<Duration> {
-        self.0.map(|at| at.saturating_duration_since(Instant::now()))
+        self.0
+            .map(|at| at.saturating_duration_since(Instant::now()))
     }
 
     pub fn is_expired(&self) -> bool {
@@ -50,7 +51,9 @@ impl Deadline {
     pub fn budget(&self, hop: Duration) -> Result<Duration, Status> {
         match self.remaining() {
             None => Ok(hop),
-            Some(left) if left.is_zero() => Err(Status::deadline_exceeded("deadline expired before the onward call")),
+            Some(left) if left.is_zero() => Err(Status::deadline_exceeded(
+                "deadline expired before the onward call",
+            )),
             Some(left) => Ok(left.min(hop)),
         }
     }
@@ -104,8 +107,16 @@ mod tests {
         let d = Deadline::after(Duration::from_secs(5));
         let b = d.budget(Duration::from_secs(30)).expect("budget");
         assert!(b <= Duration::from_secs(5) && b > Duration::from_secs(4));
-        assert_eq!(d.budget(Duration::from_secs(1)).expect("budget"), Duration::from_secs(1));
-        assert_eq!(Deadline::NONE.budget(Duration::from_secs(10)).expect("budget"), Duration::from_secs(10));
+        assert_eq!(
+            d.budget(Duration::from_secs(1)).expect("budget"),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            Deadline::NONE
+                .budget(Duration::from_secs(10))
+                .expect("budget"),
+            Duration::from_secs(10)
+        );
         let gone = Deadline::after(Duration::ZERO);
         assert!(gone.budget(Duration::from_secs(1)).is_err());
     }
@@ -114,7 +125,10 @@ mod tests {
     fn reads_grpc_timeout_from_metadata() {
         let mut md = MetadataMap::new();
         md.insert("grpc-timeout", "100m".parse().expect("ascii"));
-        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("rt");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("rt");
         rt.block_on(async {
             let left = Deadline::from_metadata(&md).remaining().expect("some");
             assert!(left <= Duration::from_millis(100));

@@ -31,7 +31,12 @@ impl GrpcServer {
         let (health, health_service) = tonic_health::server::health_reporter();
         let mut routes = RoutesBuilder::default();
         routes.add_service(health_service);
-        Self { routes, health, names: Vec::new(), descriptors }
+        Self {
+            routes,
+            health,
+            names: Vec::new(),
+            descriptors,
+        }
     }
 
     pub async fn add_service<S>(mut self, service: S) -> Self
@@ -109,4 +114,11 @@ pub fn lazy_channel(url: &str) -> Result<Channel, tonic::transport::Error> {
 /// `http://host:port` for a bound address, as clients want it.
 pub fn http_url(addr: std::net::SocketAddr) -> String {
     format!("http://{addr}")
+}
+
+/// Binds `addr`, with an error message that names who wanted it.
+pub async fn bind(addr: std::net::SocketAddr, who: &str) -> std::io::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{who} cannot listen on {addr}: {e}")))
 }

@@ -68,7 +68,10 @@ pub fn order_to_proto(v: OrderView) -> pb::Order {
         status_history: v
             .history
             .into_iter()
-            .map(|(s, at)| pb::StatusChange { status: s.to_proto() as i32, at: Some(ec_common::time::to_proto(at)) })
+            .map(|(s, at)| pb::StatusChange {
+                status: s.to_proto() as i32,
+                at: Some(ec_common::time::to_proto(at)),
+            })
             .collect(),
     }
 }
@@ -80,21 +83,37 @@ fn bad(field: &str, why: &str) -> Status {
 #[tonic::async_trait]
 impl OrderService for OrderGrpc {
     #[tracing::instrument(skip_all)]
-    async fn create_order(&self, request: Request<pb::CreateOrderRequest>) -> Result<Response<pb::CreateOrderResponse>, Status> {
+    async fn create_order(
+        &self,
+        request: Request<pb::CreateOrderRequest>,
+    ) -> Result<Response<pb::CreateOrderResponse>, Status> {
         let deadline = Deadline::from_request(&request);
         let req = request.into_inner();
-        let created = self.detached(move |f| async move { f.create(req, deadline).await }).await?;
-        Ok(Response::new(pb::CreateOrderResponse { order: Some(order_to_proto(created.order)), replayed: created.replayed }))
+        let created = self
+            .detached(move |f| async move { f.create(req, deadline).await })
+            .await?;
+        Ok(Response::new(pb::CreateOrderResponse {
+            order: Some(order_to_proto(created.order)),
+            replayed: created.replayed,
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn get_order(&self, request: Request<pb::GetOrderRequest>) -> Result<Response<pb::GetOrderResponse>, Status> {
+    async fn get_order(
+        &self,
+        request: Request<pb::GetOrderRequest>,
+    ) -> Result<Response<pb::GetOrderResponse>, Status> {
         let order = self.flows.store.get(request.into_inner().id).await?;
-        Ok(Response::new(pb::GetOrderResponse { order: Some(order_to_proto(order)) }))
+        Ok(Response::new(pb::GetOrderResponse {
+            order: Some(order_to_proto(order)),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn list_orders(&self, request: Request<pb::ListOrdersRequest>) -> Result<Response<pb::ListOrdersResponse>, Status> {
+    async fn list_orders(
+        &self,
+        request: Request<pb::ListOrdersRequest>,
+    ) -> Result<Response<pb::ListOrdersResponse>, Status> {
         let r = request.into_inner();
         let limit = match r.limit {
             0 => 50,
@@ -103,7 +122,12 @@ impl OrderService for OrderGrpc {
         };
         let before_id = match r.cursor.trim() {
             "" => None,
-            c => Some(c.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| bad("cursor", "is not a cursor this server gave"))?),
+            c => Some(
+                c.parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| bad("cursor", "is not a cursor this server gave"))?,
+            ),
         };
         let status = match pb::OrderStatus::try_from(r.status) {
             Ok(s) => OrderStatus::from_proto(s),
@@ -125,11 +149,19 @@ impl OrderService for OrderGrpc {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn cancel_order(&self, request: Request<pb::CancelOrderRequest>) -> Result<Response<pb::CancelOrderResponse>, Status> {
+    async fn cancel_order(
+        &self,
+        request: Request<pb::CancelOrderRequest>,
+    ) -> Result<Response<pb::CancelOrderResponse>, Status> {
         let deadline = Deadline::from_request(&request);
         let id = request.into_inner().id;
-        let (order, refunded) = self.detached(move |f| async move { f.cancel(id, deadline).await }).await?;
-        Ok(Response::new(pb::CancelOrderResponse { order: Some(order_to_proto(order)), refunded_amount: refunded }))
+        let (order, refunded) = self
+            .detached(move |f| async move { f.cancel(id, deadline).await })
+            .await?;
+        Ok(Response::new(pb::CancelOrderResponse {
+            order: Some(order_to_proto(order)),
+            refunded_amount: refunded,
+        }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -143,8 +175,12 @@ impl OrderService for OrderGrpc {
             .ok()
             .and_then(OrderStatus::from_proto)
             .ok_or_else(|| bad("status", "must be shipped or delivered"))?;
-        let order = self.detached(move |f| async move { f.set_status(r.id, to, deadline).await }).await?;
-        Ok(Response::new(pb::UpdateOrderStatusResponse { order: Some(order_to_proto(order)) }))
+        let order = self
+            .detached(move |f| async move { f.set_status(r.id, to, deadline).await })
+            .await?;
+        Ok(Response::new(pb::UpdateOrderStatusResponse {
+            order: Some(order_to_proto(order)),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -153,12 +189,20 @@ impl OrderService for OrderGrpc {
         request: Request<pb::HandlePaymentWebhookRequest>,
     ) -> Result<Response<pb::HandlePaymentWebhookResponse>, Status> {
         let r = request.into_inner();
-        let (order, applied) = self.detached(move |f| async move { f.webhook(r).await }).await?;
-        Ok(Response::new(pb::HandlePaymentWebhookResponse { order: Some(order_to_proto(order)), applied }))
+        let (order, applied) = self
+            .detached(move |f| async move { f.webhook(r).await })
+            .await?;
+        Ok(Response::new(pb::HandlePaymentWebhookResponse {
+            order: Some(order_to_proto(order)),
+            applied,
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn get_order_stats(&self, request: Request<pb::GetOrderStatsRequest>) -> Result<Response<pb::GetOrderStatsResponse>, Status> {
+    async fn get_order_stats(
+        &self,
+        request: Request<pb::GetOrderStatsRequest>,
+    ) -> Result<Response<pb::GetOrderStatsResponse>, Status> {
         let offset = request.into_inner().utc_offset_minutes;
         if !(-14 * 60..=14 * 60).contains(&offset) {
             return Err(bad("utc_offset_minutes", "must be between -840 and 840"));
@@ -169,12 +213,21 @@ impl OrderService for OrderGrpc {
             by_status: stats
                 .by_status
                 .into_iter()
-                .filter_map(|(s, n)| OrderStatus::parse(&s).map(|s| pb::StatusCount { status: s.to_proto() as i32, count: n }))
+                .filter_map(|(s, n)| {
+                    OrderStatus::parse(&s).map(|s| pb::StatusCount {
+                        status: s.to_proto() as i32,
+                        count: n,
+                    })
+                })
                 .collect(),
             revenue_by_day: stats
                 .by_day
                 .into_iter()
-                .map(|(date, amount, orders)| pb::DayRevenue { date, amount, orders })
+                .map(|(date, amount, orders)| pb::DayRevenue {
+                    date,
+                    amount,
+                    orders,
+                })
                 .collect(),
             total_orders: stats.total_orders,
         }))

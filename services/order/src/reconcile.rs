@@ -10,18 +10,22 @@
 use std::time::Duration;
 
 use ec_common::deadline::Deadline;
-use ec_proto::payment::v1::{GetPaymentByOrderRequest, payment_service_client::PaymentServiceClient};
+use ec_proto::payment::v1::{
+    GetPaymentByOrderRequest, payment_service_client::PaymentServiceClient,
+};
 use tonic::{Code, transport::Channel};
 
-use crate::{
-    domain::OrderStatus,
-    flows::Flows,
-    store::Transition,
-};
+use crate::{domain::OrderStatus, flows::Flows, store::Transition};
 
 const PASS_LIMIT: u64 = 200;
 
-pub async fn run(flows: Flows, payment: Channel, interval: Duration, stuck_after: Duration, stop: impl Future<Output = ()>) {
+pub async fn run(
+    flows: Flows,
+    payment: Channel,
+    interval: Duration,
+    stuck_after: Duration,
+    stop: impl Future<Output = ()>,
+) {
     let mut payment = PaymentServiceClient::new(payment);
     let mut tick = tokio::time::interval(interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -37,12 +41,28 @@ pub async fn run(flows: Flows, payment: Channel, interval: Duration, stuck_after
     }
 }
 
-async fn pass(flows: &Flows, payment: &mut PaymentServiceClient<Channel>, stuck_after: Duration) -> Result<(), crate::error::Error> {
+async fn pass(
+    flows: &Flows,
+    payment: &mut PaymentServiceClient<Channel>,
+    stuck_after: Duration,
+) -> Result<(), crate::error::Error> {
     let now = chrono::Utc::now();
     let cutoff = now - chrono::Duration::from_std(stuck_after).unwrap_or_default();
-    for order in flows.store.stale(OrderStatus::PaymentProcessing, cutoff, PASS_LIMIT).await? {
-        let req = Deadline::NONE.request(GetPaymentByOrderRequest { order_id: order.id }, Duration::from_secs(10))
-            .map_err(|status| crate::error::Error::Upstream { service: "payment", status, order_id: Some(order.id) })?;
+    for order in flows
+        .store
+        .stale(OrderStatus::PaymentProcessing, cutoff, PASS_LIMIT)
+        .await?
+    {
+        let req = Deadline::NONE
+            .request(
+                GetPaymentByOrderRequest { order_id: order.id },
+                Duration::from_secs(10),
+            )
+            .map_err(|status| crate::error::Error::Upstream {
+                service: "payment",
+                status,
+                order_id: Some(order.id),
+            })?;
         let to = match payment.get_payment_by_order(req).await {
             Ok(_) => OrderStatus::Paid,
             Err(s) if s.code() == Code::NotFound => OrderStatus::PaymentFailed,
@@ -51,14 +71,19 @@ async fn pass(flows: &Flows, payment: &mut PaymentServiceClient<Channel>, stuck_
                 break;
             }
         };
-        let t = flows.store.transition(Transition::lenient(order.id, to)).await?;
+        let t = flows
+            .store
+            .transition(Transition::lenient(order.id, to))
+            .await?;
         tracing::info!(order_id = order.id, status = %t.status, "reconciled a stuck payment");
     }
     // Mails: give the flow that made the debt a moment to pay it itself.
     let grace = now - chrono::Duration::seconds(2);
     for order in flows.store.owing_mail(grace, PASS_LIMIT).await? {
         let template = order.pending_notification.clone();
-        flows.deliver_owed(&order, template.as_deref(), Deadline::NONE).await;
+        flows
+            .deliver_owed(&order, template.as_deref(), Deadline::NONE)
+            .await;
     }
     for order in flows.store.owing_refund(PASS_LIMIT).await? {
         match flows.refund(order.id, Deadline::NONE).await {

@@ -20,19 +20,33 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir)
-            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
+        let listener = ec_common::grpc::bind(config.addr, "order service").await?;
+        Self::build_on(config, listener).await
+    }
+
+    /// Builds on a listener the caller bound (the all-in-one binds every
+    /// port first, so the services can be told each other's addresses).
+    pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create data directory {}: {e}",
+                config.data_dir.display()
+            )
+        })?;
         let db = ec_common::db::open_sqlite(&config.db_path(), 4).await?;
         Migrator::up(&db, None).await?;
         let store = Store::open(db, config.max_batch).await?;
         let payment = ec_common::grpc::lazy_channel(&config.payment_url)?;
         let notification = ec_common::grpc::lazy_channel(&config.notification_url)?;
         let flows = Flows::new(store, payment.clone(), notification, config.clone());
-        let listener = TcpListener::bind(config.addr)
-            .await
-            .map_err(|e| anyhow::anyhow!("order service cannot listen on {}: {e}", config.addr))?;
         let addr = listener.local_addr()?;
-        Ok(Self { listener, addr, flows, config, payment })
+        Ok(Self {
+            listener,
+            addr,
+            flows,
+            config,
+            payment,
+        })
     }
 
     /// The address actually bound (port 0 resolved).

@@ -15,10 +15,14 @@ pub enum Error {
 
 impl Error {
     pub fn duplicate(order_id: i64, payment_id: i64) -> Self {
-        Fault::new(Code::AlreadyExists, reason::DUPLICATE_PAYMENT, format!("order {order_id} already has payment {payment_id}"))
-            .with("order_id", order_id)
-            .with("payment_id", payment_id)
-            .into()
+        Fault::new(
+            Code::AlreadyExists,
+            reason::DUPLICATE_PAYMENT,
+            format!("order {order_id} already has payment {payment_id}"),
+        )
+        .with("order_id", order_id)
+        .with("payment_id", payment_id)
+        .into()
     }
 
     pub fn payment_not_found(what: String) -> Self {
@@ -34,7 +38,12 @@ impl From<Error> for Status {
                 tracing::error!(error = %e, "database error");
                 Fault::internal().into()
             }
-            Error::WriterStopped(_) => Fault::new(Code::Unavailable, reason::UNAVAILABLE, "the payment service is shutting down").into(),
+            Error::WriterStopped(_) => Fault::new(
+                Code::Unavailable,
+                reason::UNAVAILABLE,
+                "the payment service is shutting down",
+            )
+            .into(),
         }
     }
 }

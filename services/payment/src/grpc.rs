@@ -27,7 +27,11 @@ pub struct PaymentGrpc {
 
 impl PaymentGrpc {
     pub fn new(store: Store, webhook: Webhook, processing_delay: Duration) -> Self {
-        Self { store, webhook, processing_delay }
+        Self {
+            store,
+            webhook,
+            processing_delay,
+        }
     }
 
     /// Runs `work` in its own task so a caller hanging up cannot cut it
@@ -76,7 +80,10 @@ fn refund_to_proto(r: refunds::Model) -> pb::Refund {
 #[tonic::async_trait]
 impl PaymentService for PaymentGrpc {
     #[tracing::instrument(skip_all)]
-    async fn create_payment(&self, request: Request<pb::CreatePaymentRequest>) -> Result<Response<pb::CreatePaymentResponse>, Status> {
+    async fn create_payment(
+        &self,
+        request: Request<pb::CreatePaymentRequest>,
+    ) -> Result<Response<pb::CreatePaymentResponse>, Status> {
         let deadline = Deadline::from_request(&request);
         let new = NewPayment::parse(request.into_inner())?;
         let this = self.clone();
@@ -87,17 +94,30 @@ impl PaymentService for PaymentGrpc {
                 }
                 let v = this.store.create(new, deadline).await?;
                 let p = &v.payment;
-                this.webhook.report(p.order_id, p.id, PaymentEventStatus::Completed, p.amount, format!("payment-{}-completed", p.id));
+                this.webhook.report(
+                    p.order_id,
+                    p.id,
+                    PaymentEventStatus::Completed,
+                    p.amount,
+                    format!("payment-{}-completed", p.id),
+                );
                 Ok(v)
             })
             .await?;
-        Ok(Response::new(pb::CreatePaymentResponse { payment: Some(payment_to_proto(payment)) }))
+        Ok(Response::new(pb::CreatePaymentResponse {
+            payment: Some(payment_to_proto(payment)),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn get_payment(&self, request: Request<pb::GetPaymentRequest>) -> Result<Response<pb::GetPaymentResponse>, Status> {
+    async fn get_payment(
+        &self,
+        request: Request<pb::GetPaymentRequest>,
+    ) -> Result<Response<pb::GetPaymentResponse>, Status> {
         let v = self.store.get(request.into_inner().id).await?;
-        Ok(Response::new(pb::GetPaymentResponse { payment: Some(payment_to_proto(v)) }))
+        Ok(Response::new(pb::GetPaymentResponse {
+            payment: Some(payment_to_proto(v)),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -106,25 +126,47 @@ impl PaymentService for PaymentGrpc {
         request: Request<pb::GetPaymentByOrderRequest>,
     ) -> Result<Response<pb::GetPaymentByOrderResponse>, Status> {
         let v = self.store.by_order(request.into_inner().order_id).await?;
-        Ok(Response::new(pb::GetPaymentByOrderResponse { payment: Some(payment_to_proto(v)) }))
+        Ok(Response::new(pb::GetPaymentByOrderResponse {
+            payment: Some(payment_to_proto(v)),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn refund_payment(&self, request: Request<pb::RefundPaymentRequest>) -> Result<Response<pb::RefundPaymentResponse>, Status> {
+    async fn refund_payment(
+        &self,
+        request: Request<pb::RefundPaymentRequest>,
+    ) -> Result<Response<pb::RefundPaymentResponse>, Status> {
         let r = request.into_inner();
         let reason = r.reason.trim();
         if reason.chars().count() > 500 {
-            return Err(Fault::validation(vec![ec_common::error::FieldViolation::new("reason", "must be at most 500 characters")]).into());
+            return Err(
+                Fault::validation(vec![ec_common::error::FieldViolation::new(
+                    "reason",
+                    "must be at most 500 characters",
+                )])
+                .into(),
+            );
         }
         let key = Some(r.idempotency_key.trim().to_owned()).filter(|k| !k.is_empty());
-        let req = RefundRequest { payment_id: r.payment_id, amount: r.amount, reason: reason.to_owned(), idempotency_key: key };
+        let req = RefundRequest {
+            payment_id: r.payment_id,
+            amount: r.amount,
+            reason: reason.to_owned(),
+            idempotency_key: key,
+        };
         let this = self.clone();
         let (refund, payment) = self
             .detached(async move {
                 let (refund, payment, replayed) = this.store.refund(req).await?;
                 if !replayed {
                     let p = &payment.payment;
-                    this.webhook.report(p.order_id, p.id, PaymentEventStatus::Refunded, refund.amount, format!("refund-{}", refund.id));
+                    this.webhook.report(
+                        p.order_id,
+                        p.id,
+                        PaymentEventStatus::Refunded,
+                        refund.amount,
+                        format!("refund-{}", refund.id),
+                    );
                 }
                 Ok((refund, payment))
             })

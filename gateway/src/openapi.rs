@@ -1,0 +1,33 @@
+//! The OpenAPI document, generated from the handlers' annotations and the
+//! DTO types, served at `/api/v1/openapi.json`. The web admin's API types are
+//! generated from it (`web/openapi.json`, checked by a test to be current).
+
+use utoipa::OpenApi;
+
+use crate::routes::{health, notifications, orders, payments};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "EC platform API", description = "Orders, payments and notifications of the EC platform (REST gateway over gRPC). Errors are application/problem+json."),
+    paths(
+        orders::create_order, orders::list_orders, orders::order_stats, orders::get_order, orders::cancel_order,
+        orders::update_status, orders::payment_webhook,
+        payments::create_payment, payments::payment_by_order, payments::get_payment, payments::refund_payment,
+        notifications::send_email, notifications::send_sms, notifications::order_notifications,
+        notifications::list_templates, notifications::update_template, notifications::queue_stats,
+        health::healthz, health::readyz,
+    ),
+    tags((name = "orders"), (name = "payments"), (name = "notifications"), (name = "health"))
+)]
+pub struct ApiDoc;
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The document as pretty JSON (what `gateway --print-openapi` writes).
+pub fn json() -> String {
+    document()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".to_owned())
+}

@@ -1,0 +1,18 @@
+//! Route handlers, one module per area; each exposes `router()`.
+
+pub mod health;
+pub mod notifications;
+pub mod orders;
+pub mod payments;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .merge(orders::router())
+        .merge(payments::router())
+        .merge(notifications::router())
+        .merge(health::router())
+}

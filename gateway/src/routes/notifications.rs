@@ -1,0 +1,177 @@
+//! `/api/v1/notifications`: queue email/SMS, an order's log, templates, queue stats.
+
+use std::collections::HashMap;
+
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::StatusCode,
+    routing::{get, post, put},
+};
+use ec_proto::notification::v1 as pb;
+use serde_json::Value;
+
+use crate::{
+    dto::{NewNotification, Notification, QueueStats, Template, TemplateUpdate},
+    error::{ApiError, Problem},
+    extract::{Id, Json},
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/notifications/email", post(send_email))
+        .route("/api/v1/notifications/sms", post(send_sms))
+        .route(
+            "/api/v1/notifications/order/{order_id}",
+            get(order_notifications),
+        )
+        .route("/api/v1/notifications/templates", get(list_templates))
+        .route(
+            "/api/v1/notifications/templates/{code}",
+            put(update_template),
+        )
+        .route("/api/v1/notifications/stats", get(queue_stats))
+}
+
+/// Template variables as strings: numbers and booleans are written out,
+/// anything nested is refused.
+fn variables(v: serde_json::Map<String, Value>) -> Result<HashMap<String, String>, ApiError> {
+    v.into_iter()
+        .map(|(k, v)| match v {
+            Value::String(s) => Ok((k, s)),
+            Value::Number(n) => Ok((k, n.to_string())),
+            Value::Bool(b) => Ok((k, b.to_string())),
+            _ => Err(ApiError::validation(
+                &format!("variables.{k}"),
+                "must be a string, number or boolean",
+            )),
+        })
+        .collect()
+}
+
+/// Render a template and queue an email (delivered by the dispatcher).
+#[utoipa::path(post, path = "/api/v1/notifications/email", tag = "notifications", request_body = NewNotification,
+    responses((status = 201, body = Notification), (status = 422, description = "Unknown template, missing variable or bad recipient", body = Problem)))]
+pub async fn send_email(
+    State(s): State<AppState>,
+    Json(b): Json<NewNotification>,
+) -> Result<(StatusCode, axum::Json<Notification>), ApiError> {
+    let req = pb::SendEmailRequest {
+        order_id: b.order_id,
+        recipient: b.recipient,
+        template: b.template,
+        variables: variables(b.variables)?,
+        idempotency_key: String::new(),
+    };
+    let res = s
+        .notifications()
+        .send_email(s.call(req, s.notification_timeout)?)
+        .await?
+        .into_inner();
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(res.notification.unwrap_or_default().into()),
+    ))
+}
+
+/// Render a template's body and queue an SMS.
+#[utoipa::path(post, path = "/api/v1/notifications/sms", tag = "notifications", request_body = NewNotification,
+    responses((status = 201, body = Notification), (status = 422, body = Problem)))]
+pub async fn send_sms(
+    State(s): State<AppState>,
+    Json(b): Json<NewNotification>,
+) -> Result<(StatusCode, axum::Json<Notification>), ApiError> {
+    let req = pb::SendSmsRequest {
+        order_id: b.order_id,
+        recipient: b.recipient,
+        template: b.template,
+        variables: variables(b.variables)?,
+        idempotency_key: String::new(),
+    };
+    let res = s
+        .notifications()
+        .send_sms(s.call(req, s.notification_timeout)?)
+        .await?
+        .into_inner();
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(res.notification.unwrap_or_default().into()),
+    ))
+}
+
+/// An order's notifications, oldest first (empty when none).
+#[utoipa::path(get, path = "/api/v1/notifications/order/{order_id}", tag = "notifications", params(("order_id" = i64, Path)),
+    responses((status = 200, body = Vec<Notification>)))]
+pub async fn order_notifications(
+    State(s): State<AppState>,
+    Id(order_id): Id,
+) -> Result<axum::Json<Vec<Notification>>, ApiError> {
+    let req = s.call(
+        pb::ListOrderNotificationsRequest { order_id },
+        s.notification_timeout,
+    )?;
+    let res = s
+        .notifications()
+        .list_order_notifications(req)
+        .await?
+        .into_inner();
+    Ok(axum::Json(
+        res.notifications
+            .into_iter()
+            .map(Notification::from)
+            .collect(),
+    ))
+}
+
+/// Every template.
+#[utoipa::path(get, path = "/api/v1/notifications/templates", tag = "notifications", responses((status = 200, body = Vec<Template>)))]
+pub async fn list_templates(
+    State(s): State<AppState>,
+) -> Result<axum::Json<Vec<Template>>, ApiError> {
+    let res = s
+        .notifications()
+        .list_templates(s.call(pb::ListTemplatesRequest {}, s.notification_timeout)?)
+        .await?
+        .into_inner();
+    Ok(axum::Json(
+        res.templates.into_iter().map(Template::from).collect(),
+    ))
+}
+
+/// Replace a template's subject and body (or create the template).
+#[utoipa::path(put, path = "/api/v1/notifications/templates/{code}", tag = "notifications", params(("code" = String, Path)),
+    request_body = TemplateUpdate, responses((status = 200, body = Template), (status = 422, body = Problem)))]
+pub async fn update_template(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+    Json(b): Json<TemplateUpdate>,
+) -> Result<axum::Json<Template>, ApiError> {
+    let req = pb::UpdateTemplateRequest {
+        code,
+        subject: b.subject,
+        body: b.body,
+    };
+    let res = s
+        .notifications()
+        .update_template(s.call(req, s.notification_timeout)?)
+        .await?
+        .into_inner();
+    Ok(axum::Json(res.template.unwrap_or_default().into()))
+}
+
+/// How many notifications wait, were sent and failed; the delivery rate.
+#[utoipa::path(get, path = "/api/v1/notifications/stats", tag = "notifications", responses((status = 200, body = QueueStats)))]
+pub async fn queue_stats(State(s): State<AppState>) -> Result<axum::Json<QueueStats>, ApiError> {
+    let r = s
+        .notifications()
+        .get_queue_stats(s.call(pb::GetQueueStatsRequest {}, s.notification_timeout)?)
+        .await?
+        .into_inner();
+    Ok(axum::Json(QueueStats {
+        queued: r.queued,
+        sent: r.sent,
+        failed: r.failed,
+        rate_per_second: r.rate_per_second,
+    }))
+}

@@ -1,0 +1,236 @@
+//! `/api/v1/orders`: create, list, read, cancel, ship/deliver, stats, webhook.
+
+use axum::{
+    Router,
+    extract::{Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode},
+    response::IntoResponse,
+    routing::{get, post, put},
+};
+use ec_proto::order::v1 as pb;
+
+use crate::{
+    dto::{
+        ListParams, NewOrder, Order, OrderList, OrderStats, OrderStatus, PaymentWebhook,
+        StatsParams, StatusUpdate, WebhookResult, WebhookStatus,
+    },
+    error::{ApiError, Problem},
+    extract::{Id, Json},
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/orders", post(create_order).get(list_orders))
+        .route("/api/v1/orders/stats", get(order_stats))
+        .route("/api/v1/orders/{id}", get(get_order).delete(cancel_order))
+        .route("/api/v1/orders/{id}/status", put(update_status))
+        .route("/api/v1/orders/{id}/webhook", post(payment_webhook))
+}
+
+/// Create an order: validated, totalled, stored, paid, confirmation queued.
+#[utoipa::path(post, path = "/api/v1/orders", tag = "orders",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Repeat a request safely: the same key and body answer the first order")),
+    request_body = NewOrder,
+    responses(
+        (status = 201, description = "The paid order", body = Order),
+        (status = 400, description = "Malformed JSON", body = Problem),
+        (status = 409, description = "Idempotency key reused with another body, or still in progress", body = Problem),
+        (status = 422, description = "Invalid order (VALIDATION_FAILED) or payment rejected (PAYMENT_REJECTED, with order_id)", body = Problem),
+        (status = 503, description = "Payment service unavailable (the order is kept, with order_id)", body = Problem),
+        (status = 504, description = "Payment service too slow (the order is kept, with order_id)", body = Problem),
+    ))]
+pub async fn create_order(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<NewOrder>,
+) -> Result<impl IntoResponse, ApiError> {
+    let key = match headers.get("idempotency-key") {
+        None => String::new(),
+        Some(v) => v
+            .to_str()
+            .ok()
+            .map(|k| k.trim().to_owned())
+            .filter(|k| !k.is_empty() && k.len() <= 200)
+            .ok_or_else(|| {
+                ApiError::validation(
+                    "Idempotency-Key",
+                    "must be 1 to 200 visible ASCII characters",
+                )
+            })?,
+    };
+    // Creating pays: the payment deadline governs the whole call.
+    let req = s.call(body.into_proto(key), s.payment_timeout)?;
+    let res = s.orders().create_order(req).await?.into_inner();
+    let order = Order::from(res.order.unwrap_or_default());
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/orders/{}", order.id)) {
+        headers.insert(axum::http::header::LOCATION, v);
+    }
+    if res.replayed {
+        headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok((StatusCode::CREATED, headers, axum::Json(order)))
+}
+
+/// List orders, newest first, one page at a time.
+#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", params(ListParams),
+    responses((status = 200, body = OrderList), (status = 422, body = Problem)))]
+pub async fn list_orders(
+    State(s): State<AppState>,
+    Query(p): Query<ListParams>,
+) -> Result<axum::Json<OrderList>, ApiError> {
+    let status = match p.status.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => pb::OrderStatus::Unspecified,
+        Some(v) => OrderStatus::parse(v)
+            .ok_or_else(|| ApiError::validation("status", "unknown order status"))?
+            .to_proto(),
+    };
+    let limit = match p.limit.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => 0,
+        Some(v) => v
+            .parse::<i32>()
+            .ok()
+            .filter(|n| (1..=200).contains(n))
+            .ok_or_else(|| ApiError::validation("limit", "must be an integer between 1 and 200"))?,
+    };
+    let req = pb::ListOrdersRequest {
+        status: status as i32,
+        customer_email: p.customer_email.unwrap_or_default(),
+        batch_id: p.batch_id.unwrap_or_default(),
+        limit,
+        cursor: p.cursor.unwrap_or_default(),
+    };
+    let res = s
+        .orders()
+        .list_orders(s.call(req, s.notification_timeout)?)
+        .await?
+        .into_inner();
+    Ok(axum::Json(OrderList {
+        orders: res.orders.into_iter().map(Order::from).collect(),
+        next_cursor: Some(res.next_cursor).filter(|c| !c.is_empty()),
+    }))
+}
+
+/// Orders by status and revenue of the last 7 days, for the dashboard.
+#[utoipa::path(get, path = "/api/v1/orders/stats", tag = "orders", params(StatsParams),
+    responses((status = 200, body = OrderStats), (status = 422, body = Problem)))]
+pub async fn order_stats(
+    State(s): State<AppState>,
+    Query(p): Query<StatsParams>,
+) -> Result<axum::Json<OrderStats>, ApiError> {
+    let offset = match p
+        .tz_offset_minutes
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => 0,
+        Some(v) => v.parse::<i32>().map_err(|_| {
+            ApiError::validation("tz_offset_minutes", "must be an integer number of minutes")
+        })?,
+    };
+    let req = pb::GetOrderStatsRequest {
+        utc_offset_minutes: offset,
+    };
+    let res = s
+        .orders()
+        .get_order_stats(s.call(req, s.notification_timeout)?)
+        .await?
+        .into_inner();
+    Ok(axum::Json(res.into()))
+}
+
+/// One order with its items and status history.
+#[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", params(("id" = i64, Path)),
+    responses((status = 200, body = Order), (status = 404, body = Problem)))]
+pub async fn get_order(
+    State(s): State<AppState>,
+    Id(id): Id,
+) -> Result<axum::Json<Order>, ApiError> {
+    let res = s
+        .orders()
+        .get_order(s.call(pb::GetOrderRequest { id }, s.notification_timeout)?)
+        .await?
+        .into_inner();
+    Ok(axum::Json(res.order.unwrap_or_default().into()))
+}
+
+/// Cancel an order: refund what was paid, queue ORDER_CANCELLED.
+#[utoipa::path(delete, path = "/api/v1/orders/{id}", tag = "orders", params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "The cancelled order; header Refunded-Amount says what was refunded", body = Order),
+        (status = 404, body = Problem),
+        (status = 409, description = "Cannot be cancelled any more (ILLEGAL_TRANSITION) or payment still in progress", body = Problem),
+        (status = 503, description = "Cancelled, but the refund could not be made yet; it is retried", body = Problem),
+    ))]
+pub async fn cancel_order(
+    State(s): State<AppState>,
+    Id(id): Id,
+) -> Result<impl IntoResponse, ApiError> {
+    let req = s.call(
+        pb::CancelOrderRequest {
+            id,
+            reason: String::new(),
+        },
+        s.payment_timeout,
+    )?;
+    let res = s.orders().cancel_order(req).await?.into_inner();
+    let mut headers = HeaderMap::new();
+    headers.insert("refunded-amount", HeaderValue::from(res.refunded_amount));
+    Ok((
+        headers,
+        axum::Json(Order::from(res.order.unwrap_or_default())),
+    ))
+}
+
+/// Mark an order shipped (queues ORDER_SHIPPED) or delivered.
+#[utoipa::path(put, path = "/api/v1/orders/{id}/status", tag = "orders", params(("id" = i64, Path)), request_body = StatusUpdate,
+    responses((status = 200, body = Order), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_status(
+    State(s): State<AppState>,
+    Id(id): Id,
+    Json(body): Json<StatusUpdate>,
+) -> Result<axum::Json<Order>, ApiError> {
+    let req = pb::UpdateOrderStatusRequest {
+        id,
+        status: body.status.to_proto() as i32,
+    };
+    let res = s
+        .orders()
+        .update_order_status(s.call(req, s.notification_timeout)?)
+        .await?
+        .into_inner();
+    Ok(axum::Json(res.order.unwrap_or_default().into()))
+}
+
+/// Payment status callback (seed: payment -> order). Idempotent per event_id.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/webhook", tag = "orders", params(("id" = i64, Path)), request_body = PaymentWebhook,
+    responses((status = 200, body = WebhookResult), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn payment_webhook(
+    State(s): State<AppState>,
+    Id(id): Id,
+    Json(body): Json<PaymentWebhook>,
+) -> Result<axum::Json<WebhookResult>, ApiError> {
+    let status = match body.status {
+        WebhookStatus::Completed => pb::PaymentEventStatus::Completed,
+        WebhookStatus::Failed => pb::PaymentEventStatus::Failed,
+        WebhookStatus::Refunded => pb::PaymentEventStatus::Refunded,
+    };
+    let req = pb::HandlePaymentWebhookRequest {
+        order_id: id,
+        payment_id: body.payment_id,
+        status: status as i32,
+        amount: body.amount,
+        event_id: body.event_id,
+    };
+    let res = s
+        .orders()
+        .handle_payment_webhook(s.call(req, s.webhook_timeout)?)
+        .await?
+        .into_inner();
+    Ok(axum::Json(WebhookResult {
+        applied: res.applied,
+        order: res.order.unwrap_or_default().into(),
+    }))
+}

@@ -1,0 +1,115 @@
+//! `/api/v1/payments`: take a payment, read an order's payment, refund.
+
+use axum::{
+    Router,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    routing::{get, post},
+};
+use ec_proto::payment::v1 as pb;
+
+use crate::{
+    dto::{NewPayment, NewRefund, Payment, Refund},
+    error::{ApiError, Problem},
+    extract::{Id, Json},
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/payments", post(create_payment))
+        .route("/api/v1/payments/refund", post(refund_payment))
+        .route("/api/v1/payments/order/{order_id}", get(payment_by_order))
+        .route("/api/v1/payments/{id}", get(get_payment))
+}
+
+/// Take the payment of an order (100..=1,000,000 JPY, one per order).
+#[utoipa::path(post, path = "/api/v1/payments", tag = "payments", request_body = NewPayment,
+    responses((status = 201, body = Payment), (status = 409, description = "The order already has a payment", body = Problem),
+        (status = 422, description = "Amount out of range or not JPY", body = Problem)))]
+pub async fn create_payment(
+    State(s): State<AppState>,
+    Json(body): Json<NewPayment>,
+) -> Result<(StatusCode, axum::Json<Payment>), ApiError> {
+    let req = pb::CreatePaymentRequest {
+        order_id: body.order_id,
+        amount: body.amount,
+        currency: body.currency.unwrap_or_default(),
+        method: body.method.unwrap_or_default(),
+    };
+    let res = s
+        .payments()
+        .create_payment(s.call(req, s.payment_timeout)?)
+        .await?
+        .into_inner();
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(res.payment.unwrap_or_default().into()),
+    ))
+}
+
+/// The payment of an order, with its refunds.
+#[utoipa::path(get, path = "/api/v1/payments/order/{order_id}", tag = "payments", params(("order_id" = i64, Path)),
+    responses((status = 200, body = Payment), (status = 404, body = Problem)))]
+pub async fn payment_by_order(
+    State(s): State<AppState>,
+    Id(order_id): Id,
+) -> Result<axum::Json<Payment>, ApiError> {
+    let req = s.call(pb::GetPaymentByOrderRequest { order_id }, s.payment_timeout)?;
+    let res = s.payments().get_payment_by_order(req).await?.into_inner();
+    Ok(axum::Json(res.payment.unwrap_or_default().into()))
+}
+
+/// One payment, with its refunds.
+#[utoipa::path(get, path = "/api/v1/payments/{id}", tag = "payments", params(("id" = i64, Path)),
+    responses((status = 200, body = Payment), (status = 404, body = Problem)))]
+pub async fn get_payment(
+    State(s): State<AppState>,
+    Id(id): Id,
+) -> Result<axum::Json<Payment>, ApiError> {
+    let res = s
+        .payments()
+        .get_payment(s.call(pb::GetPaymentRequest { id }, s.payment_timeout)?)
+        .await?
+        .into_inner();
+    Ok(axum::Json(res.payment.unwrap_or_default().into()))
+}
+
+/// Refund all (no amount) or part of a payment.
+#[utoipa::path(post, path = "/api/v1/payments/refund", tag = "payments", request_body = NewRefund,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retried refund with the same key answers the first")),
+    responses((status = 201, body = Refund), (status = 404, body = Problem),
+        (status = 409, description = "More than what is left to refund (OVER_REFUND)", body = Problem), (status = 422, body = Problem)))]
+pub async fn refund_payment(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<NewRefund>,
+) -> Result<(StatusCode, axum::Json<Refund>), ApiError> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    if key.len() > 200 {
+        return Err(ApiError::validation(
+            "Idempotency-Key",
+            "must be at most 200 characters",
+        ));
+    }
+    let req = pb::RefundPaymentRequest {
+        payment_id: body.payment_id,
+        amount: body.amount,
+        reason: body.reason.unwrap_or_default(),
+        idempotency_key: key,
+    };
+    let res = s
+        .payments()
+        .refund_payment(s.call(req, s.payment_timeout)?)
+        .await?
+        .into_inner();
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(res.refund.unwrap_or_default().into()),
+    ))
+}

@@ -1,0 +1,4 @@
+//! SeaORM entities of `notification_service.db`. The schema is in [`crate::migration`].
+
+pub mod notification_templates;
+pub mod notifications;

@@ -1,0 +1,305 @@
+//! The tonic layer: validate, render, queue. No delivery here.
+
+use std::collections::HashMap;
+
+use ec_common::error::{Fault, FieldViolation, reason};
+use ec_proto::notification::v1::{self as pb, notification_service_server::NotificationService};
+use tonic::{Code, Request, Response, Status};
+
+use crate::{
+    entity::{notification_templates, notifications},
+    error::Error,
+    store::{Channel, NewNotification, Store},
+    template::{self, TemplateError},
+};
+
+pub struct NotificationGrpc {
+    store: Store,
+    rate_per_sec: f64,
+}
+
+impl NotificationGrpc {
+    pub fn new(store: Store, rate_per_sec: f64) -> Self {
+        Self {
+            store,
+            rate_per_sec,
+        }
+    }
+
+    async fn queue(
+        &self,
+        channel: Channel,
+        order_id: i64,
+        recipient: String,
+        code: String,
+        variables: HashMap<String, String>,
+        idempotency_key: String,
+    ) -> Result<notifications::Model, Error> {
+        let mut errors = Vec::new();
+        if order_id <= 0 {
+            errors.push(FieldViolation::new(
+                "order_id",
+                "must be a positive order id",
+            ));
+        }
+        let recipient = recipient.trim().to_owned();
+        let recipient_ok = match channel {
+            Channel::Email => is_valid_email(&recipient),
+            Channel::Sms => is_valid_phone(&recipient),
+        };
+        if !recipient_ok {
+            errors.push(FieldViolation::new(
+                "recipient",
+                match channel {
+                    Channel::Email => "must be an e-mail address",
+                    Channel::Sms => "must be a phone number (6 to 20 digits)",
+                },
+            ));
+        }
+        if idempotency_key.len() > 200 {
+            errors.push(FieldViolation::new(
+                "idempotency_key",
+                "must be at most 200 characters",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Fault::validation(errors).into());
+        }
+        let t = self.store.template(code.trim()).ok_or_else(|| {
+            Fault::new(
+                Code::InvalidArgument,
+                reason::UNKNOWN_TEMPLATE,
+                format!("unknown template {:?}", code.trim()),
+            )
+            .with("template", code.trim())
+        })?;
+        let render = |text: &str| template::render(text, &variables).map_err(template_fault);
+        let subject = match channel {
+            Channel::Email => render(&t.subject)?,
+            Channel::Sms => String::new(),
+        };
+        let body = render(&t.body)?;
+        let key = Some(idempotency_key.trim().to_owned()).filter(|k| !k.is_empty());
+        self.store
+            .enqueue(NewNotification {
+                order_id,
+                channel,
+                template: t.code,
+                recipient,
+                subject,
+                body,
+                idempotency_key: key,
+            })
+            .await
+    }
+}
+
+fn template_fault(e: TemplateError) -> Fault {
+    match &e {
+        TemplateError::Missing(vars) => {
+            let mut f = Fault::new(
+                Code::InvalidArgument,
+                reason::MISSING_VARIABLE,
+                e.to_string(),
+            );
+            f.fields = vars
+                .iter()
+                .map(|v| {
+                    FieldViolation::new(format!("variables.{v}"), "is required by the template")
+                })
+                .collect();
+            f
+        }
+        TemplateError::Malformed(_) => Fault::new(
+            Code::Internal,
+            reason::INTERNAL,
+            "the stored template is malformed",
+        ),
+    }
+}
+
+fn is_valid_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            s.len() <= 254
+                && !local.is_empty()
+                && domain.contains('.')
+                && !domain.contains('@')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    }
+}
+
+fn is_valid_phone(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    (6..=20).contains(&digits)
+        && s.chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (c == '+' && i == 0))
+}
+
+pub fn notification_to_proto(n: notifications::Model) -> pb::Notification {
+    pb::Notification {
+        id: n.id,
+        order_id: n.order_id,
+        channel: match n.channel.as_str() {
+            "sms" => pb::Channel::Sms,
+            _ => pb::Channel::Email,
+        } as i32,
+        template: n.template,
+        recipient: n.recipient,
+        subject: n.subject,
+        body: n.body,
+        status: match n.status.as_str() {
+            "sent" => pb::NotificationStatus::Sent,
+            "failed" => pb::NotificationStatus::Failed,
+            _ => pb::NotificationStatus::Queued,
+        } as i32,
+        attempts: n.attempts,
+        last_error: n.last_error.unwrap_or_default(),
+        created_at: Some(ec_common::time::to_proto(n.created_at)),
+        sent_at: n.sent_at.map(ec_common::time::to_proto),
+    }
+}
+
+fn template_to_proto(t: notification_templates::Model) -> pb::Template {
+    let mut vars = template::variables(&t.subject).unwrap_or_default();
+    vars.extend(template::variables(&t.body).unwrap_or_default());
+    pb::Template {
+        code: t.code,
+        subject: t.subject,
+        body: t.body,
+        variables: vars.into_iter().collect(),
+        updated_at: Some(ec_common::time::to_proto(t.updated_at)),
+    }
+}
+
+#[tonic::async_trait]
+impl NotificationService for NotificationGrpc {
+    #[tracing::instrument(skip_all)]
+    async fn send_email(
+        &self,
+        request: Request<pb::SendEmailRequest>,
+    ) -> Result<Response<pb::SendEmailResponse>, Status> {
+        let r = request.into_inner();
+        let n = self
+            .queue(
+                Channel::Email,
+                r.order_id,
+                r.recipient,
+                r.template,
+                r.variables,
+                r.idempotency_key,
+            )
+            .await?;
+        Ok(Response::new(pb::SendEmailResponse {
+            notification: Some(notification_to_proto(n)),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn send_sms(
+        &self,
+        request: Request<pb::SendSmsRequest>,
+    ) -> Result<Response<pb::SendSmsResponse>, Status> {
+        let r = request.into_inner();
+        let n = self
+            .queue(
+                Channel::Sms,
+                r.order_id,
+                r.recipient,
+                r.template,
+                r.variables,
+                r.idempotency_key,
+            )
+            .await?;
+        Ok(Response::new(pb::SendSmsResponse {
+            notification: Some(notification_to_proto(n)),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_order_notifications(
+        &self,
+        request: Request<pb::ListOrderNotificationsRequest>,
+    ) -> Result<Response<pb::ListOrderNotificationsResponse>, Status> {
+        let list = self.store.by_order(request.into_inner().order_id).await?;
+        Ok(Response::new(pb::ListOrderNotificationsResponse {
+            notifications: list.into_iter().map(notification_to_proto).collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_templates(
+        &self,
+        _: Request<pb::ListTemplatesRequest>,
+    ) -> Result<Response<pb::ListTemplatesResponse>, Status> {
+        Ok(Response::new(pb::ListTemplatesResponse {
+            templates: self
+                .store
+                .templates()
+                .into_iter()
+                .map(template_to_proto)
+                .collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn update_template(
+        &self,
+        request: Request<pb::UpdateTemplateRequest>,
+    ) -> Result<Response<pb::UpdateTemplateResponse>, Status> {
+        let r = request.into_inner();
+        let code = r.code.trim().to_owned();
+        let mut errors = Vec::new();
+        let code_ok = !code.is_empty()
+            && code.len() <= 64
+            && code.starts_with(|c: char| c.is_ascii_uppercase())
+            && code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if !code_ok {
+            errors.push(FieldViolation::new(
+                "code",
+                "must be 1 to 64 of A-Z, 0-9 and _, starting with a letter",
+            ));
+        }
+        if r.subject.chars().count() > 200 {
+            errors.push(FieldViolation::new(
+                "subject",
+                "must be at most 200 characters",
+            ));
+        } else if let Err(e) = template::variables(&r.subject) {
+            errors.push(FieldViolation::new("subject", e.to_string()));
+        }
+        if r.body.trim().is_empty() || r.body.chars().count() > 10_000 {
+            errors.push(FieldViolation::new("body", "must be 1 to 10000 characters"));
+        } else if let Err(e) = template::variables(&r.body) {
+            errors.push(FieldViolation::new("body", e.to_string()));
+        }
+        if !errors.is_empty() {
+            return Err(Fault::validation(errors).into());
+        }
+        let t = self.store.put_template(code, r.subject, r.body).await?;
+        Ok(Response::new(pb::UpdateTemplateResponse {
+            template: Some(template_to_proto(t)),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_queue_stats(
+        &self,
+        _: Request<pb::GetQueueStatsRequest>,
+    ) -> Result<Response<pb::GetQueueStatsResponse>, Status> {
+        let s = self.store.stats().await?;
+        Ok(Response::new(pb::GetQueueStatsResponse {
+            queued: s.queued,
+            sent: s.sent,
+            failed: s.failed,
+            rate_per_second: self.rate_per_sec,
+        }))
+    }
+}

@@ -1,0 +1,67 @@
+//! Schema of `notification_service.db`, applied at start-up, with the
+//! templates a fresh database must have.
+
+use sea_orm_migration::prelude::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(M0001Initial)]
+    }
+}
+
+#[derive(DeriveMigrationName)]
+struct M0001Initial;
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0001Initial {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .get_connection()
+            .execute_unprepared(
+                r#"
+CREATE TABLE notification_templates (
+    code       TEXT PRIMARY KEY,
+    subject    TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE notifications (
+    id              INTEGER PRIMARY KEY,
+    order_id        INTEGER NOT NULL,
+    channel         TEXT    NOT NULL,
+    template        TEXT    NOT NULL,
+    recipient       TEXT    NOT NULL,
+    subject         TEXT    NOT NULL,
+    body            TEXT    NOT NULL,
+    status          TEXT    NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    idempotency_key TEXT    UNIQUE,
+    next_attempt_at TEXT    NOT NULL,
+    created_at      TEXT    NOT NULL,
+    sent_at         TEXT
+);
+CREATE INDEX notifications_by_order ON notifications (order_id, id);
+-- The queue: queued rows in delivery order.
+CREATE INDEX notifications_queue ON notifications (id) WHERE status = 'queued';
+
+INSERT INTO notification_templates (code, subject, body, updated_at) VALUES
+ ('ORDER_CONFIRMATION', '【ご注文確認】注文番号 {{order_id}}',
+  '{{customer_name}} 様' || char(10) || char(10) || 'ご注文ありがとうございます。注文番号 {{order_id}}、お支払い金額 {{total_amount}} 円のお支払いを確認しました。' || char(10) || '発送まで今しばらくお待ちください。',
+  strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+ ('ORDER_SHIPPED', '【発送のお知らせ】注文番号 {{order_id}}',
+  '{{customer_name}} 様' || char(10) || char(10) || 'ご注文 {{order_id}} の商品を発送いたしました。お届けまで今しばらくお待ちください。',
+  strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+ ('ORDER_CANCELLED', '【キャンセル完了】注文番号 {{order_id}}',
+  '{{customer_name}} 様' || char(10) || char(10) || 'ご注文 {{order_id}} のキャンセルを承りました。お支払い済みの金額 {{total_amount}} 円は返金いたします。',
+  strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+"#,
+            )
+            .await?;
+        Ok(())
+    }
+}

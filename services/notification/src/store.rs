@@ -1,0 +1,407 @@
+//! Every access to `notification_service.db`. Enqueues go through one
+//! group-commit writer; templates are cached in memory (read on every
+//! enqueue, written rarely).
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, RwLock,
+        atomic::{AtomicI64, Ordering},
+    },
+};
+
+use chrono::{DateTime, Utc};
+use ec_common::batch::Batcher;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    sea_query::{Expr, ExprTrait, OnConflict},
+};
+use tokio::sync::Notify;
+
+use crate::{
+    entity::{notification_templates as templates, notifications},
+    error::Error,
+};
+
+const INSERT_CHUNK: usize = 400;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
+}
+
+/// A rendered notification ready to queue.
+#[derive(Debug, Clone)]
+pub struct NewNotification {
+    pub order_id: i64,
+    pub channel: Channel,
+    pub template: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub idempotency_key: Option<String>,
+}
+
+pub enum WriteOp {
+    Enqueue(NewNotification),
+    PutTemplate {
+        code: String,
+        subject: String,
+        body: String,
+    },
+}
+
+pub enum WriteOut {
+    Queued(notifications::Model),
+    Template(templates::Model),
+}
+
+type WriteResult = Result<WriteOut, Error>;
+
+#[derive(Debug, Clone, Default)]
+pub struct QueueStats {
+    pub queued: i64,
+    pub sent: i64,
+    pub failed: i64,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    writer: Batcher<WriteOp, WriteResult>,
+    templates: Arc<RwLock<HashMap<String, templates::Model>>>,
+    /// Wakes the dispatcher when something was queued.
+    pub queued: Arc<Notify>,
+}
+
+impl Store {
+    pub async fn open(db: DatabaseConnection, max_batch: usize) -> Result<Self, DbErr> {
+        #[derive(FromQueryResult)]
+        struct MaxId {
+            max_id: Option<i64>,
+        }
+        let max = MaxId::find_by_statement(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT MAX(id) AS max_id FROM notifications",
+        ))
+        .one(&db)
+        .await?
+        .and_then(|m| m.max_id)
+        .unwrap_or(0);
+        let cache: HashMap<_, _> = templates::Entity::find()
+            .all(&db)
+            .await?
+            .into_iter()
+            .map(|t| (t.code.clone(), t))
+            .collect();
+        let templates = Arc::new(RwLock::new(cache));
+        let queued = Arc::new(Notify::new());
+        let next_id = Arc::new(AtomicI64::new(max + 1));
+        let (wdb, wtemplates, wqueued) = (db.clone(), templates.clone(), queued.clone());
+        let writer = Batcher::spawn(max_batch, move |ops| {
+            let (db, next_id, templates, queued) = (
+                wdb.clone(),
+                next_id.clone(),
+                wtemplates.clone(),
+                wqueued.clone(),
+            );
+            async move {
+                let outs = run_batch(&db, &next_id, ops).await;
+                for out in &outs {
+                    match out {
+                        Ok(WriteOut::Template(t)) => {
+                            if let Ok(mut cache) = templates.write() {
+                                cache.insert(t.code.clone(), t.clone());
+                            }
+                        }
+                        Ok(WriteOut::Queued(_)) => queued.notify_one(),
+                        Err(_) => {}
+                    }
+                }
+                outs
+            }
+        });
+        Ok(Self {
+            db,
+            writer,
+            templates,
+            queued,
+        })
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub fn template(&self, code: &str) -> Option<templates::Model> {
+        self.templates
+            .read()
+            .ok()
+            .and_then(|c| c.get(code).cloned())
+    }
+
+    pub fn templates(&self) -> Vec<templates::Model> {
+        let mut all: Vec<_> = self
+            .templates
+            .read()
+            .map(|c| c.values().cloned().collect())
+            .unwrap_or_default();
+        all.sort_by(|a, b| a.code.cmp(&b.code));
+        all
+    }
+
+    pub async fn enqueue(&self, n: NewNotification) -> Result<notifications::Model, Error> {
+        match self.writer.submit(WriteOp::Enqueue(n)).await?? {
+            WriteOut::Queued(m) => Ok(m),
+            WriteOut::Template(_) => Err(Error::Db(DbErr::Custom(
+                "writer answered the wrong kind".into(),
+            ))),
+        }
+    }
+
+    pub async fn put_template(
+        &self,
+        code: String,
+        subject: String,
+        body: String,
+    ) -> Result<templates::Model, Error> {
+        match self
+            .writer
+            .submit(WriteOp::PutTemplate {
+                code,
+                subject,
+                body,
+            })
+            .await??
+        {
+            WriteOut::Template(t) => Ok(t),
+            WriteOut::Queued(_) => Err(Error::Db(DbErr::Custom(
+                "writer answered the wrong kind".into(),
+            ))),
+        }
+    }
+
+    pub async fn by_order(&self, order_id: i64) -> Result<Vec<notifications::Model>, Error> {
+        Ok(notifications::Entity::find()
+            .filter(notifications::Column::OrderId.eq(order_id))
+            .order_by_asc(notifications::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The next notifications due for delivery, in queue order.
+    pub async fn due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<notifications::Model>, Error> {
+        Ok(notifications::Entity::find()
+            .filter(notifications::Column::Status.eq("queued"))
+            .filter(notifications::Column::NextAttemptAt.lte(now))
+            .order_by_asc(notifications::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Marks delivered notifications sent, in one statement.
+    pub async fn mark_sent(&self, ids: Vec<i64>, at: DateTime<Utc>) -> Result<(), Error> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        notifications::Entity::update_many()
+            .col_expr(notifications::Column::Status, Expr::value("sent"))
+            .col_expr(notifications::Column::SentAt, Expr::value(Some(at)))
+            .col_expr(
+                notifications::Column::Attempts,
+                Expr::col(notifications::Column::Attempts).add(1),
+            )
+            .filter(notifications::Column::Id.is_in(ids))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt: retried at `retry_at`, or failed for good.
+    pub async fn mark_attempt_failed(
+        &self,
+        n: &notifications::Model,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+    ) -> Result<(), Error> {
+        let mut update = notifications::Entity::update_many()
+            .col_expr(notifications::Column::Attempts, Expr::value(n.attempts + 1))
+            .col_expr(
+                notifications::Column::LastError,
+                Expr::value(Some(error.to_owned())),
+            );
+        update = match retry_at {
+            Some(at) => update.col_expr(notifications::Column::NextAttemptAt, Expr::value(at)),
+            None => update.col_expr(notifications::Column::Status, Expr::value("failed")),
+        };
+        update
+            .filter(notifications::Column::Id.eq(n.id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn stats(&self) -> Result<QueueStats, Error> {
+        #[derive(FromQueryResult)]
+        struct Row {
+            status: String,
+            n: i64,
+        }
+        let rows = Row::find_by_statement(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT status, COUNT(*) AS n FROM notifications GROUP BY status",
+        ))
+        .all(&self.db)
+        .await?;
+        let mut s = QueueStats::default();
+        for r in rows {
+            match r.status.as_str() {
+                "queued" => s.queued = r.n,
+                "sent" => s.sent = r.n,
+                "failed" => s.failed = r.n,
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+}
+
+async fn run_batch(
+    db: &DatabaseConnection,
+    next_id: &AtomicI64,
+    ops: Vec<WriteOp>,
+) -> Vec<WriteResult> {
+    match apply(db, next_id, &ops).await {
+        Ok(outs) => outs,
+        Err(e) if ops.len() == 1 => vec![Err(e.into())],
+        Err(e) => {
+            tracing::warn!(error = %e, ops = ops.len(), "batch failed; retrying its operations one by one");
+            let mut outs = Vec::with_capacity(ops.len());
+            for op in ops {
+                outs.push(match apply(db, next_id, std::slice::from_ref(&op)).await {
+                    Ok(mut one) => one
+                        .pop()
+                        .unwrap_or_else(|| Err(Error::Db(DbErr::Custom("no output".into())))),
+                    Err(e) => Err(e.into()),
+                });
+            }
+            outs
+        }
+    }
+}
+
+async fn apply(
+    db: &DatabaseConnection,
+    next_id: &AtomicI64,
+    ops: &[WriteOp],
+) -> Result<Vec<WriteResult>, DbErr> {
+    let now = ec_common::time::now();
+    let txn = db.begin().await?;
+    let keys: Vec<&str> = ops
+        .iter()
+        .filter_map(|op| match op {
+            WriteOp::Enqueue(n) => n.idempotency_key.as_deref(),
+            WriteOp::PutTemplate { .. } => None,
+        })
+        .collect();
+    let mut known: HashMap<String, notifications::Model> = HashMap::new();
+    if !keys.is_empty() {
+        for m in notifications::Entity::find()
+            .filter(notifications::Column::IdempotencyKey.is_in(keys))
+            .all(&txn)
+            .await?
+        {
+            if let Some(k) = m.idempotency_key.clone() {
+                known.insert(k, m);
+            }
+        }
+    }
+    let mut outs = Vec::with_capacity(ops.len());
+    let mut rows = Vec::new();
+    for op in ops {
+        outs.push(match op {
+            WriteOp::Enqueue(n) => {
+                if let Some(existing) = n.idempotency_key.as_ref().and_then(|k| known.get(k)) {
+                    Ok(WriteOut::Queued(existing.clone()))
+                } else {
+                    let m = notifications::Model {
+                        id: next_id.fetch_add(1, Ordering::Relaxed),
+                        order_id: n.order_id,
+                        channel: n.channel.as_str().into(),
+                        template: n.template.clone(),
+                        recipient: n.recipient.clone(),
+                        subject: n.subject.clone(),
+                        body: n.body.clone(),
+                        status: "queued".into(),
+                        attempts: 0,
+                        last_error: None,
+                        idempotency_key: n.idempotency_key.clone(),
+                        next_attempt_at: now,
+                        created_at: now,
+                        sent_at: None,
+                    };
+                    if let Some(k) = &n.idempotency_key {
+                        known.insert(k.clone(), m.clone());
+                    }
+                    rows.push(m.clone());
+                    Ok(WriteOut::Queued(m))
+                }
+            }
+            WriteOp::PutTemplate {
+                code,
+                subject,
+                body,
+            } => {
+                let t = templates::Model {
+                    code: code.clone(),
+                    subject: subject.clone(),
+                    body: body.clone(),
+                    updated_at: now,
+                };
+                templates::Entity::insert(templates::ActiveModel {
+                    code: Set(t.code.clone()),
+                    subject: Set(t.subject.clone()),
+                    body: Set(t.body.clone()),
+                    updated_at: Set(now),
+                })
+                .on_conflict(
+                    OnConflict::column(templates::Column::Code)
+                        .update_columns([
+                            templates::Column::Subject,
+                            templates::Column::Body,
+                            templates::Column::UpdatedAt,
+                        ])
+                        .to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await?;
+                Ok(WriteOut::Template(t))
+            }
+        });
+    }
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        notifications::Entity::insert_many(
+            chunk.iter().cloned().map(notifications::ActiveModel::from),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(outs)
+}
