@@ -5,21 +5,13 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Address the HTTP server listens on (port 0: any free port).
-    #[arg(
-        long = "gateway-addr",
-        env = "GATEWAY_ADDR",
-        default_value = "127.0.0.1:8080"
-    )]
+    #[arg(long = "gateway-addr", env = "GATEWAY_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
     #[arg(long, env = "ORDER_URL", default_value = "http://127.0.0.1:8000")]
     pub order_url: String,
     #[arg(long, env = "PAYMENT_URL", default_value = "http://127.0.0.1:8001")]
     pub payment_url: String,
-    #[arg(
-        long,
-        env = "NOTIFICATION_URL",
-        default_value = "http://127.0.0.1:8002"
-    )]
+    #[arg(long, env = "NOTIFICATION_URL", default_value = "http://127.0.0.1:8002")]
     pub notification_url: String,
     /// Deadline of payment calls, and of order calls that take a payment or
     /// refund (create, cancel), in milliseconds (seed: 30 s).

@@ -169,10 +169,7 @@ impl From<opb::Order> for Order {
             status_history: o
                 .status_history
                 .into_iter()
-                .map(|h| StatusChange {
-                    status: OrderStatus::from_proto(h.status),
-                    at: ts(h.at),
-                })
+                .map(|h| StatusChange { status: OrderStatus::from_proto(h.status), at: ts(h.at) })
                 .collect(),
         }
     }
@@ -235,15 +232,7 @@ impl From<opb::GetOrderStatsResponse> for OrderStats {
             OrderStatus::Cancelled,
         ]
         .into_iter()
-        .map(|st| {
-            (
-                serde_json::to_value(st)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-                0,
-            )
-        })
+        .map(|st| (serde_json::to_value(st).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(), 0))
         .collect();
         for c in s.by_status {
             let name = serde_json::to_value(OrderStatus::from_proto(c.status))
@@ -255,11 +244,7 @@ impl From<opb::GetOrderStatsResponse> for OrderStats {
         let revenue_by_day: Vec<DayRevenue> = s
             .revenue_by_day
             .into_iter()
-            .map(|d| DayRevenue {
-                date: d.date,
-                amount: d.amount,
-                orders: d.orders,
-            })
+            .map(|d| DayRevenue { date: d.date, amount: d.amount, orders: d.orders })
             .collect();
         Self {
             by_status,
@@ -334,13 +319,7 @@ pub struct Refund {
 
 impl From<ppb::Refund> for Refund {
     fn from(r: ppb::Refund) -> Self {
-        Self {
-            id: r.id,
-            payment_id: r.payment_id,
-            amount: r.amount,
-            reason: r.reason,
-            created_at: ts(r.created_at),
-        }
+        Self { id: r.id, payment_id: r.payment_id, amount: r.amount, reason: r.reason, created_at: ts(r.created_at) }
     }
 }
 
@@ -473,13 +452,7 @@ pub struct Template {
 
 impl From<npb::Template> for Template {
     fn from(t: npb::Template) -> Self {
-        Self {
-            code: t.code,
-            subject: t.subject,
-            body: t.body,
-            variables: t.variables,
-            updated_at: ts(t.updated_at),
-        }
+        Self { code: t.code, subject: t.subject, body: t.body, variables: t.variables, updated_at: ts(t.updated_at) }
     }
 }
 

@@ -48,10 +48,7 @@ pub struct ApiError(pub Box<Problem>);
 impl ApiError {
     pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
         Self(Box::new(Problem {
-            type_: format!(
-                "https://ec-platform.example/problems/{}",
-                code.to_ascii_lowercase().replace('_', "-")
-            ),
+            type_: format!("https://ec-platform.example/problems/{}", code.to_ascii_lowercase().replace('_', "-")),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail: detail.into(),
@@ -68,15 +65,9 @@ impl ApiError {
 
     pub fn validation(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
-        let mut e = Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            reason::VALIDATION_FAILED,
-            format!("{field}: {message}"),
-        );
-        e.0.errors.push(FieldError {
-            field: field.to_owned(),
-            message,
-        });
+        let mut e =
+            Self::new(StatusCode::UNPROCESSABLE_ENTITY, reason::VALIDATION_FAILED, format!("{field}: {message}"));
+        e.0.errors.push(FieldError { field: field.to_owned(), message });
         e
     }
 
@@ -126,9 +117,7 @@ impl From<tonic::Status> for ApiError {
             tracing::warn!(code = ?s.code(), message = s.message(), "upstream call failed");
             match http {
                 StatusCode::GATEWAY_TIMEOUT => "a service did not answer in time".to_owned(),
-                StatusCode::SERVICE_UNAVAILABLE => {
-                    "a service is unavailable; try again shortly".to_owned()
-                }
+                StatusCode::SERVICE_UNAVAILABLE => "a service is unavailable; try again shortly".to_owned(),
                 _ => "internal error".to_owned(),
             }
         } else if http == StatusCode::INTERNAL_SERVER_ERROR {
@@ -137,14 +126,7 @@ impl From<tonic::Status> for ApiError {
             s.message().to_owned()
         };
         let mut e = ApiError::new(http, &code, detail);
-        e.0.errors = d
-            .fields
-            .into_iter()
-            .map(|f| FieldError {
-                field: f.field,
-                message: f.description,
-            })
-            .collect();
+        e.0.errors = d.fields.into_iter().map(|f| FieldError { field: f.field, message: f.description }).collect();
         for (k, v) in d.metadata {
             if k == "order_id" {
                 e.0.order_id = v.parse().ok();
@@ -163,10 +145,7 @@ impl IntoResponse for ApiError {
         let status = self.status();
         let body = serde_json::to_vec(&self.0).unwrap_or_else(|_| b"{}".to_vec());
         let mut res = (status, body).into_response();
-        res.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         res
     }
 }

@@ -1,67 +1,61 @@
 //! Extractors whose rejections are problems like every other error.
 
 use axum::{
-    extract::{FromRequest, FromRequestParts, Request, rejection::JsonRejection},
-    http::{StatusCode, request::Parts},
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{StatusCode, header, request::Parts},
 };
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 
-/// `axum::Json`, but broken JSON answers 400, wrong types 422, a wrong
-/// content type 415 and an oversized body 413, all as problem+json.
+/// A JSON body. Broken JSON answers 400; JSON of the wrong shape (wrong
+/// types, missing or unknown enum values) 422 with the field's path; a wrong
+/// content type 415; an oversized body 413. All as problem+json.
 pub struct Json<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(rejection) => Err(json_rejection(rejection)),
+        let json_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| {
+            let mime = ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+        });
+        if !json_type {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "send the body as application/json",
+            ));
         }
-    }
-}
-
-fn json_rejection(r: JsonRejection) -> ApiError {
-    match r {
-        JsonRejection::JsonSyntaxError(e) => {
-            ApiError::bad_request(format!("the body is not valid JSON: {}", e.body_text()))
-        }
-        JsonRejection::JsonDataError(e) => {
-            let text = e.body_text();
-            // serde names the path first: "items[0].quantity: invalid type ..."
-            let detail = text
-                .trim_start_matches("Failed to deserialize the JSON body into the target type: ")
-                .to_owned();
-            let field = detail
-                .split_once(": ")
-                .map(|(f, _)| f.to_owned())
-                .filter(|f| !f.contains(' '));
-            let mut e = ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "VALIDATION_FAILED",
-                detail.clone(),
-            );
-            if let Some(field) = field {
-                e.0.errors.push(crate::error::FieldError {
-                    field,
-                    message: detail,
-                });
+        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
+            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "the request body is too large")
+            } else {
+                ApiError::bad_request("the request body could not be read")
             }
-            e
+        })?;
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize::<_, T>(de) {
+            Ok(v) => Ok(Json(v)),
+            Err(e) => {
+                // serde_json calls some shape errors "syntax"; if the bytes
+                // are valid JSON, the shape was wrong.
+                let valid_json = serde_json::from_slice::<IgnoredAny>(&bytes).is_ok();
+                if !valid_json {
+                    return Err(ApiError::bad_request(format!("the body is not valid JSON: {}", e.inner())));
+                }
+                let path = e.path().to_string();
+                let message = e.inner().to_string();
+                let mut err =
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "VALIDATION_FAILED", format!("{path}: {message}"));
+                if path != "." {
+                    err.0.errors.push(FieldError { field: path, message });
+                }
+                Err(err)
+            }
         }
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
-            "send the body as application/json",
-        ),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
-            "the request body is too large",
-        ),
-        other => ApiError::bad_request(other.body_text()),
     }
 }
 
@@ -72,10 +66,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::extract::Path(raw) =
-            axum::extract::Path::<String>::from_request_parts(parts, state)
-                .await
-                .map_err(|_| ApiError::not_found("no such resource"))?;
+        let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::not_found("no such resource"))?;
         raw.parse::<i64>()
             .ok()
             .filter(|id| *id > 0)

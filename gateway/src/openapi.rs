@@ -27,7 +27,5 @@ pub fn document() -> utoipa::openapi::OpenApi {
 
 /// The document as pretty JSON (what `gateway --print-openapi` writes).
 pub fn json() -> String {
-    document()
-        .to_pretty_json()
-        .unwrap_or_else(|_| "{}".to_owned())
+    document().to_pretty_json().unwrap_or_else(|_| "{}".to_owned())
 }

@@ -29,20 +29,10 @@ pub struct Application {
 /// The whole HTTP surface: API, OpenAPI document, web admin.
 pub fn router(state: AppState, config: &Config) -> Router {
     let api = crate::routes::api()
-        .route(
-            "/api/v1/openapi.json",
-            get(|| async { axum::Json(crate::openapi::document()) }),
-        )
-        .route(
-            "/api/{*rest}",
-            axum::routing::any(|| async { ApiError::not_found("no such API route") }),
-        )
+        .route("/api/v1/openapi.json", get(|| async { axum::Json(crate::openapi::document()) }))
+        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found("no such API route") }))
         .method_not_allowed_fallback(|| async {
-            ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "METHOD_NOT_ALLOWED",
-                "this route does not take that method",
-            )
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "this route does not take that method")
         })
         .with_state(state);
     let app = match web_admin(&config.web_dir) {
@@ -54,25 +44,18 @@ pub fn router(state: AppState, config: &Config) -> Router {
             )
         }),
     };
-    app.layer(middleware::from_fn(problem_for_bare_errors))
-        .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(CatchPanicLayer::custom(|_| {
+    app.layer(middleware::from_fn(problem_for_bare_errors)).layer(DefaultBodyLimit::max(config.max_body_bytes)).layer(
+        CatchPanicLayer::custom(|_| {
             tracing::error!("handler panicked");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                "internal error",
-            )
-            .into_response()
-        }))
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error").into_response()
+        }),
+    )
 }
 
 /// The built SPA, with client routes falling back to index.html.
 fn web_admin(dir: &Path) -> Option<ServeDir<tower_http::set_status::SetStatus<ServeFile>>> {
     let index = dir.join("index.html");
-    index
-        .is_file()
-        .then(|| ServeDir::new(dir).not_found_service(ServeFile::new(index)))
+    index.is_file().then(|| ServeDir::new(dir).not_found_service(ServeFile::new(index)))
 }
 
 /// Errors made by axum itself (an unparsable query string, a bad path) come
@@ -88,9 +71,7 @@ async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
         return res;
     }
     let status = res.status();
-    let body = axum::body::to_bytes(res.into_body(), 4096)
-        .await
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap_or_default();
     let detail = String::from_utf8_lossy(&body).into_owned();
     let code = match status {
         StatusCode::BAD_REQUEST => "MALFORMED_REQUEST",
@@ -100,11 +81,7 @@ async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
         s if s.is_server_error() => "INTERNAL",
         _ => "REQUEST_REJECTED",
     };
-    let detail = if status.is_server_error() {
-        "internal error".to_owned()
-    } else {
-        detail
-    };
+    let detail = if status.is_server_error() { "internal error".to_owned() } else { detail };
     ApiError::new(status, code, detail).into_response()
 }
 
@@ -118,11 +95,7 @@ impl Application {
         let state = AppState::new(&config)?;
         let router = router(state, &config);
         let addr = listener.local_addr()?;
-        Ok(Self {
-            listener,
-            addr,
-            router,
-        })
+        Ok(Self { listener, addr, router })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -139,9 +112,7 @@ impl Application {
             }
         });
         let stop = shutdown.wait();
-        axum::serve(listener, self.router)
-            .with_graceful_shutdown(stop)
-            .await?;
+        axum::serve(listener, self.router).with_graceful_shutdown(stop).await?;
         tracing::info!("gateway stopped");
         Ok(())
     }

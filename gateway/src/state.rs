@@ -6,8 +6,7 @@ use std::time::Duration;
 use ec_common::deadline::Deadline;
 use ec_proto::{
     notification::v1::notification_service_client::NotificationServiceClient,
-    order::v1::order_service_client::OrderServiceClient,
-    payment::v1::payment_service_client::PaymentServiceClient,
+    order::v1::order_service_client::OrderServiceClient, payment::v1::payment_service_client::PaymentServiceClient,
 };
 use tonic::{Request, transport::Channel};
 

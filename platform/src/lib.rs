@@ -137,12 +137,8 @@ pub async fn start(c: PlatformConfig) -> anyhow::Result<Running> {
     let payment_l = bind(c.payment_addr, "payment service").await?;
     let notification_l = bind(c.notification_addr, "notification service").await?;
     let gateway_l = bind(c.gateway_addr, "gateway").await?;
-    let (order, payment, notification, gateway) = (
-        order_l.local_addr()?,
-        payment_l.local_addr()?,
-        notification_l.local_addr()?,
-        gateway_l.local_addr()?,
-    );
+    let (order, payment, notification, gateway) =
+        (order_l.local_addr()?, payment_l.local_addr()?, notification_l.local_addr()?, gateway_l.local_addr()?);
 
     let order_cfg = order_service::Config {
         addr: order,
@@ -196,18 +192,8 @@ pub async fn start(c: PlatformConfig) -> anyhow::Result<Running> {
     let tasks = vec![
         ("order", tokio::spawn(order_app.run(shutdown.clone()))),
         ("payment", tokio::spawn(payment_app.run(shutdown.clone()))),
-        (
-            "notification",
-            tokio::spawn(notification_app.run(shutdown.clone())),
-        ),
+        ("notification", tokio::spawn(notification_app.run(shutdown.clone()))),
         ("gateway", tokio::spawn(gateway_app.run(shutdown.clone()))),
     ];
-    Ok(Running {
-        order,
-        payment,
-        notification,
-        gateway,
-        shutdown,
-        tasks,
-    })
+    Ok(Running { order, payment, notification, gateway, shutdown, tasks })
 }

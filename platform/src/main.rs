@@ -4,10 +4,7 @@
 use clap::Parser;
 
 #[derive(Parser)]
-#[command(
-    version,
-    about = "EC platform, all in one: order, payment and notification services and the HTTP gateway"
-)]
+#[command(version, about = "EC platform, all in one: order, payment and notification services and the HTTP gateway")]
 struct Cli {
     #[command(flatten)]
     config: ec_platform::PlatformConfig,

@@ -24,5 +24,4 @@ pub mod notification {
 }
 
 /// Encoded `FileDescriptorSet` of every package above (and its imports).
-pub const FILE_DESCRIPTOR_SET: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/ec_descriptor.bin"));
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/ec_descriptor.bin"));

@@ -30,9 +30,7 @@ pub struct Batcher<Op, Out> {
 
 impl<Op, Out> Clone for Batcher<Op, Out> {
     fn clone(&self) -> Self {
-        Self {
-            tx: self.tx.clone(),
-        }
+        Self { tx: self.tx.clone() }
     }
 }
 
@@ -49,8 +47,7 @@ impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
         tokio::spawn(async move {
             let mut jobs = Vec::with_capacity(max_batch);
             while rx.recv_many(&mut jobs, max_batch).await > 0 {
-                let (ops, replies): (Vec<Op>, Vec<_>) =
-                    jobs.drain(..).map(|j| (j.op, j.reply)).unzip();
+                let (ops, replies): (Vec<Op>, Vec<_>) = jobs.drain(..).map(|j| (j.op, j.reply)).unzip();
                 let outs = run(ops).await;
                 debug_assert_eq!(outs.len(), replies.len(), "one output per operation");
                 for (reply, out) in replies.into_iter().zip(outs) {
@@ -65,10 +62,7 @@ impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
     /// Submits one operation and waits for its output.
     pub async fn submit(&self, op: Op) -> Result<Out, WriterStopped> {
         let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(Job { op, reply })
-            .await
-            .map_err(|_| WriterStopped)?;
+        self.tx.send(Job { op, reply }).await.map_err(|_| WriterStopped)?;
         rx.await.map_err(|_| WriterStopped)
     }
 }

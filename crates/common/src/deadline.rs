@@ -39,8 +39,7 @@ impl Deadline {
 
     /// Time left, `None` when there is no deadline.
     pub fn remaining(&self) -> Option<Duration> {
-        self.0
-            .map(|at| at.saturating_duration_since(Instant::now()))
+        self.0.map(|at| at.saturating_duration_since(Instant::now()))
     }
 
     pub fn is_expired(&self) -> bool {
@@ -48,13 +47,22 @@ impl Deadline {
     }
 
     /// The timeout for an onward call whose own deadline is `hop`.
+    ///
+    /// A tenth of what is left (at most 100 ms) is kept back, so that when
+    /// the onward call times out this service still has time to answer its
+    /// caller with what it knows (say, the id of the order it kept) before
+    /// its own deadline cuts it off.
     pub fn budget(&self, hop: Duration) -> Result<Duration, Status> {
         match self.remaining() {
             None => Ok(hop),
-            Some(left) if left.is_zero() => Err(Status::deadline_exceeded(
-                "deadline expired before the onward call",
-            )),
-            Some(left) => Ok(left.min(hop)),
+            Some(left) => {
+                let usable = left.saturating_sub((left / 10).min(Duration::from_millis(100)));
+                if usable.is_zero() {
+                    Err(Status::deadline_exceeded("deadline expired before the onward call"))
+                } else {
+                    Ok(usable.min(hop))
+                }
+            }
         }
     }
 
@@ -106,17 +114,10 @@ mod tests {
     async fn onward_budget_is_the_smaller_of_hop_and_remaining() {
         let d = Deadline::after(Duration::from_secs(5));
         let b = d.budget(Duration::from_secs(30)).expect("budget");
-        assert!(b <= Duration::from_secs(5) && b > Duration::from_secs(4));
-        assert_eq!(
-            d.budget(Duration::from_secs(1)).expect("budget"),
-            Duration::from_secs(1)
-        );
-        assert_eq!(
-            Deadline::NONE
-                .budget(Duration::from_secs(10))
-                .expect("budget"),
-            Duration::from_secs(10)
-        );
+        // What is left, less the reserve for answering.
+        assert!(b <= Duration::from_millis(4_900) && b > Duration::from_secs(4), "{b:?}");
+        assert_eq!(d.budget(Duration::from_secs(1)).expect("budget"), Duration::from_secs(1));
+        assert_eq!(Deadline::NONE.budget(Duration::from_secs(10)).expect("budget"), Duration::from_secs(10));
         let gone = Deadline::after(Duration::ZERO);
         assert!(gone.budget(Duration::from_secs(1)).is_err());
     }
@@ -125,10 +126,7 @@ mod tests {
     fn reads_grpc_timeout_from_metadata() {
         let mut md = MetadataMap::new();
         md.insert("grpc-timeout", "100m".parse().expect("ascii"));
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .expect("rt");
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("rt");
         rt.block_on(async {
             let left = Deadline::from_metadata(&md).remaining().expect("some");
             assert!(left <= Duration::from_millis(100));

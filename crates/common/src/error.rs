@@ -41,10 +41,7 @@ pub struct FieldViolation {
 
 impl FieldViolation {
     pub fn new(field: impl Into<String>, description: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            description: description.into(),
-        }
+        Self { field: field.into(), description: description.into() }
     }
 }
 
@@ -61,13 +58,7 @@ pub struct Fault {
 
 impl Fault {
     pub fn new(code: Code, reason: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            reason,
-            message: message.into(),
-            metadata: HashMap::new(),
-            fields: Vec::new(),
-        }
+        Self { code, reason, message: message.into(), metadata: HashMap::new(), fields: Vec::new() }
     }
 
     /// INVALID_ARGUMENT with one violation per bad field.
@@ -76,10 +67,7 @@ impl Fault {
             [one] => format!("{}: {}", one.field, one.description),
             many => format!("{} fields are invalid", many.len()),
         };
-        Self {
-            fields,
-            ..Self::new(Code::InvalidArgument, reason::VALIDATION_FAILED, message)
-        }
+        Self { fields, ..Self::new(Code::InvalidArgument, reason::VALIDATION_FAILED, message) }
     }
 
     pub fn not_found(what: impl Into<String>) -> Self {
@@ -124,17 +112,10 @@ pub fn decode(status: &Status) -> Decoded {
     let fields = details
         .bad_request()
         .map(|br| {
-            br.field_violations
-                .iter()
-                .map(|v| FieldViolation::new(v.field.clone(), v.description.clone()))
-                .collect()
+            br.field_violations.iter().map(|v| FieldViolation::new(v.field.clone(), v.description.clone())).collect()
         })
         .unwrap_or_default();
-    Decoded {
-        reason,
-        metadata,
-        fields,
-    }
+    Decoded { reason, metadata, fields }
 }
 
 /// True when `status` is a timeout, whichever side noticed it: tonic's server
@@ -147,11 +128,7 @@ pub fn is_timeout(status: &Status) -> bool {
 /// True when the callee could not be reached or did not answer in time: the
 /// outcome of the call is unknown.
 pub fn is_unreachable(status: &Status) -> bool {
-    is_timeout(status)
-        || matches!(
-            status.code(),
-            Code::Unavailable | Code::Unknown | Code::Cancelled
-        )
+    is_timeout(status) || matches!(status.code(), Code::Unavailable | Code::Unknown | Code::Cancelled)
 }
 
 #[cfg(test)]
@@ -160,23 +137,14 @@ mod tests {
 
     #[test]
     fn fault_round_trips_through_status() {
-        let fault = Fault::validation(vec![FieldViolation::new(
-            "items[0].quantity",
-            "must be at least 1",
-        )])
-        .with("order_id", 42);
+        let fault = Fault::validation(vec![FieldViolation::new("items[0].quantity", "must be at least 1")])
+            .with("order_id", 42);
         let status = Status::from(fault);
         assert_eq!(status.code(), Code::InvalidArgument);
         let d = decode(&status);
         assert_eq!(d.reason.as_deref(), Some(reason::VALIDATION_FAILED));
         assert_eq!(d.metadata.get("order_id").map(String::as_str), Some("42"));
-        assert_eq!(
-            d.fields,
-            vec![FieldViolation::new(
-                "items[0].quantity",
-                "must be at least 1"
-            )]
-        );
+        assert_eq!(d.fields, vec![FieldViolation::new("items[0].quantity", "must be at least 1")]);
     }
 
     #[test]

@@ -31,12 +31,7 @@ impl GrpcServer {
         let (health, health_service) = tonic_health::server::health_reporter();
         let mut routes = RoutesBuilder::default();
         routes.add_service(health_service);
-        Self {
-            routes,
-            health,
-            names: Vec::new(),
-            descriptors,
-        }
+        Self { routes, health, names: Vec::new(), descriptors }
     }
 
     pub async fn add_service<S>(mut self, service: S) -> Self

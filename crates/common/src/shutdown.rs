@@ -46,9 +46,7 @@ impl Default for Shutdown {
 
 impl Shutdown {
     pub fn new() -> Self {
-        Self {
-            tx: watch::channel(false).0,
-        }
+        Self { tx: watch::channel(false).0 }
     }
 
     pub fn trigger(&self) {

@@ -5,9 +5,7 @@ use std::time::Duration;
 
 use axum::{Router, extract::State, http::StatusCode, routing::get};
 use tonic::transport::Channel;
-use tonic_health::pb::{
-    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
-};
+use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
 
 use crate::{
     dto::{Readiness, ServiceHealth, ServicesHealth},
@@ -15,9 +13,7 @@ use crate::{
 };
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
 }
 
 /// The gateway is up.
@@ -27,16 +23,9 @@ pub async fn healthz() -> &'static str {
 }
 
 async fn check(channel: Channel, service: &str) -> ServiceHealth {
-    let mut req = tonic::Request::new(HealthCheckRequest {
-        service: service.to_owned(),
-    });
+    let mut req = tonic::Request::new(HealthCheckRequest { service: service.to_owned() });
     req.set_timeout(Duration::from_secs(1));
-    match tokio::time::timeout(
-        Duration::from_secs(2),
-        HealthClient::new(channel).check(req),
-    )
-    .await
-    {
+    match tokio::time::timeout(Duration::from_secs(2), HealthClient::new(channel).check(req)).await {
         Ok(Ok(r)) if r.get_ref().status() == ServingStatus::Serving => ServiceHealth::Serving,
         Ok(Ok(_)) => ServiceHealth::NotServing,
         _ => ServiceHealth::Unreachable,
@@ -50,28 +39,12 @@ pub async fn readyz(State(s): State<AppState>) -> (StatusCode, axum::Json<Readin
     let (order, payment, notification) = tokio::join!(
         check(s.order_channel.clone(), "ec.order.v1.OrderService"),
         check(s.payment_channel.clone(), "ec.payment.v1.PaymentService"),
-        check(
-            s.notification_channel.clone(),
-            "ec.notification.v1.NotificationService"
-        ),
+        check(s.notification_channel.clone(), "ec.notification.v1.NotificationService"),
     );
-    let ready = [&order, &payment, &notification]
-        .iter()
-        .all(|h| matches!(h, ServiceHealth::Serving));
+    let ready = [&order, &payment, &notification].iter().all(|h| matches!(h, ServiceHealth::Serving));
     let body = Readiness {
         status: if ready { "ready" } else { "degraded" }.to_owned(),
-        services: ServicesHealth {
-            order,
-            payment,
-            notification,
-        },
+        services: ServicesHealth { order, payment, notification },
     };
-    (
-        if ready {
-            StatusCode::OK
-        } else {
-            StatusCode::SERVICE_UNAVAILABLE
-        },
-        axum::Json(body),
-    )
+    (if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }, axum::Json(body))
 }

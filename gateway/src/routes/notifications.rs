@@ -22,15 +22,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/notifications/email", post(send_email))
         .route("/api/v1/notifications/sms", post(send_sms))
-        .route(
-            "/api/v1/notifications/order/{order_id}",
-            get(order_notifications),
-        )
+        .route("/api/v1/notifications/order/{order_id}", get(order_notifications))
         .route("/api/v1/notifications/templates", get(list_templates))
-        .route(
-            "/api/v1/notifications/templates/{code}",
-            put(update_template),
-        )
+        .route("/api/v1/notifications/templates/{code}", put(update_template))
         .route("/api/v1/notifications/stats", get(queue_stats))
 }
 
@@ -42,10 +36,7 @@ fn variables(v: serde_json::Map<String, Value>) -> Result<HashMap<String, String
             Value::String(s) => Ok((k, s)),
             Value::Number(n) => Ok((k, n.to_string())),
             Value::Bool(b) => Ok((k, b.to_string())),
-            _ => Err(ApiError::validation(
-                &format!("variables.{k}"),
-                "must be a string, number or boolean",
-            )),
+            _ => Err(ApiError::validation(&format!("variables.{k}"), "must be a string, number or boolean")),
         })
         .collect()
 }
@@ -64,15 +55,8 @@ pub async fn send_email(
         variables: variables(b.variables)?,
         idempotency_key: String::new(),
     };
-    let res = s
-        .notifications()
-        .send_email(s.call(req, s.notification_timeout)?)
-        .await?
-        .into_inner();
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(res.notification.unwrap_or_default().into()),
-    ))
+    let res = s.notifications().send_email(s.call(req, s.notification_timeout)?).await?.into_inner();
+    Ok((StatusCode::CREATED, axum::Json(res.notification.unwrap_or_default().into())))
 }
 
 /// Render a template's body and queue an SMS.
@@ -89,15 +73,8 @@ pub async fn send_sms(
         variables: variables(b.variables)?,
         idempotency_key: String::new(),
     };
-    let res = s
-        .notifications()
-        .send_sms(s.call(req, s.notification_timeout)?)
-        .await?
-        .into_inner();
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(res.notification.unwrap_or_default().into()),
-    ))
+    let res = s.notifications().send_sms(s.call(req, s.notification_timeout)?).await?.into_inner();
+    Ok((StatusCode::CREATED, axum::Json(res.notification.unwrap_or_default().into())))
 }
 
 /// An order's notifications, oldest first (empty when none).
@@ -107,36 +84,20 @@ pub async fn order_notifications(
     State(s): State<AppState>,
     Id(order_id): Id,
 ) -> Result<axum::Json<Vec<Notification>>, ApiError> {
-    let req = s.call(
-        pb::ListOrderNotificationsRequest { order_id },
-        s.notification_timeout,
-    )?;
-    let res = s
-        .notifications()
-        .list_order_notifications(req)
-        .await?
-        .into_inner();
-    Ok(axum::Json(
-        res.notifications
-            .into_iter()
-            .map(Notification::from)
-            .collect(),
-    ))
+    let req = s.call(pb::ListOrderNotificationsRequest { order_id }, s.notification_timeout)?;
+    let res = s.notifications().list_order_notifications(req).await?.into_inner();
+    Ok(axum::Json(res.notifications.into_iter().map(Notification::from).collect()))
 }
 
 /// Every template.
 #[utoipa::path(get, path = "/api/v1/notifications/templates", tag = "notifications", responses((status = 200, body = Vec<Template>)))]
-pub async fn list_templates(
-    State(s): State<AppState>,
-) -> Result<axum::Json<Vec<Template>>, ApiError> {
+pub async fn list_templates(State(s): State<AppState>) -> Result<axum::Json<Vec<Template>>, ApiError> {
     let res = s
         .notifications()
         .list_templates(s.call(pb::ListTemplatesRequest {}, s.notification_timeout)?)
         .await?
         .into_inner();
-    Ok(axum::Json(
-        res.templates.into_iter().map(Template::from).collect(),
-    ))
+    Ok(axum::Json(res.templates.into_iter().map(Template::from).collect()))
 }
 
 /// Replace a template's subject and body (or create the template).
@@ -147,16 +108,8 @@ pub async fn update_template(
     Path(code): Path<String>,
     Json(b): Json<TemplateUpdate>,
 ) -> Result<axum::Json<Template>, ApiError> {
-    let req = pb::UpdateTemplateRequest {
-        code,
-        subject: b.subject,
-        body: b.body,
-    };
-    let res = s
-        .notifications()
-        .update_template(s.call(req, s.notification_timeout)?)
-        .await?
-        .into_inner();
+    let req = pb::UpdateTemplateRequest { code, subject: b.subject, body: b.body };
+    let res = s.notifications().update_template(s.call(req, s.notification_timeout)?).await?.into_inner();
     Ok(axum::Json(res.template.unwrap_or_default().into()))
 }
 
@@ -168,10 +121,5 @@ pub async fn queue_stats(State(s): State<AppState>) -> Result<axum::Json<QueueSt
         .get_queue_stats(s.call(pb::GetQueueStatsRequest {}, s.notification_timeout)?)
         .await?
         .into_inner();
-    Ok(axum::Json(QueueStats {
-        queued: r.queued,
-        sent: r.sent,
-        failed: r.failed,
-        rate_per_second: r.rate_per_second,
-    }))
+    Ok(axum::Json(QueueStats { queued: r.queued, sent: r.sent, failed: r.failed, rate_per_second: r.rate_per_second }))
 }

@@ -11,8 +11,8 @@ use ec_proto::order::v1 as pb;
 
 use crate::{
     dto::{
-        ListParams, NewOrder, Order, OrderList, OrderStats, OrderStatus, PaymentWebhook,
-        StatsParams, StatusUpdate, WebhookResult, WebhookStatus,
+        ListParams, NewOrder, Order, OrderList, OrderStats, OrderStatus, PaymentWebhook, StatsParams, StatusUpdate,
+        WebhookResult, WebhookStatus,
     },
     error::{ApiError, Problem},
     extract::{Id, Json},
@@ -52,12 +52,7 @@ pub async fn create_order(
             .ok()
             .map(|k| k.trim().to_owned())
             .filter(|k| !k.is_empty() && k.len() <= 200)
-            .ok_or_else(|| {
-                ApiError::validation(
-                    "Idempotency-Key",
-                    "must be 1 to 200 visible ASCII characters",
-                )
-            })?,
+            .ok_or_else(|| ApiError::validation("Idempotency-Key", "must be 1 to 200 visible ASCII characters"))?,
     };
     // Creating pays: the payment deadline governs the whole call.
     let req = s.call(body.into_proto(key), s.payment_timeout)?;
@@ -82,9 +77,9 @@ pub async fn list_orders(
 ) -> Result<axum::Json<OrderList>, ApiError> {
     let status = match p.status.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => pb::OrderStatus::Unspecified,
-        Some(v) => OrderStatus::parse(v)
-            .ok_or_else(|| ApiError::validation("status", "unknown order status"))?
-            .to_proto(),
+        Some(v) => {
+            OrderStatus::parse(v).ok_or_else(|| ApiError::validation("status", "unknown order status"))?.to_proto()
+        }
     };
     let limit = match p.limit.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => 0,
@@ -101,11 +96,7 @@ pub async fn list_orders(
         limit,
         cursor: p.cursor.unwrap_or_default(),
     };
-    let res = s
-        .orders()
-        .list_orders(s.call(req, s.notification_timeout)?)
-        .await?
-        .into_inner();
+    let res = s.orders().list_orders(s.call(req, s.notification_timeout)?).await?.into_inner();
     Ok(axum::Json(OrderList {
         orders: res.orders.into_iter().map(Order::from).collect(),
         next_cursor: Some(res.next_cursor).filter(|c| !c.is_empty()),
@@ -119,40 +110,22 @@ pub async fn order_stats(
     State(s): State<AppState>,
     Query(p): Query<StatsParams>,
 ) -> Result<axum::Json<OrderStats>, ApiError> {
-    let offset = match p
-        .tz_offset_minutes
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-    {
+    let offset = match p.tz_offset_minutes.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => 0,
-        Some(v) => v.parse::<i32>().map_err(|_| {
-            ApiError::validation("tz_offset_minutes", "must be an integer number of minutes")
-        })?,
+        Some(v) => v
+            .parse::<i32>()
+            .map_err(|_| ApiError::validation("tz_offset_minutes", "must be an integer number of minutes"))?,
     };
-    let req = pb::GetOrderStatsRequest {
-        utc_offset_minutes: offset,
-    };
-    let res = s
-        .orders()
-        .get_order_stats(s.call(req, s.notification_timeout)?)
-        .await?
-        .into_inner();
+    let req = pb::GetOrderStatsRequest { utc_offset_minutes: offset };
+    let res = s.orders().get_order_stats(s.call(req, s.notification_timeout)?).await?.into_inner();
     Ok(axum::Json(res.into()))
 }
 
 /// One order with its items and status history.
 #[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", params(("id" = i64, Path)),
     responses((status = 200, body = Order), (status = 404, body = Problem)))]
-pub async fn get_order(
-    State(s): State<AppState>,
-    Id(id): Id,
-) -> Result<axum::Json<Order>, ApiError> {
-    let res = s
-        .orders()
-        .get_order(s.call(pb::GetOrderRequest { id }, s.notification_timeout)?)
-        .await?
-        .into_inner();
+pub async fn get_order(State(s): State<AppState>, Id(id): Id) -> Result<axum::Json<Order>, ApiError> {
+    let res = s.orders().get_order(s.call(pb::GetOrderRequest { id }, s.notification_timeout)?).await?.into_inner();
     Ok(axum::Json(res.order.unwrap_or_default().into()))
 }
 
@@ -164,24 +137,12 @@ pub async fn get_order(
         (status = 409, description = "Cannot be cancelled any more (ILLEGAL_TRANSITION) or payment still in progress", body = Problem),
         (status = 503, description = "Cancelled, but the refund could not be made yet; it is retried", body = Problem),
     ))]
-pub async fn cancel_order(
-    State(s): State<AppState>,
-    Id(id): Id,
-) -> Result<impl IntoResponse, ApiError> {
-    let req = s.call(
-        pb::CancelOrderRequest {
-            id,
-            reason: String::new(),
-        },
-        s.payment_timeout,
-    )?;
+pub async fn cancel_order(State(s): State<AppState>, Id(id): Id) -> Result<impl IntoResponse, ApiError> {
+    let req = s.call(pb::CancelOrderRequest { id, reason: String::new() }, s.payment_timeout)?;
     let res = s.orders().cancel_order(req).await?.into_inner();
     let mut headers = HeaderMap::new();
     headers.insert("refunded-amount", HeaderValue::from(res.refunded_amount));
-    Ok((
-        headers,
-        axum::Json(Order::from(res.order.unwrap_or_default())),
-    ))
+    Ok((headers, axum::Json(Order::from(res.order.unwrap_or_default()))))
 }
 
 /// Mark an order shipped (queues ORDER_SHIPPED) or delivered.
@@ -192,15 +153,8 @@ pub async fn update_status(
     Id(id): Id,
     Json(body): Json<StatusUpdate>,
 ) -> Result<axum::Json<Order>, ApiError> {
-    let req = pb::UpdateOrderStatusRequest {
-        id,
-        status: body.status.to_proto() as i32,
-    };
-    let res = s
-        .orders()
-        .update_order_status(s.call(req, s.notification_timeout)?)
-        .await?
-        .into_inner();
+    let req = pb::UpdateOrderStatusRequest { id, status: body.status.to_proto() as i32 };
+    let res = s.orders().update_order_status(s.call(req, s.notification_timeout)?).await?.into_inner();
     Ok(axum::Json(res.order.unwrap_or_default().into()))
 }
 
@@ -224,13 +178,6 @@ pub async fn payment_webhook(
         amount: body.amount,
         event_id: body.event_id,
     };
-    let res = s
-        .orders()
-        .handle_payment_webhook(s.call(req, s.webhook_timeout)?)
-        .await?
-        .into_inner();
-    Ok(axum::Json(WebhookResult {
-        applied: res.applied,
-        order: res.order.unwrap_or_default().into(),
-    }))
+    let res = s.orders().handle_payment_webhook(s.call(req, s.webhook_timeout)?).await?.into_inner();
+    Ok(axum::Json(WebhookResult { applied: res.applied, order: res.order.unwrap_or_default().into() }))
 }

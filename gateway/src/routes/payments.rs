@@ -37,24 +37,14 @@ pub async fn create_payment(
         currency: body.currency.unwrap_or_default(),
         method: body.method.unwrap_or_default(),
     };
-    let res = s
-        .payments()
-        .create_payment(s.call(req, s.payment_timeout)?)
-        .await?
-        .into_inner();
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(res.payment.unwrap_or_default().into()),
-    ))
+    let res = s.payments().create_payment(s.call(req, s.payment_timeout)?).await?.into_inner();
+    Ok((StatusCode::CREATED, axum::Json(res.payment.unwrap_or_default().into())))
 }
 
 /// The payment of an order, with its refunds.
 #[utoipa::path(get, path = "/api/v1/payments/order/{order_id}", tag = "payments", params(("order_id" = i64, Path)),
     responses((status = 200, body = Payment), (status = 404, body = Problem)))]
-pub async fn payment_by_order(
-    State(s): State<AppState>,
-    Id(order_id): Id,
-) -> Result<axum::Json<Payment>, ApiError> {
+pub async fn payment_by_order(State(s): State<AppState>, Id(order_id): Id) -> Result<axum::Json<Payment>, ApiError> {
     let req = s.call(pb::GetPaymentByOrderRequest { order_id }, s.payment_timeout)?;
     let res = s.payments().get_payment_by_order(req).await?.into_inner();
     Ok(axum::Json(res.payment.unwrap_or_default().into()))
@@ -63,15 +53,8 @@ pub async fn payment_by_order(
 /// One payment, with its refunds.
 #[utoipa::path(get, path = "/api/v1/payments/{id}", tag = "payments", params(("id" = i64, Path)),
     responses((status = 200, body = Payment), (status = 404, body = Problem)))]
-pub async fn get_payment(
-    State(s): State<AppState>,
-    Id(id): Id,
-) -> Result<axum::Json<Payment>, ApiError> {
-    let res = s
-        .payments()
-        .get_payment(s.call(pb::GetPaymentRequest { id }, s.payment_timeout)?)
-        .await?
-        .into_inner();
+pub async fn get_payment(State(s): State<AppState>, Id(id): Id) -> Result<axum::Json<Payment>, ApiError> {
+    let res = s.payments().get_payment(s.call(pb::GetPaymentRequest { id }, s.payment_timeout)?).await?.into_inner();
     Ok(axum::Json(res.payment.unwrap_or_default().into()))
 }
 
@@ -85,17 +68,9 @@ pub async fn refund_payment(
     headers: HeaderMap,
     Json(body): Json<NewRefund>,
 ) -> Result<(StatusCode, axum::Json<Refund>), ApiError> {
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .trim()
-        .to_owned();
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or_default().trim().to_owned();
     if key.len() > 200 {
-        return Err(ApiError::validation(
-            "Idempotency-Key",
-            "must be at most 200 characters",
-        ));
+        return Err(ApiError::validation("Idempotency-Key", "must be at most 200 characters"));
     }
     let req = pb::RefundPaymentRequest {
         payment_id: body.payment_id,
@@ -103,13 +78,6 @@ pub async fn refund_payment(
         reason: body.reason.unwrap_or_default(),
         idempotency_key: key,
     };
-    let res = s
-        .payments()
-        .refund_payment(s.call(req, s.payment_timeout)?)
-        .await?
-        .into_inner();
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(res.refund.unwrap_or_default().into()),
-    ))
+    let res = s.payments().refund_payment(s.call(req, s.payment_timeout)?).await?.into_inner();
+    Ok((StatusCode::CREATED, axum::Json(res.refund.unwrap_or_default().into())))
 }

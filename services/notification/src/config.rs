@@ -5,11 +5,7 @@ use std::{net::SocketAddr, path::PathBuf};
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Address the gRPC server listens on (port 0: any free port).
-    #[arg(
-        long = "notification-addr",
-        env = "NOTIFICATION_ADDR",
-        default_value = "127.0.0.1:8002"
-    )]
+    #[arg(long = "notification-addr", env = "NOTIFICATION_ADDR", default_value = "127.0.0.1:8002")]
     pub addr: SocketAddr,
     /// Directory holding notification_service.db.
     #[arg(long = "data-dir", env = "EC_DATA_DIR", default_value = "data")]

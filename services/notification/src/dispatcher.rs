@@ -20,18 +20,12 @@ pub struct TokenBucket {
 impl TokenBucket {
     pub fn new(rate: f64, burst: u32) -> Self {
         let burst = f64::from(burst.max(1));
-        Self {
-            rate: rate.max(0.001),
-            burst,
-            tokens: burst,
-            last: Instant::now(),
-        }
+        Self { rate: rate.max(0.001), burst, tokens: burst, last: Instant::now() }
     }
 
     fn refill(&mut self) {
         let now = Instant::now();
-        self.tokens =
-            (self.tokens + now.duration_since(self.last).as_secs_f64() * self.rate).min(self.burst);
+        self.tokens = (self.tokens + now.duration_since(self.last).as_secs_f64() * self.rate).min(self.burst);
         self.last = now;
     }
 
@@ -62,19 +56,8 @@ pub struct Dispatcher {
 }
 
 impl Dispatcher {
-    pub fn new(
-        store: Store,
-        sender: Arc<dyn Sender>,
-        rate: f64,
-        burst: u32,
-        max_attempts: i32,
-    ) -> Self {
-        Self {
-            store,
-            sender,
-            bucket: TokenBucket::new(rate, burst),
-            max_attempts: max_attempts.max(1),
-        }
+    pub fn new(store: Store, sender: Arc<dyn Sender>, rate: f64, burst: u32, max_attempts: i32) -> Self {
+        Self { store, sender, bucket: TokenBucket::new(rate, burst), max_attempts: max_attempts.max(1) }
     }
 
     pub async fn run(mut self, stop: impl Future<Output = ()>) {
@@ -113,10 +96,8 @@ impl Dispatcher {
                 Ok(()) => sent.push(n.id),
                 Err(e) => {
                     let attempt = n.attempts + 1;
-                    let retry_at = (attempt < self.max_attempts).then(|| {
-                        chrono::Utc::now()
-                            + chrono::Duration::seconds(2_i64.pow(attempt.min(10) as u32))
-                    });
+                    let retry_at = (attempt < self.max_attempts)
+                        .then(|| chrono::Utc::now() + chrono::Duration::seconds(2_i64.pow(attempt.min(10) as u32)));
                     tracing::warn!(notification_id = n.id, attempt, error = %e, "delivery failed");
                     self.store.mark_attempt_failed(n, &e, retry_at).await?;
                 }
@@ -141,9 +122,6 @@ mod tests {
         }
         // 5 at once, the other 20 at 10/s: 2 s of (virtual) time.
         let took = start.elapsed();
-        assert!(
-            took >= Duration::from_millis(1990) && took <= Duration::from_millis(2100),
-            "{took:?}"
-        );
+        assert!(took >= Duration::from_millis(1990) && took <= Duration::from_millis(2100), "{took:?}");
     }
 }

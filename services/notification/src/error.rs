@@ -21,12 +21,9 @@ impl From<Error> for Status {
                 tracing::error!(error = %e, "database error");
                 Fault::internal().into()
             }
-            Error::WriterStopped(_) => Fault::new(
-                Code::Unavailable,
-                reason::UNAVAILABLE,
-                "the notification service is shutting down",
-            )
-            .into(),
+            Error::WriterStopped(_) => {
+                Fault::new(Code::Unavailable, reason::UNAVAILABLE, "the notification service is shutting down").into()
+            }
         }
     }
 }

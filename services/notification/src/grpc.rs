@@ -20,10 +20,7 @@ pub struct NotificationGrpc {
 
 impl NotificationGrpc {
     pub fn new(store: Store, rate_per_sec: f64) -> Self {
-        Self {
-            store,
-            rate_per_sec,
-        }
+        Self { store, rate_per_sec }
     }
 
     async fn queue(
@@ -37,10 +34,7 @@ impl NotificationGrpc {
     ) -> Result<notifications::Model, Error> {
         let mut errors = Vec::new();
         if order_id <= 0 {
-            errors.push(FieldViolation::new(
-                "order_id",
-                "must be a positive order id",
-            ));
+            errors.push(FieldViolation::new("order_id", "must be a positive order id"));
         }
         let recipient = recipient.trim().to_owned();
         let recipient_ok = match channel {
@@ -57,28 +51,24 @@ impl NotificationGrpc {
             ));
         }
         if idempotency_key.len() > 200 {
-            errors.push(FieldViolation::new(
-                "idempotency_key",
-                "must be at most 200 characters",
-            ));
+            errors.push(FieldViolation::new("idempotency_key", "must be at most 200 characters"));
         }
         if !errors.is_empty() {
             return Err(Fault::validation(errors).into());
         }
         let t = self.store.template(code.trim()).ok_or_else(|| {
-            Fault::new(
-                Code::InvalidArgument,
-                reason::UNKNOWN_TEMPLATE,
-                format!("unknown template {:?}", code.trim()),
-            )
-            .with("template", code.trim())
+            Fault::new(Code::InvalidArgument, reason::UNKNOWN_TEMPLATE, format!("unknown template {:?}", code.trim()))
+                .with("template", code.trim())
         })?;
-        let render = |text: &str| template::render(text, &variables).map_err(template_fault);
-        let subject = match channel {
-            Channel::Email => render(&t.subject)?,
-            Channel::Sms => String::new(),
+        // An SMS has no subject: only the body's placeholders count.
+        let (subject, body) = match channel {
+            Channel::Email => {
+                let mut texts = template::render_all(&[&t.subject, &t.body], &variables).map_err(template_fault)?;
+                let body = texts.pop().unwrap_or_default();
+                (texts.pop().unwrap_or_default(), body)
+            }
+            Channel::Sms => (String::new(), template::render(&t.body, &variables).map_err(template_fault)?),
         };
-        let body = render(&t.body)?;
         let key = Some(idempotency_key.trim().to_owned()).filter(|k| !k.is_empty());
         self.store
             .enqueue(NewNotification {
@@ -97,24 +87,14 @@ impl NotificationGrpc {
 fn template_fault(e: TemplateError) -> Fault {
     match &e {
         TemplateError::Missing(vars) => {
-            let mut f = Fault::new(
-                Code::InvalidArgument,
-                reason::MISSING_VARIABLE,
-                e.to_string(),
-            );
+            let mut f = Fault::new(Code::InvalidArgument, reason::MISSING_VARIABLE, e.to_string());
             f.fields = vars
                 .iter()
-                .map(|v| {
-                    FieldViolation::new(format!("variables.{v}"), "is required by the template")
-                })
+                .map(|v| FieldViolation::new(format!("variables.{v}"), "is required by the template"))
                 .collect();
             f
         }
-        TemplateError::Malformed(_) => Fault::new(
-            Code::Internal,
-            reason::INTERNAL,
-            "the stored template is malformed",
-        ),
+        TemplateError::Malformed(_) => Fault::new(Code::Internal, reason::INTERNAL, "the stored template is malformed"),
     }
 }
 
@@ -136,9 +116,7 @@ fn is_valid_email(s: &str) -> bool {
 fn is_valid_phone(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
     (6..=20).contains(&digits)
-        && s.chars()
-            .enumerate()
-            .all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (c == '+' && i == 0))
+        && s.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (c == '+' && i == 0))
 }
 
 pub fn notification_to_proto(n: notifications::Model) -> pb::Notification {
@@ -185,40 +163,15 @@ impl NotificationService for NotificationGrpc {
         request: Request<pb::SendEmailRequest>,
     ) -> Result<Response<pb::SendEmailResponse>, Status> {
         let r = request.into_inner();
-        let n = self
-            .queue(
-                Channel::Email,
-                r.order_id,
-                r.recipient,
-                r.template,
-                r.variables,
-                r.idempotency_key,
-            )
-            .await?;
-        Ok(Response::new(pb::SendEmailResponse {
-            notification: Some(notification_to_proto(n)),
-        }))
+        let n = self.queue(Channel::Email, r.order_id, r.recipient, r.template, r.variables, r.idempotency_key).await?;
+        Ok(Response::new(pb::SendEmailResponse { notification: Some(notification_to_proto(n)) }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn send_sms(
-        &self,
-        request: Request<pb::SendSmsRequest>,
-    ) -> Result<Response<pb::SendSmsResponse>, Status> {
+    async fn send_sms(&self, request: Request<pb::SendSmsRequest>) -> Result<Response<pb::SendSmsResponse>, Status> {
         let r = request.into_inner();
-        let n = self
-            .queue(
-                Channel::Sms,
-                r.order_id,
-                r.recipient,
-                r.template,
-                r.variables,
-                r.idempotency_key,
-            )
-            .await?;
-        Ok(Response::new(pb::SendSmsResponse {
-            notification: Some(notification_to_proto(n)),
-        }))
+        let n = self.queue(Channel::Sms, r.order_id, r.recipient, r.template, r.variables, r.idempotency_key).await?;
+        Ok(Response::new(pb::SendSmsResponse { notification: Some(notification_to_proto(n)) }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -238,12 +191,7 @@ impl NotificationService for NotificationGrpc {
         _: Request<pb::ListTemplatesRequest>,
     ) -> Result<Response<pb::ListTemplatesResponse>, Status> {
         Ok(Response::new(pb::ListTemplatesResponse {
-            templates: self
-                .store
-                .templates()
-                .into_iter()
-                .map(template_to_proto)
-                .collect(),
+            templates: self.store.templates().into_iter().map(template_to_proto).collect(),
         }))
     }
 
@@ -258,20 +206,12 @@ impl NotificationService for NotificationGrpc {
         let code_ok = !code.is_empty()
             && code.len() <= 64
             && code.starts_with(|c: char| c.is_ascii_uppercase())
-            && code
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
         if !code_ok {
-            errors.push(FieldViolation::new(
-                "code",
-                "must be 1 to 64 of A-Z, 0-9 and _, starting with a letter",
-            ));
+            errors.push(FieldViolation::new("code", "must be 1 to 64 of A-Z, 0-9 and _, starting with a letter"));
         }
         if r.subject.chars().count() > 200 {
-            errors.push(FieldViolation::new(
-                "subject",
-                "must be at most 200 characters",
-            ));
+            errors.push(FieldViolation::new("subject", "must be at most 200 characters"));
         } else if let Err(e) = template::variables(&r.subject) {
             errors.push(FieldViolation::new("subject", e.to_string()));
         }
@@ -284,9 +224,7 @@ impl NotificationService for NotificationGrpc {
             return Err(Fault::validation(errors).into());
         }
         let t = self.store.put_template(code, r.subject, r.body).await?;
-        Ok(Response::new(pb::UpdateTemplateResponse {
-            template: Some(template_to_proto(t)),
-        }))
+        Ok(Response::new(pb::UpdateTemplateResponse { template: Some(template_to_proto(t)) }))
     }
 
     #[tracing::instrument(skip_all)]

@@ -13,8 +13,8 @@ use std::{
 use chrono::{DateTime, Utc};
 use ec_common::batch::Batcher;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement, TransactionTrait,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 use tokio::sync::Notify;
@@ -55,11 +55,7 @@ pub struct NewNotification {
 
 pub enum WriteOp {
     Enqueue(NewNotification),
-    PutTemplate {
-        code: String,
-        subject: String,
-        body: String,
-    },
+    PutTemplate { code: String, subject: String, body: String },
 }
 
 pub enum WriteOut {
@@ -99,23 +95,14 @@ impl Store {
         .await?
         .and_then(|m| m.max_id)
         .unwrap_or(0);
-        let cache: HashMap<_, _> = templates::Entity::find()
-            .all(&db)
-            .await?
-            .into_iter()
-            .map(|t| (t.code.clone(), t))
-            .collect();
+        let cache: HashMap<_, _> =
+            templates::Entity::find().all(&db).await?.into_iter().map(|t| (t.code.clone(), t)).collect();
         let templates = Arc::new(RwLock::new(cache));
         let queued = Arc::new(Notify::new());
         let next_id = Arc::new(AtomicI64::new(max + 1));
         let (wdb, wtemplates, wqueued) = (db.clone(), templates.clone(), queued.clone());
         let writer = Batcher::spawn(max_batch, move |ops| {
-            let (db, next_id, templates, queued) = (
-                wdb.clone(),
-                next_id.clone(),
-                wtemplates.clone(),
-                wqueued.clone(),
-            );
+            let (db, next_id, templates, queued) = (wdb.clone(), next_id.clone(), wtemplates.clone(), wqueued.clone());
             async move {
                 let outs = run_batch(&db, &next_id, ops).await;
                 for out in &outs {
@@ -132,12 +119,7 @@ impl Store {
                 outs
             }
         });
-        Ok(Self {
-            db,
-            writer,
-            templates,
-            queued,
-        })
+        Ok(Self { db, writer, templates, queued })
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -145,18 +127,11 @@ impl Store {
     }
 
     pub fn template(&self, code: &str) -> Option<templates::Model> {
-        self.templates
-            .read()
-            .ok()
-            .and_then(|c| c.get(code).cloned())
+        self.templates.read().ok().and_then(|c| c.get(code).cloned())
     }
 
     pub fn templates(&self) -> Vec<templates::Model> {
-        let mut all: Vec<_> = self
-            .templates
-            .read()
-            .map(|c| c.values().cloned().collect())
-            .unwrap_or_default();
+        let mut all: Vec<_> = self.templates.read().map(|c| c.values().cloned().collect()).unwrap_or_default();
         all.sort_by(|a, b| a.code.cmp(&b.code));
         all
     }
@@ -164,31 +139,14 @@ impl Store {
     pub async fn enqueue(&self, n: NewNotification) -> Result<notifications::Model, Error> {
         match self.writer.submit(WriteOp::Enqueue(n)).await?? {
             WriteOut::Queued(m) => Ok(m),
-            WriteOut::Template(_) => Err(Error::Db(DbErr::Custom(
-                "writer answered the wrong kind".into(),
-            ))),
+            WriteOut::Template(_) => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
         }
     }
 
-    pub async fn put_template(
-        &self,
-        code: String,
-        subject: String,
-        body: String,
-    ) -> Result<templates::Model, Error> {
-        match self
-            .writer
-            .submit(WriteOp::PutTemplate {
-                code,
-                subject,
-                body,
-            })
-            .await??
-        {
+    pub async fn put_template(&self, code: String, subject: String, body: String) -> Result<templates::Model, Error> {
+        match self.writer.submit(WriteOp::PutTemplate { code, subject, body }).await?? {
             WriteOut::Template(t) => Ok(t),
-            WriteOut::Queued(_) => Err(Error::Db(DbErr::Custom(
-                "writer answered the wrong kind".into(),
-            ))),
+            WriteOut::Queued(_) => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
         }
     }
 
@@ -201,11 +159,7 @@ impl Store {
     }
 
     /// The next notifications due for delivery, in queue order.
-    pub async fn due(
-        &self,
-        now: DateTime<Utc>,
-        limit: u64,
-    ) -> Result<Vec<notifications::Model>, Error> {
+    pub async fn due(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<notifications::Model>, Error> {
         Ok(notifications::Entity::find()
             .filter(notifications::Column::Status.eq("queued"))
             .filter(notifications::Column::NextAttemptAt.lte(now))
@@ -223,10 +177,7 @@ impl Store {
         notifications::Entity::update_many()
             .col_expr(notifications::Column::Status, Expr::value("sent"))
             .col_expr(notifications::Column::SentAt, Expr::value(Some(at)))
-            .col_expr(
-                notifications::Column::Attempts,
-                Expr::col(notifications::Column::Attempts).add(1),
-            )
+            .col_expr(notifications::Column::Attempts, Expr::col(notifications::Column::Attempts).add(1))
             .filter(notifications::Column::Id.is_in(ids))
             .exec(&self.db)
             .await?;
@@ -242,18 +193,12 @@ impl Store {
     ) -> Result<(), Error> {
         let mut update = notifications::Entity::update_many()
             .col_expr(notifications::Column::Attempts, Expr::value(n.attempts + 1))
-            .col_expr(
-                notifications::Column::LastError,
-                Expr::value(Some(error.to_owned())),
-            );
+            .col_expr(notifications::Column::LastError, Expr::value(Some(error.to_owned())));
         update = match retry_at {
             Some(at) => update.col_expr(notifications::Column::NextAttemptAt, Expr::value(at)),
             None => update.col_expr(notifications::Column::Status, Expr::value("failed")),
         };
-        update
-            .filter(notifications::Column::Id.eq(n.id))
-            .exec(&self.db)
-            .await?;
+        update.filter(notifications::Column::Id.eq(n.id)).exec(&self.db).await?;
         Ok(())
     }
 
@@ -282,11 +227,7 @@ impl Store {
     }
 }
 
-async fn run_batch(
-    db: &DatabaseConnection,
-    next_id: &AtomicI64,
-    ops: Vec<WriteOp>,
-) -> Vec<WriteResult> {
+async fn run_batch(db: &DatabaseConnection, next_id: &AtomicI64, ops: Vec<WriteOp>) -> Vec<WriteResult> {
     match apply(db, next_id, &ops).await {
         Ok(outs) => outs,
         Err(e) if ops.len() == 1 => vec![Err(e.into())],
@@ -295,9 +236,7 @@ async fn run_batch(
             let mut outs = Vec::with_capacity(ops.len());
             for op in ops {
                 outs.push(match apply(db, next_id, std::slice::from_ref(&op)).await {
-                    Ok(mut one) => one
-                        .pop()
-                        .unwrap_or_else(|| Err(Error::Db(DbErr::Custom("no output".into())))),
+                    Ok(mut one) => one.pop().unwrap_or_else(|| Err(Error::Db(DbErr::Custom("no output".into())))),
                     Err(e) => Err(e.into()),
                 });
             }
@@ -306,11 +245,7 @@ async fn run_batch(
     }
 }
 
-async fn apply(
-    db: &DatabaseConnection,
-    next_id: &AtomicI64,
-    ops: &[WriteOp],
-) -> Result<Vec<WriteResult>, DbErr> {
+async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
     let now = ec_common::time::now();
     let txn = db.begin().await?;
     let keys: Vec<&str> = ops
@@ -322,10 +257,8 @@ async fn apply(
         .collect();
     let mut known: HashMap<String, notifications::Model> = HashMap::new();
     if !keys.is_empty() {
-        for m in notifications::Entity::find()
-            .filter(notifications::Column::IdempotencyKey.is_in(keys))
-            .all(&txn)
-            .await?
+        for m in
+            notifications::Entity::find().filter(notifications::Column::IdempotencyKey.is_in(keys)).all(&txn).await?
         {
             if let Some(k) = m.idempotency_key.clone() {
                 known.insert(k, m);
@@ -363,11 +296,7 @@ async fn apply(
                     Ok(WriteOut::Queued(m))
                 }
             }
-            WriteOp::PutTemplate {
-                code,
-                subject,
-                body,
-            } => {
+            WriteOp::PutTemplate { code, subject, body } => {
                 let t = templates::Model {
                     code: code.clone(),
                     subject: subject.clone(),
@@ -396,11 +325,9 @@ async fn apply(
         });
     }
     for chunk in rows.chunks(INSERT_CHUNK) {
-        notifications::Entity::insert_many(
-            chunk.iter().cloned().map(notifications::ActiveModel::from),
-        )
-        .exec_without_returning(&txn)
-        .await?;
+        notifications::Entity::insert_many(chunk.iter().cloned().map(notifications::ActiveModel::from))
+            .exec_without_returning(&txn)
+            .await?;
     }
     txn.commit().await?;
     Ok(outs)

@@ -23,9 +23,7 @@ fn parse(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
     while let Some(start) = rest.find("{{") {
         pieces.push(Piece::Text(&rest[..start]));
         let after = &rest[start + 2..];
-        let end = after
-            .find("}}")
-            .ok_or(TemplateError::Malformed(offset + start))?;
+        let end = after.find("}}").ok_or(TemplateError::Malformed(offset + start))?;
         let name = after[..end].trim();
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(TemplateError::Malformed(offset + start));
@@ -36,9 +34,7 @@ fn parse(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
         rest = &rest[consumed..];
     }
     if rest.contains("}}") {
-        return Err(TemplateError::Malformed(
-            offset + rest.find("}}").unwrap_or(0),
-        ));
+        return Err(TemplateError::Malformed(offset + rest.find("}}").unwrap_or(0)));
     }
     pieces.push(Piece::Text(rest));
     Ok(pieces)
@@ -53,6 +49,27 @@ pub fn variables(template: &str) -> Result<BTreeSet<String>, TemplateError> {
             Piece::Text(_) => None,
         })
         .collect())
+}
+
+/// Renders several texts (a subject and a body) at once, so a missing
+/// variable is reported once, whichever text uses it.
+pub fn render_all(templates: &[&str], vars: &HashMap<String, String>) -> Result<Vec<String>, TemplateError> {
+    let mut missing = Vec::new();
+    let mut out = Vec::with_capacity(templates.len());
+    for t in templates {
+        match render(t, vars) {
+            Ok(text) => out.push(text),
+            Err(TemplateError::Missing(m)) => missing.extend(m),
+            Err(e) => return Err(e),
+        }
+    }
+    if missing.is_empty() {
+        Ok(out)
+    } else {
+        missing.sort();
+        missing.dedup();
+        Err(TemplateError::Missing(missing))
+    }
 }
 
 pub fn render(template: &str, vars: &HashMap<String, String>) -> Result<String, TemplateError> {
@@ -84,18 +101,12 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 
     #[test]
     fn renders_japanese_and_repeats() {
-        let out = render(
-            "{{name}}様、ご注文{{id}}を承りました。{{ name }}",
-            &vars(&[("name", "山田"), ("id", "42")]),
-        );
+        let out = render("{{name}}様、ご注文{{id}}を承りました。{{ name }}", &vars(&[("name", "山田"), ("id", "42")]));
         assert_eq!(out.expect("render"), "山田様、ご注文42を承りました。山田");
     }
 
@@ -110,12 +121,6 @@ mod tests {
         for bad in ["{{", "{{}}", "{{a b}}", "x }} y", "{{a-b}}"] {
             assert!(variables(bad).is_err(), "{bad}");
         }
-        assert_eq!(
-            variables("{{b}}{{a}}{{b}}")
-                .expect("ok")
-                .into_iter()
-                .collect::<Vec<_>>(),
-            ["a", "b"]
-        );
+        assert_eq!(variables("{{b}}{{a}}{{b}}").expect("ok").into_iter().collect::<Vec<_>>(), ["a", "b"]);
     }
 }

@@ -5,11 +5,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Address the gRPC server listens on (port 0: any free port).
-    #[arg(
-        long = "order-addr",
-        env = "ORDER_ADDR",
-        default_value = "127.0.0.1:8000"
-    )]
+    #[arg(long = "order-addr", env = "ORDER_ADDR", default_value = "127.0.0.1:8000")]
     pub addr: SocketAddr,
     /// Directory holding order_service.db.
     #[arg(long = "data-dir", env = "EC_DATA_DIR", default_value = "data")]
@@ -18,11 +14,7 @@ pub struct Config {
     #[arg(long, env = "PAYMENT_URL", default_value = "http://127.0.0.1:8001")]
     pub payment_url: String,
     /// Notification service URL.
-    #[arg(
-        long,
-        env = "NOTIFICATION_URL",
-        default_value = "http://127.0.0.1:8002"
-    )]
+    #[arg(long, env = "NOTIFICATION_URL", default_value = "http://127.0.0.1:8002")]
     pub notification_url: String,
     /// Deadline of every payment call, in milliseconds (seed: 30 s).
     #[arg(long, env = "PAYMENT_TIMEOUT_MS", default_value_t = 30_000)]

@@ -143,25 +143,14 @@ fn text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldViolation>) 
     if v.is_empty() {
         errors.push(FieldViolation::new(field, "must not be empty"));
     } else if v.chars().count() > max {
-        errors.push(FieldViolation::new(
-            field,
-            format!("must be at most {max} characters"),
-        ));
+        errors.push(FieldViolation::new(field, format!("must be at most {max} characters")));
     } else if v.chars().any(|c| c.is_control() && c != '\n') {
-        errors.push(FieldViolation::new(
-            field,
-            "must not contain control characters",
-        ));
+        errors.push(FieldViolation::new(field, "must not contain control characters"));
     }
     v.to_owned()
 }
 
-fn optional_text(
-    field: &str,
-    value: Option<&str>,
-    max: usize,
-    errors: &mut Vec<FieldViolation>,
-) -> Option<String> {
+fn optional_text(field: &str, value: Option<&str>, max: usize, errors: &mut Vec<FieldViolation>) -> Option<String> {
     match value.map(str::trim) {
         None | Some("") => None,
         Some(v) => Some(text(field, v, max, errors)),
@@ -190,9 +179,7 @@ pub fn is_valid_email(s: &str) -> bool {
 pub fn is_valid_phone(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
     (6..=20).contains(&digits)
-        && s.chars()
-            .enumerate()
-            .all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (c == '+' && i == 0))
+        && s.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (c == '+' && i == 0))
 }
 
 impl NewOrder {
@@ -204,56 +191,25 @@ impl NewOrder {
         if customer_email.is_empty() {
             errors.push(FieldViolation::new("customer_email", "must not be empty"));
         } else if !is_valid_email(&customer_email) {
-            errors.push(FieldViolation::new(
-                "customer_email",
-                "must be an e-mail address",
-            ));
+            errors.push(FieldViolation::new("customer_email", "must be an e-mail address"));
         }
-        let customer_phone = optional_text(
-            "customer_phone",
-            req.customer_phone.as_deref(),
-            32,
-            &mut errors,
-        );
+        let customer_phone = optional_text("customer_phone", req.customer_phone.as_deref(), 32, &mut errors);
         if let Some(p) = &customer_phone
             && !is_valid_phone(p)
         {
-            errors.push(FieldViolation::new(
-                "customer_phone",
-                "must be a phone number (6 to 20 digits)",
-            ));
+            errors.push(FieldViolation::new("customer_phone", "must be a phone number (6 to 20 digits)"));
         }
-        let shipping_address = optional_text(
-            "shipping_address",
-            req.shipping_address.as_deref(),
-            MAX_ADDRESS,
-            &mut errors,
-        );
+        let shipping_address =
+            optional_text("shipping_address", req.shipping_address.as_deref(), MAX_ADDRESS, &mut errors);
         if req.items.is_empty() {
-            errors.push(FieldViolation::new(
-                "items",
-                "must contain at least one item",
-            ));
+            errors.push(FieldViolation::new("items", "must contain at least one item"));
         } else if req.items.len() > MAX_ITEMS {
-            errors.push(FieldViolation::new(
-                "items",
-                format!("must contain at most {MAX_ITEMS} items"),
-            ));
+            errors.push(FieldViolation::new("items", format!("must contain at most {MAX_ITEMS} items")));
         }
         let mut items = Vec::with_capacity(req.items.len().min(MAX_ITEMS));
         for (i, item) in req.items.iter().enumerate().take(MAX_ITEMS) {
-            let product_id = text(
-                &format!("items[{i}].product_id"),
-                &item.product_id,
-                64,
-                &mut errors,
-            );
-            let product_name = text(
-                &format!("items[{i}].product_name"),
-                &item.product_name,
-                MAX_TEXT,
-                &mut errors,
-            );
+            let product_id = text(&format!("items[{i}].product_id"), &item.product_id, 64, &mut errors);
+            let product_name = text(&format!("items[{i}].product_name"), &item.product_name, MAX_TEXT, &mut errors);
             if !(1..=MAX_QUANTITY).contains(&item.quantity) {
                 errors.push(FieldViolation::new(
                     format!("items[{i}].quantity"),
@@ -266,19 +222,11 @@ impl NewOrder {
                     format!("must be between 0 and {MAX_UNIT_PRICE} JPY"),
                 ));
             }
-            items.push(NewItem {
-                product_id,
-                product_name,
-                quantity: item.quantity,
-                unit_price: item.unit_price,
-            });
+            items.push(NewItem { product_id, product_name, quantity: item.quantity, unit_price: item.unit_price });
         }
         let key = req.idempotency_key.trim();
         if key.len() > 200 {
-            errors.push(FieldViolation::new(
-                "idempotency_key",
-                "must be at most 200 characters",
-            ));
+            errors.push(FieldViolation::new("idempotency_key", "must be at most 200 characters"));
         }
         if !errors.is_empty() {
             return Err(Fault::validation(errors));
@@ -329,12 +277,7 @@ mod tests {
     use super::*;
 
     fn item(q: i64, p: i64) -> pb::NewOrderItem {
-        pb::NewOrderItem {
-            product_id: "P-1".into(),
-            product_name: "お茶".into(),
-            quantity: q,
-            unit_price: p,
-        }
+        pb::NewOrderItem { product_id: "P-1".into(), product_name: "お茶".into(), quantity: q, unit_price: p }
     }
 
     fn request(items: Vec<pb::NewOrderItem>) -> pb::CreateOrderRequest {
@@ -359,15 +302,7 @@ mod tests {
         r.customer_name = "   ".into();
         let f = NewOrder::parse(r).expect_err("invalid");
         let fields: Vec<_> = f.fields.iter().map(|v| v.field.as_str()).collect();
-        assert_eq!(
-            fields,
-            [
-                "customer_name",
-                "customer_email",
-                "items[0].quantity",
-                "items[1].unit_price"
-            ]
-        );
+        assert_eq!(fields, ["customer_name", "customer_email", "items[0].quantity", "items[1].unit_price"]);
     }
 
     #[test]
@@ -381,17 +316,7 @@ mod tests {
         for ok in ["a@b.co", "山田@例え.jp", "x+y@sub.example.com"] {
             assert!(is_valid_email(ok), "{ok}");
         }
-        for bad in [
-            "",
-            "a",
-            "a@b",
-            "@b.com",
-            "a@.com",
-            "a@b.com.",
-            "a b@c.com",
-            "a@b@c.com",
-            "a@b..com",
-        ] {
+        for bad in ["", "a", "a@b", "@b.com", "a@.com", "a@b.com.", "a b@c.com", "a@b@c.com", "a@b..com"] {
             assert!(!is_valid_email(bad), "{bad}");
         }
     }

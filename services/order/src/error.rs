@@ -12,11 +12,7 @@ pub enum Error {
     #[error("order {0} not found")]
     NotFound(i64),
     #[error("an order in status {from} cannot become {to}")]
-    IllegalTransition {
-        id: i64,
-        from: OrderStatus,
-        to: OrderStatus,
-    },
+    IllegalTransition { id: i64, from: OrderStatus, to: OrderStatus },
     #[error("idempotency key reused with a different request")]
     IdempotencyConflict,
     #[error("database: {0}")]
@@ -25,20 +21,14 @@ pub enum Error {
     WriterStopped(#[from] ec_common::batch::WriterStopped),
     /// A call to another service failed; `order_id` is kept for the caller.
     #[error("{service} call failed: {status}")]
-    Upstream {
-        service: &'static str,
-        status: Status,
-        order_id: Option<i64>,
-    },
+    Upstream { service: &'static str, status: Status, order_id: Option<i64> },
 }
 
 impl Error {
     pub fn fault(self) -> Fault {
         match self {
             Error::Fault(f) => f,
-            Error::NotFound(id) => {
-                Fault::not_found(format!("order {id} not found")).with("order_id", id)
-            }
+            Error::NotFound(id) => Fault::not_found(format!("order {id} not found")).with("order_id", id),
             Error::IllegalTransition { id, from, to } => Fault::new(
                 Code::FailedPrecondition,
                 reason::ILLEGAL_TRANSITION,
@@ -56,24 +46,16 @@ impl Error {
                 tracing::error!(error = %e, "database error");
                 Fault::internal()
             }
-            Error::WriterStopped(_) => Fault::new(
-                Code::Unavailable,
-                reason::UNAVAILABLE,
-                "the order service is shutting down",
-            ),
-            Error::Upstream {
-                service,
-                status,
-                order_id,
-            } => upstream_fault(service, &status, order_id),
+            Error::WriterStopped(_) => {
+                Fault::new(Code::Unavailable, reason::UNAVAILABLE, "the order service is shutting down")
+            }
+            Error::Upstream { service, status, order_id } => upstream_fault(service, &status, order_id),
         }
     }
 }
 
 fn upstream_fault(service: &str, status: &Status, order_id: Option<i64>) -> Fault {
-    let kept = order_id
-        .map(|id| format!("; order {id} is kept"))
-        .unwrap_or_default();
+    let kept = order_id.map(|id| format!("; order {id} is kept")).unwrap_or_default();
     let mut fault = if ec_common::error::is_timeout(status) {
         Fault::new(
             Code::DeadlineExceeded,
@@ -81,11 +63,7 @@ fn upstream_fault(service: &str, status: &Status, order_id: Option<i64>) -> Faul
             format!("the {service} service did not answer in time{kept}"),
         )
     } else if ec_common::error::is_unreachable(status) {
-        Fault::new(
-            Code::Unavailable,
-            reason::UNAVAILABLE,
-            format!("the {service} service is unavailable{kept}"),
-        )
+        Fault::new(Code::Unavailable, reason::UNAVAILABLE, format!("the {service} service is unavailable{kept}"))
     } else {
         tracing::error!(service, code = ?status.code(), message = status.message(), "unexpected upstream error");
         Fault::internal()

@@ -54,11 +54,7 @@ impl Flows {
 
     /// Seed 5.1: validate, total, store (pending -> payment_processing), pay,
     /// paid, ORDER_CONFIRMATION, answer.
-    pub async fn create(
-        &self,
-        req: pb::CreateOrderRequest,
-        deadline: Deadline,
-    ) -> Result<Created, Error> {
+    pub async fn create(&self, req: pb::CreateOrderRequest, deadline: Deadline) -> Result<Created, Error> {
         let new = NewOrder::parse(req)?;
         let mut order = match self.store.insert(new).await? {
             Inserted::New(order) => order,
@@ -80,10 +76,7 @@ impl Flows {
             // A retry of a payment that did go through.
             Err(s) if s.code() == Code::AlreadyExists => {}
             Err(s) if matches!(s.code(), Code::InvalidArgument | Code::FailedPrecondition) => {
-                let t = self
-                    .store
-                    .transition(Transition::lenient(id, OrderStatus::PaymentFailed))
-                    .await?;
+                let t = self.store.transition(Transition::lenient(id, OrderStatus::PaymentFailed)).await?;
                 tracing::info!(order_id = id, reason = s.message(), "payment rejected");
                 return Err(payment_rejected(id, s.message(), t.status).into());
             }
@@ -91,24 +84,13 @@ impl Flows {
                 // The outcome is unknown: keep payment_processing, the
                 // reconciler asks the payment service later.
                 tracing::warn!(order_id = id, code = ?s.code(), message = s.message(), "payment call failed; order kept for reconciliation");
-                return Err(Error::Upstream {
-                    service: "payment",
-                    status: s,
-                    order_id: Some(id),
-                });
+                return Err(Error::Upstream { service: "payment", status: s, order_id: Some(id) });
             }
         }
-        let t = self
-            .store
-            .transition(Transition::lenient(id, OrderStatus::Paid))
-            .await?;
+        let t = self.store.transition(Transition::lenient(id, OrderStatus::Paid)).await?;
         apply(&mut order, &t);
-        self.deliver_owed(&order.order, t.pending_notification.as_deref(), deadline)
-            .await;
-        Ok(Created {
-            order,
-            replayed: false,
-        })
+        self.deliver_owed(&order.order, t.pending_notification.as_deref(), deadline).await;
+        Ok(Created { order, replayed: false })
     }
 
     /// Answers a repeated request (same idempotency key and body) from what the
@@ -117,10 +99,7 @@ impl Flows {
         let order = self.store.get(id).await?;
         match order.status {
             OrderStatus::PaymentFailed => {
-                Err(
-                    payment_rejected(id, "the payment of this order was rejected", order.status)
-                        .into(),
-                )
+                Err(payment_rejected(id, "the payment of this order was rejected", order.status).into())
             }
             OrderStatus::Pending | OrderStatus::PaymentProcessing => Err(Fault::new(
                 Code::Aborted,
@@ -129,10 +108,7 @@ impl Flows {
             )
             .with("order_id", id)
             .into()),
-            _ => Ok(Created {
-                order,
-                replayed: true,
-            }),
+            _ => Ok(Created { order, replayed: true }),
         }
     }
 
@@ -154,40 +130,28 @@ impl Flows {
         let t = self.store.transition(t).await?;
         let mut refunded = 0;
         if t.refund_due {
-            refunded = self
-                .refund(id, deadline)
-                .await
-                .map_err(|status| Error::Upstream {
-                    service: "payment",
-                    status,
-                    order_id: Some(id),
-                })?;
+            refunded = self.refund(id, deadline).await.map_err(|status| Error::Upstream {
+                service: "payment",
+                status,
+                order_id: Some(id),
+            })?;
         }
         let order = self.store.get(id).await?;
-        self.deliver_owed(&order.order, t.pending_notification.as_deref(), deadline)
-            .await;
+        self.deliver_owed(&order.order, t.pending_notification.as_deref(), deadline).await;
         Ok((order, refunded))
     }
 
     /// Refunds what is left of an order's payment and clears `refund_due`.
     /// Idempotent: the refund's key is derived from the order.
     pub async fn refund(&self, id: i64, deadline: Deadline) -> Result<i64, tonic::Status> {
-        let lookup = deadline.request(
-            GetPaymentByOrderRequest { order_id: id },
-            self.config.payment_timeout(),
-        )?;
+        let lookup = deadline.request(GetPaymentByOrderRequest { order_id: id }, self.config.payment_timeout())?;
         let payment = match self.payment.clone().get_payment_by_order(lookup).await {
             Ok(r) => r.into_inner().payment,
             Err(s) if s.code() == Code::NotFound => None,
             Err(s) => return Err(s),
         };
         let refunded = match payment {
-            Some(Payment {
-                id: payment_id,
-                amount,
-                refunded_amount,
-                ..
-            }) if refunded_amount < amount => {
+            Some(Payment { id: payment_id, amount, refunded_amount, .. }) if refunded_amount < amount => {
                 let req = RefundPaymentRequest {
                     payment_id,
                     amount: None,
@@ -207,58 +171,38 @@ impl Flows {
     }
 
     /// paid -> shipped (ORDER_SHIPPED), shipped -> delivered.
-    pub async fn set_status(
-        &self,
-        id: i64,
-        to: OrderStatus,
-        deadline: Deadline,
-    ) -> Result<OrderView, Error> {
+    pub async fn set_status(&self, id: i64, to: OrderStatus, deadline: Deadline) -> Result<OrderView, Error> {
         if !matches!(to, OrderStatus::Shipped | OrderStatus::Delivered) {
-            return Err(
-                Fault::validation(vec![ec_common::error::FieldViolation::new(
-                    "status",
-                    "can only be set to shipped or delivered (cancel with DELETE)",
-                )])
-                .into(),
-            );
+            return Err(Fault::validation(vec![ec_common::error::FieldViolation::new(
+                "status",
+                "can only be set to shipped or delivered (cancel with DELETE)",
+            )])
+            .into());
         }
         let t = self.store.transition(Transition::strict(id, to)).await?;
         let order = self.store.get(id).await?;
-        self.deliver_owed(&order.order, t.pending_notification.as_deref(), deadline)
-            .await;
+        self.deliver_owed(&order.order, t.pending_notification.as_deref(), deadline).await;
         Ok(order)
     }
 
     /// Applies a payment webhook. Never sends mail itself: an order it makes
     /// paid owes its confirmation, which the create flow (when it is the
     /// payer) or the reconciler delivers.
-    pub async fn webhook(
-        &self,
-        req: pb::HandlePaymentWebhookRequest,
-    ) -> Result<(OrderView, bool), Error> {
+    pub async fn webhook(&self, req: pb::HandlePaymentWebhookRequest) -> Result<(OrderView, bool), Error> {
         let mut errors = Vec::new();
         let event_id = req.event_id.trim();
         if event_id.is_empty() || event_id.len() > 200 {
-            errors.push(ec_common::error::FieldViolation::new(
-                "event_id",
-                "must be 1 to 200 characters",
-            ));
+            errors.push(ec_common::error::FieldViolation::new("event_id", "must be 1 to 200 characters"));
         }
         if req.amount < 0 {
-            errors.push(ec_common::error::FieldViolation::new(
-                "amount",
-                "must not be negative",
-            ));
+            errors.push(ec_common::error::FieldViolation::new("amount", "must not be negative"));
         }
         let (to, label) = match pb::PaymentEventStatus::try_from(req.status) {
             Ok(pb::PaymentEventStatus::Completed) => (Some(OrderStatus::Paid), "completed"),
             Ok(pb::PaymentEventStatus::Failed) => (Some(OrderStatus::PaymentFailed), "failed"),
             Ok(pb::PaymentEventStatus::Refunded) => (None, "refunded"),
             _ => {
-                errors.push(ec_common::error::FieldViolation::new(
-                    "status",
-                    "must be completed, failed or refunded",
-                ));
+                errors.push(ec_common::error::FieldViolation::new("status", "must be completed, failed or refunded"));
                 (None, "")
             }
         };
@@ -285,12 +229,7 @@ impl Flows {
     /// Hands the mail an order owes to the notification service and clears
     /// the debt. A failure is logged and left for the reconciler: it never
     /// undoes the order's new status.
-    pub async fn deliver_owed(
-        &self,
-        order: &crate::entity::orders::Model,
-        template: Option<&str>,
-        deadline: Deadline,
-    ) {
+    pub async fn deliver_owed(&self, order: &crate::entity::orders::Model, template: Option<&str>, deadline: Deadline) {
         let Some(template) = template else { return };
         let mut variables = HashMap::new();
         variables.insert("customer_name".to_owned(), order.customer_name.clone());

@@ -68,10 +68,7 @@ pub fn order_to_proto(v: OrderView) -> pb::Order {
         status_history: v
             .history
             .into_iter()
-            .map(|(s, at)| pb::StatusChange {
-                status: s.to_proto() as i32,
-                at: Some(ec_common::time::to_proto(at)),
-            })
+            .map(|(s, at)| pb::StatusChange { status: s.to_proto() as i32, at: Some(ec_common::time::to_proto(at)) })
             .collect(),
     }
 }
@@ -89,9 +86,7 @@ impl OrderService for OrderGrpc {
     ) -> Result<Response<pb::CreateOrderResponse>, Status> {
         let deadline = Deadline::from_request(&request);
         let req = request.into_inner();
-        let created = self
-            .detached(move |f| async move { f.create(req, deadline).await })
-            .await?;
+        let created = self.detached(move |f| async move { f.create(req, deadline).await }).await?;
         Ok(Response::new(pb::CreateOrderResponse {
             order: Some(order_to_proto(created.order)),
             replayed: created.replayed,
@@ -99,14 +94,9 @@ impl OrderService for OrderGrpc {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn get_order(
-        &self,
-        request: Request<pb::GetOrderRequest>,
-    ) -> Result<Response<pb::GetOrderResponse>, Status> {
+    async fn get_order(&self, request: Request<pb::GetOrderRequest>) -> Result<Response<pb::GetOrderResponse>, Status> {
         let order = self.flows.store.get(request.into_inner().id).await?;
-        Ok(Response::new(pb::GetOrderResponse {
-            order: Some(order_to_proto(order)),
-        }))
+        Ok(Response::new(pb::GetOrderResponse { order: Some(order_to_proto(order)) }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -155,13 +145,8 @@ impl OrderService for OrderGrpc {
     ) -> Result<Response<pb::CancelOrderResponse>, Status> {
         let deadline = Deadline::from_request(&request);
         let id = request.into_inner().id;
-        let (order, refunded) = self
-            .detached(move |f| async move { f.cancel(id, deadline).await })
-            .await?;
-        Ok(Response::new(pb::CancelOrderResponse {
-            order: Some(order_to_proto(order)),
-            refunded_amount: refunded,
-        }))
+        let (order, refunded) = self.detached(move |f| async move { f.cancel(id, deadline).await }).await?;
+        Ok(Response::new(pb::CancelOrderResponse { order: Some(order_to_proto(order)), refunded_amount: refunded }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -175,12 +160,8 @@ impl OrderService for OrderGrpc {
             .ok()
             .and_then(OrderStatus::from_proto)
             .ok_or_else(|| bad("status", "must be shipped or delivered"))?;
-        let order = self
-            .detached(move |f| async move { f.set_status(r.id, to, deadline).await })
-            .await?;
-        Ok(Response::new(pb::UpdateOrderStatusResponse {
-            order: Some(order_to_proto(order)),
-        }))
+        let order = self.detached(move |f| async move { f.set_status(r.id, to, deadline).await }).await?;
+        Ok(Response::new(pb::UpdateOrderStatusResponse { order: Some(order_to_proto(order)) }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -189,13 +170,8 @@ impl OrderService for OrderGrpc {
         request: Request<pb::HandlePaymentWebhookRequest>,
     ) -> Result<Response<pb::HandlePaymentWebhookResponse>, Status> {
         let r = request.into_inner();
-        let (order, applied) = self
-            .detached(move |f| async move { f.webhook(r).await })
-            .await?;
-        Ok(Response::new(pb::HandlePaymentWebhookResponse {
-            order: Some(order_to_proto(order)),
-            applied,
-        }))
+        let (order, applied) = self.detached(move |f| async move { f.webhook(r).await }).await?;
+        Ok(Response::new(pb::HandlePaymentWebhookResponse { order: Some(order_to_proto(order)), applied }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -214,20 +190,13 @@ impl OrderService for OrderGrpc {
                 .by_status
                 .into_iter()
                 .filter_map(|(s, n)| {
-                    OrderStatus::parse(&s).map(|s| pb::StatusCount {
-                        status: s.to_proto() as i32,
-                        count: n,
-                    })
+                    OrderStatus::parse(&s).map(|s| pb::StatusCount { status: s.to_proto() as i32, count: n })
                 })
                 .collect(),
             revenue_by_day: stats
                 .by_day
                 .into_iter()
-                .map(|(date, amount, orders)| pb::DayRevenue {
-                    date,
-                    amount,
-                    orders,
-                })
+                .map(|(date, amount, orders)| pb::DayRevenue { date, amount, orders })
                 .collect(),
             total_orders: stats.total_orders,
         }))

@@ -10,9 +10,7 @@
 use std::time::Duration;
 
 use ec_common::deadline::Deadline;
-use ec_proto::payment::v1::{
-    GetPaymentByOrderRequest, payment_service_client::PaymentServiceClient,
-};
+use ec_proto::payment::v1::{GetPaymentByOrderRequest, payment_service_client::PaymentServiceClient};
 use tonic::{Code, transport::Channel};
 
 use crate::{domain::OrderStatus, flows::Flows, store::Transition};
@@ -48,21 +46,10 @@ async fn pass(
 ) -> Result<(), crate::error::Error> {
     let now = chrono::Utc::now();
     let cutoff = now - chrono::Duration::from_std(stuck_after).unwrap_or_default();
-    for order in flows
-        .store
-        .stale(OrderStatus::PaymentProcessing, cutoff, PASS_LIMIT)
-        .await?
-    {
+    for order in flows.store.stale(OrderStatus::PaymentProcessing, cutoff, PASS_LIMIT).await? {
         let req = Deadline::NONE
-            .request(
-                GetPaymentByOrderRequest { order_id: order.id },
-                Duration::from_secs(10),
-            )
-            .map_err(|status| crate::error::Error::Upstream {
-                service: "payment",
-                status,
-                order_id: Some(order.id),
-            })?;
+            .request(GetPaymentByOrderRequest { order_id: order.id }, Duration::from_secs(10))
+            .map_err(|status| crate::error::Error::Upstream { service: "payment", status, order_id: Some(order.id) })?;
         let to = match payment.get_payment_by_order(req).await {
             Ok(_) => OrderStatus::Paid,
             Err(s) if s.code() == Code::NotFound => OrderStatus::PaymentFailed,
@@ -71,19 +58,14 @@ async fn pass(
                 break;
             }
         };
-        let t = flows
-            .store
-            .transition(Transition::lenient(order.id, to))
-            .await?;
+        let t = flows.store.transition(Transition::lenient(order.id, to)).await?;
         tracing::info!(order_id = order.id, status = %t.status, "reconciled a stuck payment");
     }
     // Mails: give the flow that made the debt a moment to pay it itself.
     let grace = now - chrono::Duration::seconds(2);
     for order in flows.store.owing_mail(grace, PASS_LIMIT).await? {
         let template = order.pending_notification.clone();
-        flows
-            .deliver_owed(&order, template.as_deref(), Deadline::NONE)
-            .await;
+        flows.deliver_owed(&order, template.as_deref(), Deadline::NONE).await;
     }
     for order in flows.store.owing_refund(PASS_LIMIT).await? {
         match flows.refund(order.id, Deadline::NONE).await {

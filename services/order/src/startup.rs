@@ -27,12 +27,8 @@ impl Application {
     /// Builds on a listener the caller bound (the all-in-one binds every
     /// port first, so the services can be told each other's addresses).
     pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot create data directory {}: {e}",
-                config.data_dir.display()
-            )
-        })?;
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
         let db = ec_common::db::open_sqlite(&config.db_path(), 4).await?;
         Migrator::up(&db, None).await?;
         let store = Store::open(db, config.max_batch).await?;
@@ -40,13 +36,7 @@ impl Application {
         let notification = ec_common::grpc::lazy_channel(&config.notification_url)?;
         let flows = Flows::new(store, payment.clone(), notification, config.clone());
         let addr = listener.local_addr()?;
-        Ok(Self {
-            listener,
-            addr,
-            flows,
-            config,
-            payment,
-        })
+        Ok(Self { listener, addr, flows, config, payment })
     }
 
     /// The address actually bound (port 0 resolved).

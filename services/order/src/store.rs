@@ -18,8 +18,8 @@ use std::{
 use chrono::{DateTime, Utc};
 use ec_common::batch::Batcher;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait, sea_query::Expr,
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement, TransactionTrait, sea_query::Expr,
 };
 
 use crate::{
@@ -81,20 +81,11 @@ pub struct Transition {
 
 impl Transition {
     pub fn strict(order_id: i64, to: OrderStatus) -> Self {
-        Self {
-            order_id,
-            to: Some(to),
-            strict: true,
-            event: None,
-            refund_due: false,
-        }
+        Self { order_id, to: Some(to), strict: true, event: None, refund_due: false }
     }
 
     pub fn lenient(order_id: i64, to: OrderStatus) -> Self {
-        Self {
-            strict: false,
-            ..Self::strict(order_id, to)
-        }
+        Self { strict: false, ..Self::strict(order_id, to) }
     }
 }
 
@@ -168,14 +159,12 @@ impl Store {
         struct MaxId {
             max_id: Option<i64>,
         }
-        let max = MaxId::find_by_statement(Statement::from_string(
-            DbBackend::Sqlite,
-            "SELECT MAX(id) AS max_id FROM orders",
-        ))
-        .one(&db)
-        .await?
-        .and_then(|m| m.max_id)
-        .unwrap_or(0);
+        let max =
+            MaxId::find_by_statement(Statement::from_string(DbBackend::Sqlite, "SELECT MAX(id) AS max_id FROM orders"))
+                .one(&db)
+                .await?
+                .and_then(|m| m.max_id)
+                .unwrap_or(0);
         let next_id = Arc::new(AtomicI64::new(max + 1));
         let wdb = db.clone();
         let writer = Batcher::spawn(max_batch, move |ops| {
@@ -197,41 +186,27 @@ impl Store {
     pub async fn insert(&self, order: NewOrder) -> Result<Inserted, Error> {
         match self.write(WriteOp::Insert(order)).await? {
             WriteOut::Inserted(i) => Ok(i),
-            _ => Err(Error::Db(DbErr::Custom(
-                "writer answered the wrong kind".into(),
-            ))),
+            _ => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
         }
     }
 
     pub async fn transition(&self, t: Transition) -> Result<Transitioned, Error> {
         match self.write(WriteOp::Transition(t)).await? {
             WriteOut::Transitioned(t) => Ok(t),
-            _ => Err(Error::Db(DbErr::Custom(
-                "writer answered the wrong kind".into(),
-            ))),
+            _ => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
         }
     }
 
     pub async fn clear_notification(&self, order_id: i64, template: &str) -> Result<(), Error> {
-        self.write(WriteOp::ClearNotification {
-            order_id,
-            template: template.to_owned(),
-        })
-        .await
-        .map(|_| ())
+        self.write(WriteOp::ClearNotification { order_id, template: template.to_owned() }).await.map(|_| ())
     }
 
     pub async fn clear_refund_due(&self, order_id: i64) -> Result<(), Error> {
-        self.write(WriteOp::ClearRefundDue { order_id })
-            .await
-            .map(|_| ())
+        self.write(WriteOp::ClearRefundDue { order_id }).await.map(|_| ())
     }
 
     pub async fn get(&self, id: i64) -> Result<OrderView, Error> {
-        let order = orders::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .ok_or(Error::NotFound(id))?;
+        let order = orders::Entity::find_by_id(id).one(&self.db).await?.ok_or(Error::NotFound(id))?;
         let items = order_items::Entity::find()
             .filter(order_items::Column::OrderId.eq(id))
             .order_by_asc(order_items::Column::LineNo)
@@ -242,10 +217,8 @@ impl Store {
             .order_by_asc(status_history::Column::Id)
             .all(&self.db)
             .await?;
-        let history = history
-            .into_iter()
-            .map(|h| Ok((parse_status(&h.status)?, h.at)))
-            .collect::<Result<_, Error>>()?;
+        let history =
+            history.into_iter().map(|h| Ok((parse_status(&h.status)?, h.at))).collect::<Result<_, Error>>()?;
         let mut view = view_of(order, items)?;
         view.history = history;
         Ok(view)
@@ -253,9 +226,7 @@ impl Store {
 
     /// One page, newest first, and the cursor of the next page.
     pub async fn list(&self, f: &ListFilter) -> Result<(Vec<OrderView>, Option<i64>), Error> {
-        let mut q = orders::Entity::find()
-            .order_by_desc(orders::Column::Id)
-            .limit(f.limit + 1);
+        let mut q = orders::Entity::find().order_by_desc(orders::Column::Id).limit(f.limit + 1);
         if let Some(s) = f.status {
             q = q.filter(orders::Column::Status.eq(s.as_str()));
         }
@@ -298,11 +269,7 @@ impl Store {
     }
 
     /// Counts by status and revenue of the last 7 local days.
-    pub async fn stats(
-        &self,
-        utc_offset_minutes: i32,
-        today: chrono::NaiveDate,
-    ) -> Result<Stats, Error> {
+    pub async fn stats(&self, utc_offset_minutes: i32, today: chrono::NaiveDate) -> Result<Stats, Error> {
         #[derive(FromQueryResult)]
         struct ByStatus {
             status: String,
@@ -331,17 +298,8 @@ impl Store {
         ))
         .all(&self.db)
         .await?;
-        let mut days: Vec<(String, i64, i64)> = (0..7)
-            .map(|i| {
-                (
-                    (first + chrono::Days::new(i))
-                        .format("%Y-%m-%d")
-                        .to_string(),
-                    0,
-                    0,
-                )
-            })
-            .collect();
+        let mut days: Vec<(String, i64, i64)> =
+            (0..7).map(|i| ((first + chrono::Days::new(i)).format("%Y-%m-%d").to_string(), 0, 0)).collect();
         for d in by_day {
             if let Some(slot) = days.iter_mut().find(|(day, _, _)| *day == d.day) {
                 slot.1 = d.revenue;
@@ -349,11 +307,7 @@ impl Store {
             }
         }
         let total_orders = by_status.iter().map(|s| s.n).sum();
-        Ok(Stats {
-            by_status: by_status.into_iter().map(|s| (s.status, s.n)).collect(),
-            by_day: days,
-            total_orders,
-        })
+        Ok(Stats { by_status: by_status.into_iter().map(|s| (s.status, s.n)).collect(), by_day: days, total_orders })
     }
 
     /// Orders in `status` not touched since `before`, oldest first.
@@ -373,11 +327,7 @@ impl Store {
     }
 
     /// Orders still owing a mail, not touched since `before`.
-    pub async fn owing_mail(
-        &self,
-        before: DateTime<Utc>,
-        limit: u64,
-    ) -> Result<Vec<orders::Model>, Error> {
+    pub async fn owing_mail(&self, before: DateTime<Utc>, limit: u64) -> Result<Vec<orders::Model>, Error> {
         Ok(orders::Entity::find()
             .filter(orders::Column::PendingNotification.is_not_null())
             .filter(orders::Column::UpdatedAt.lt(before))
@@ -398,11 +348,7 @@ impl Store {
 }
 
 fn parse_status(s: &str) -> Result<OrderStatus, Error> {
-    OrderStatus::parse(s).ok_or_else(|| {
-        Error::Db(DbErr::Custom(format!(
-            "unknown order status {s:?} in the database"
-        )))
-    })
+    OrderStatus::parse(s).ok_or_else(|| Error::Db(DbErr::Custom(format!("unknown order status {s:?} in the database"))))
 }
 
 fn view_of(order: orders::Model, items: Vec<order_items::Model>) -> Result<OrderView, Error> {
@@ -417,21 +363,12 @@ fn view_of(order: orders::Model, items: Vec<order_items::Model>) -> Result<Order
             subtotal: i.subtotal,
         })
         .collect();
-    Ok(OrderView {
-        order,
-        status,
-        items,
-        history: Vec::new(),
-    })
+    Ok(OrderView { order, status, items, history: Vec::new() })
 }
 
 /// Runs one batch; if the shared transaction fails, runs each operation in a
 /// transaction of its own so one bad operation cannot fail its neighbours.
-async fn run_batch(
-    db: &DatabaseConnection,
-    next_id: &AtomicI64,
-    ops: Vec<WriteOp>,
-) -> Vec<WriteResult> {
+async fn run_batch(db: &DatabaseConnection, next_id: &AtomicI64, ops: Vec<WriteOp>) -> Vec<WriteResult> {
     if ops.len() == 1 {
         return match apply(db, next_id, &ops).await {
             Ok(outs) => outs,
@@ -445,9 +382,7 @@ async fn run_batch(
             let mut outs = Vec::with_capacity(ops.len());
             for op in ops {
                 outs.push(match apply(db, next_id, std::slice::from_ref(&op)).await {
-                    Ok(mut one) => one
-                        .pop()
-                        .unwrap_or_else(|| Err(Error::Db(DbErr::Custom("no output".into())))),
+                    Ok(mut one) => one.pop().unwrap_or_else(|| Err(Error::Db(DbErr::Custom("no output".into())))),
                     Err(e) => Err(e.into()),
                 });
             }
@@ -467,11 +402,7 @@ struct Current {
     dirty: bool,
 }
 
-async fn apply(
-    db: &DatabaseConnection,
-    next_id: &AtomicI64,
-    ops: &[WriteOp],
-) -> Result<Vec<WriteResult>, DbErr> {
+async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
     let now = ec_common::time::now();
     let txn = db.begin().await?;
     let mut outs: Vec<WriteResult> = Vec::with_capacity(ops.len());
@@ -493,11 +424,7 @@ async fn apply(
     if !keys.is_empty() {
         let rows: Vec<(i64, Option<String>, Option<String>)> = orders::Entity::find()
             .select_only()
-            .columns([
-                orders::Column::Id,
-                orders::Column::IdempotencyKey,
-                orders::Column::RequestHash,
-            ])
+            .columns([orders::Column::Id, orders::Column::IdempotencyKey, orders::Column::RequestHash])
             .filter(orders::Column::IdempotencyKey.is_in(keys))
             .into_tuple()
             .all(&txn)
@@ -510,17 +437,16 @@ async fn apply(
     }
 
     // Current state of every existing order a later operation touches.
-    let touched_ids: Vec<i64> =
-        ops.iter()
-            .filter_map(|op| match op {
-                WriteOp::Transition(t) => Some(t.order_id),
-                WriteOp::ClearNotification { order_id, .. }
-                | WriteOp::ClearRefundDue { order_id } => Some(*order_id),
-                WriteOp::Insert(_) => None,
-            })
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
+    let touched_ids: Vec<i64> = ops
+        .iter()
+        .filter_map(|op| match op {
+            WriteOp::Transition(t) => Some(t.order_id),
+            WriteOp::ClearNotification { order_id, .. } | WriteOp::ClearRefundDue { order_id } => Some(*order_id),
+            WriteOp::Insert(_) => None,
+        })
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
     if !touched_ids.is_empty() {
         let rows: Vec<(i64, String, Option<String>, bool, DateTime<Utc>)> = orders::Entity::find()
             .select_only()
@@ -536,18 +462,10 @@ async fn apply(
             .all(&txn)
             .await?;
         for (id, status, pending_notification, refund_due, updated_at) in rows {
-            let status = OrderStatus::parse(&status)
-                .ok_or_else(|| DbErr::Custom(format!("bad status {status:?}")))?;
+            let status = OrderStatus::parse(&status).ok_or_else(|| DbErr::Custom(format!("bad status {status:?}")))?;
             state.insert(
                 id,
-                Current {
-                    status,
-                    pending_notification,
-                    refund_due,
-                    updated_at,
-                    touched: false,
-                    dirty: false,
-                },
+                Current { status, pending_notification, refund_due, updated_at, touched: false, dirty: false },
             );
         }
     }
@@ -625,11 +543,7 @@ async fn apply(
                             history_rows.push(history_row(t.order_id, to, now));
                             Ok(Outcome::Applied { from })
                         }
-                        Some(to) if t.strict && cur.status != to => Err(Error::IllegalTransition {
-                            id: t.order_id,
-                            from: cur.status,
-                            to,
-                        }),
+                        Some(to) if t.strict => Err(Error::IllegalTransition { id: t.order_id, from: cur.status, to }),
                         _ => Ok(Outcome::Unchanged),
                     };
                     if fresh_event
@@ -683,14 +597,10 @@ async fn apply(
             am.id = Set(am.id.take().unwrap_or_default());
             am
         });
-        orders::Entity::insert_many(rows)
-            .exec_without_returning(&txn)
-            .await?;
+        orders::Entity::insert_many(rows).exec_without_returning(&txn).await?;
     }
     for chunk in item_rows.chunks(INSERT_CHUNK) {
-        order_items::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
+        order_items::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
 
     // One UPDATE per distinct resulting state, not one per order.
@@ -699,12 +609,7 @@ async fn apply(
     for (id, cur) in &state {
         if cur.dirty {
             groups
-                .entry((
-                    cur.status,
-                    cur.pending_notification.clone(),
-                    cur.refund_due,
-                    cur.touched,
-                ))
+                .entry((cur.status, cur.pending_notification.clone(), cur.refund_due, cur.touched))
                 .or_default()
                 .push(*id);
         }
@@ -717,30 +622,19 @@ async fn apply(
         if touched {
             update = update.col_expr(orders::Column::UpdatedAt, Expr::value(now));
         }
-        update
-            .filter(orders::Column::Id.is_in(ids))
-            .exec(&txn)
-            .await?;
+        update.filter(orders::Column::Id.is_in(ids)).exec(&txn).await?;
     }
     for chunk in history_rows.chunks(INSERT_CHUNK) {
-        status_history::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
+        status_history::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
     for chunk in event_rows.chunks(INSERT_CHUNK) {
-        payment_events::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
+        payment_events::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
     txn.commit().await?;
     Ok(outs)
 }
 
-fn history_row(
-    order_id: i64,
-    status: OrderStatus,
-    at: DateTime<Utc>,
-) -> status_history::ActiveModel {
+fn history_row(order_id: i64, status: OrderStatus, at: DateTime<Utc>) -> status_history::ActiveModel {
     status_history::ActiveModel {
         id: NotSet,
         order_id: Set(order_id),
@@ -797,10 +691,5 @@ fn new_rows(
     }
     history_rows.push(history_row(id, OrderStatus::Pending, now));
     history_rows.push(history_row(id, status, now));
-    OrderView {
-        order,
-        status,
-        items,
-        history: vec![(OrderStatus::Pending, now), (status, now)],
-    }
+    OrderView { order, status, items, history: vec![(OrderStatus::Pending, now), (status, now)] }
 }

@@ -5,11 +5,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Address the gRPC server listens on (port 0: any free port).
-    #[arg(
-        long = "payment-addr",
-        env = "PAYMENT_ADDR",
-        default_value = "127.0.0.1:8001"
-    )]
+    #[arg(long = "payment-addr", env = "PAYMENT_ADDR", default_value = "127.0.0.1:8001")]
     pub addr: SocketAddr,
     /// Directory holding payment_service.db.
     #[arg(long = "data-dir", env = "EC_DATA_DIR", default_value = "data")]

@@ -63,10 +63,7 @@ impl NewPayment {
     pub fn parse(r: pb::CreatePaymentRequest) -> Result<Self, Fault> {
         let mut errors = Vec::new();
         if r.order_id <= 0 {
-            errors.push(FieldViolation::new(
-                "order_id",
-                "must be a positive order id",
-            ));
+            errors.push(FieldViolation::new("order_id", "must be a positive order id"));
         }
         let currency = r.currency.trim();
         if !(currency.is_empty() || currency.eq_ignore_ascii_case("JPY")) {
@@ -74,17 +71,11 @@ impl NewPayment {
         }
         let method = match r.method.trim() {
             "" => "card".to_owned(),
-            m if m.chars().count() <= 32
-                && m.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
-            {
+            m if m.chars().count() <= 32 && m.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') => {
                 m.to_owned()
             }
             _ => {
-                errors.push(FieldViolation::new(
-                    "method",
-                    "must be up to 32 letters, digits, '-' or '_'",
-                ));
+                errors.push(FieldViolation::new("method", "must be up to 32 letters, digits, '-' or '_'"));
                 String::new()
             }
         };
@@ -95,22 +86,12 @@ impl NewPayment {
             let mut f = Fault::new(
                 Code::InvalidArgument,
                 reason::AMOUNT_OUT_OF_RANGE,
-                format!(
-                    "amount {} JPY is outside {MIN_AMOUNT}..={MAX_AMOUNT} JPY per transaction",
-                    r.amount
-                ),
+                format!("amount {} JPY is outside {MIN_AMOUNT}..={MAX_AMOUNT} JPY per transaction", r.amount),
             );
-            f.fields.push(FieldViolation::new(
-                "amount",
-                format!("must be between {MIN_AMOUNT} and {MAX_AMOUNT} JPY"),
-            ));
+            f.fields.push(FieldViolation::new("amount", format!("must be between {MIN_AMOUNT} and {MAX_AMOUNT} JPY")));
             return Err(f);
         }
-        Ok(Self {
-            order_id: r.order_id,
-            amount: r.amount,
-            method,
-        })
+        Ok(Self { order_id: r.order_id, amount: r.amount, method })
     }
 }
 
@@ -119,12 +100,7 @@ mod tests {
     use super::*;
 
     fn req(amount: i64) -> pb::CreatePaymentRequest {
-        pb::CreatePaymentRequest {
-            order_id: 1,
-            amount,
-            currency: "JPY".into(),
-            method: String::new(),
-        }
+        pb::CreatePaymentRequest { order_id: 1, amount, currency: "JPY".into(), method: String::new() }
     }
 
     #[test]
@@ -141,25 +117,13 @@ mod tests {
     fn only_yen() {
         let mut r = req(500);
         r.currency = "USD".into();
-        assert_eq!(
-            NewPayment::parse(r).expect_err("usd").fields[0].field,
-            "currency"
-        );
+        assert_eq!(NewPayment::parse(r).expect_err("usd").fields[0].field, "currency");
     }
 
     #[test]
     fn status_follows_refunds() {
-        assert_eq!(
-            PaymentStatus::after_refunds(1000, 0),
-            PaymentStatus::Completed
-        );
-        assert_eq!(
-            PaymentStatus::after_refunds(1000, 1),
-            PaymentStatus::PartiallyRefunded
-        );
-        assert_eq!(
-            PaymentStatus::after_refunds(1000, 1000),
-            PaymentStatus::Refunded
-        );
+        assert_eq!(PaymentStatus::after_refunds(1000, 0), PaymentStatus::Completed);
+        assert_eq!(PaymentStatus::after_refunds(1000, 1), PaymentStatus::PartiallyRefunded);
+        assert_eq!(PaymentStatus::after_refunds(1000, 1000), PaymentStatus::Refunded);
     }
 }

@@ -38,12 +38,9 @@ impl From<Error> for Status {
                 tracing::error!(error = %e, "database error");
                 Fault::internal().into()
             }
-            Error::WriterStopped(_) => Fault::new(
-                Code::Unavailable,
-                reason::UNAVAILABLE,
-                "the payment service is shutting down",
-            )
-            .into(),
+            Error::WriterStopped(_) => {
+                Fault::new(Code::Unavailable, reason::UNAVAILABLE, "the payment service is shutting down").into()
+            }
         }
     }
 }

@@ -27,11 +27,7 @@ pub struct PaymentGrpc {
 
 impl PaymentGrpc {
     pub fn new(store: Store, webhook: Webhook, processing_delay: Duration) -> Self {
-        Self {
-            store,
-            webhook,
-            processing_delay,
-        }
+        Self { store, webhook, processing_delay }
     }
 
     /// Runs `work` in its own task so a caller hanging up cannot cut it
@@ -104,9 +100,7 @@ impl PaymentService for PaymentGrpc {
                 Ok(v)
             })
             .await?;
-        Ok(Response::new(pb::CreatePaymentResponse {
-            payment: Some(payment_to_proto(payment)),
-        }))
+        Ok(Response::new(pb::CreatePaymentResponse { payment: Some(payment_to_proto(payment)) }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -115,9 +109,7 @@ impl PaymentService for PaymentGrpc {
         request: Request<pb::GetPaymentRequest>,
     ) -> Result<Response<pb::GetPaymentResponse>, Status> {
         let v = self.store.get(request.into_inner().id).await?;
-        Ok(Response::new(pb::GetPaymentResponse {
-            payment: Some(payment_to_proto(v)),
-        }))
+        Ok(Response::new(pb::GetPaymentResponse { payment: Some(payment_to_proto(v)) }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -126,9 +118,7 @@ impl PaymentService for PaymentGrpc {
         request: Request<pb::GetPaymentByOrderRequest>,
     ) -> Result<Response<pb::GetPaymentByOrderResponse>, Status> {
         let v = self.store.by_order(request.into_inner().order_id).await?;
-        Ok(Response::new(pb::GetPaymentByOrderResponse {
-            payment: Some(payment_to_proto(v)),
-        }))
+        Ok(Response::new(pb::GetPaymentByOrderResponse { payment: Some(payment_to_proto(v)) }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -139,13 +129,11 @@ impl PaymentService for PaymentGrpc {
         let r = request.into_inner();
         let reason = r.reason.trim();
         if reason.chars().count() > 500 {
-            return Err(
-                Fault::validation(vec![ec_common::error::FieldViolation::new(
-                    "reason",
-                    "must be at most 500 characters",
-                )])
-                .into(),
-            );
+            return Err(Fault::validation(vec![ec_common::error::FieldViolation::new(
+                "reason",
+                "must be at most 500 characters",
+            )])
+            .into());
         }
         let key = Some(r.idempotency_key.trim().to_owned()).filter(|k| !k.is_empty());
         let req = RefundRequest {

@@ -7,9 +7,7 @@ use ec_proto::payment::v1::payment_service_server::PaymentServiceServer;
 use sea_orm_migration::MigratorTrait;
 use tokio::net::TcpListener;
 
-use crate::{
-    config::Config, grpc::PaymentGrpc, migration::Migrator, store::Store, webhook::Webhook,
-};
+use crate::{config::Config, grpc::PaymentGrpc, migration::Migrator, store::Store, webhook::Webhook};
 
 pub struct Application {
     listener: TcpListener,
@@ -28,32 +26,16 @@ impl Application {
     /// Builds on a listener the caller bound (the all-in-one binds every
     /// port first, so the services can be told each other's addresses).
     pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot create data directory {}: {e}",
-                config.data_dir.display()
-            )
-        })?;
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
         let db = ec_common::db::open_sqlite(&config.db_path(), 4).await?;
         Migrator::up(&db, None).await?;
         let store = Store::open(db, config.max_batch).await?;
-        let webhook = Webhook::new(
-            ec_common::grpc::lazy_channel(&config.order_url)?,
-            config.webhook_timeout(),
-        );
-        let grpc = PaymentGrpc::new(
-            store.clone(),
-            webhook,
-            std::time::Duration::from_millis(config.processing_delay_ms),
-        );
+        let webhook = Webhook::new(ec_common::grpc::lazy_channel(&config.order_url)?, config.webhook_timeout());
+        let grpc =
+            PaymentGrpc::new(store.clone(), webhook, std::time::Duration::from_millis(config.processing_delay_ms));
         let addr = listener.local_addr()?;
-        Ok(Self {
-            listener,
-            addr,
-            store,
-            grpc,
-            config,
-        })
+        Ok(Self { listener, addr, store, grpc, config })
     }
 
     pub fn addr(&self) -> SocketAddr {

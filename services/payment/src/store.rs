@@ -16,9 +16,8 @@ use ec_common::{
     error::{Fault, FieldViolation, reason},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    FromQueryResult, NotSet, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
 };
 use tonic::Code;
 
@@ -55,11 +54,7 @@ pub enum WriteOp {
 
 pub enum WriteOut {
     Created(PaymentView),
-    Refunded {
-        refund: refunds::Model,
-        payment: PaymentView,
-        replayed: bool,
-    },
+    Refunded { refund: refunds::Model, payment: PaymentView, replayed: bool },
 }
 
 type WriteResult = Result<WriteOut, Error>;
@@ -101,27 +96,16 @@ impl Store {
     pub async fn create(&self, p: NewPayment, deadline: Deadline) -> Result<PaymentView, Error> {
         match self.writer.submit(WriteOp::Create(p, deadline)).await?? {
             WriteOut::Created(v) => Ok(v),
-            WriteOut::Refunded { .. } => Err(Error::Db(DbErr::Custom(
-                "writer answered the wrong kind".into(),
-            ))),
+            WriteOut::Refunded { .. } => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
         }
     }
 
     /// Answers the refund, the payment after it, and whether it is the replay
     /// of an earlier refund with the same idempotency key.
-    pub async fn refund(
-        &self,
-        r: RefundRequest,
-    ) -> Result<(refunds::Model, PaymentView, bool), Error> {
+    pub async fn refund(&self, r: RefundRequest) -> Result<(refunds::Model, PaymentView, bool), Error> {
         match self.writer.submit(WriteOp::Refund(r)).await?? {
-            WriteOut::Refunded {
-                refund,
-                payment,
-                replayed,
-            } => Ok((refund, payment, replayed)),
-            WriteOut::Created(_) => Err(Error::Db(DbErr::Custom(
-                "writer answered the wrong kind".into(),
-            ))),
+            WriteOut::Refunded { refund, payment, replayed } => Ok((refund, payment, replayed)),
+            WriteOut::Created(_) => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
         }
     }
 
@@ -152,11 +136,7 @@ impl Store {
     }
 }
 
-async fn run_batch(
-    db: &DatabaseConnection,
-    next_id: &AtomicI64,
-    ops: Vec<WriteOp>,
-) -> Vec<WriteResult> {
+async fn run_batch(db: &DatabaseConnection, next_id: &AtomicI64, ops: Vec<WriteOp>) -> Vec<WriteResult> {
     match apply(db, next_id, &ops).await {
         Ok(outs) => outs,
         Err(e) if ops.len() == 1 => vec![Err(e.into())],
@@ -165,9 +145,7 @@ async fn run_batch(
             let mut outs = Vec::with_capacity(ops.len());
             for op in ops {
                 outs.push(match apply(db, next_id, std::slice::from_ref(&op)).await {
-                    Ok(mut one) => one
-                        .pop()
-                        .unwrap_or_else(|| Err(Error::Db(DbErr::Custom("no output".into())))),
+                    Ok(mut one) => one.pop().unwrap_or_else(|| Err(Error::Db(DbErr::Custom("no output".into())))),
                     Err(e) => Err(e.into()),
                 });
             }
@@ -176,11 +154,7 @@ async fn run_batch(
     }
 }
 
-async fn apply(
-    db: &DatabaseConnection,
-    next_id: &AtomicI64,
-    ops: &[WriteOp],
-) -> Result<Vec<WriteResult>, DbErr> {
+async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
     let now = ec_common::time::now();
     let txn = db.begin().await?;
     let mut outs: Vec<Option<WriteResult>> = ops.iter().map(|_| None).collect();
@@ -198,9 +172,7 @@ async fn apply(
         let rows: Vec<(i64, i64)> = payments::Entity::find()
             .select_only()
             .columns([payments::Column::OrderId, payments::Column::Id])
-            .filter(
-                payments::Column::OrderId.is_in(order_ids.iter().copied().collect::<HashSet<_>>()),
-            )
+            .filter(payments::Column::OrderId.is_in(order_ids.iter().copied().collect::<HashSet<_>>()))
             .into_tuple()
             .all(&txn)
             .await?;
@@ -236,17 +208,12 @@ async fn apply(
                 updated_at: now,
             };
             rows.push(m.clone());
-            Ok(WriteOut::Created(PaymentView {
-                payment: m,
-                refunds: Vec::new(),
-            }))
+            Ok(WriteOut::Created(PaymentView { payment: m, refunds: Vec::new() }))
         });
     }
     for chunk in rows.chunks(INSERT_CHUNK) {
         let models = chunk.iter().cloned().map(payments::ActiveModel::from);
-        payments::Entity::insert_many(models)
-            .exec_without_returning(&txn)
-            .await?;
+        payments::Entity::insert_many(models).exec_without_returning(&txn).await?;
     }
 
     // Refunds are rare: one at a time, inside the same transaction.
@@ -267,10 +234,7 @@ async fn refund(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<WriteResult, DbErr> {
     let Some(payment) = payments::Entity::find_by_id(r.payment_id).one(txn).await? else {
-        return Ok(Err(Error::payment_not_found(format!(
-            "payment {} not found",
-            r.payment_id
-        ))));
+        return Ok(Err(Error::payment_not_found(format!("payment {} not found", r.payment_id))));
     };
     let all_refunds = |txn| {
         refunds::Entity::find()
@@ -279,10 +243,8 @@ async fn refund(
             .all(txn)
     };
     if let Some(key) = &r.idempotency_key
-        && let Some(existing) = refunds::Entity::find()
-            .filter(refunds::Column::IdempotencyKey.eq(key.as_str()))
-            .one(txn)
-            .await?
+        && let Some(existing) =
+            refunds::Entity::find().filter(refunds::Column::IdempotencyKey.eq(key.as_str())).one(txn).await?
     {
         if existing.payment_id != r.payment_id {
             return Ok(Err(Fault::new(
@@ -302,20 +264,15 @@ async fn refund(
     let remaining = payment.amount - payment.refunded_amount;
     let amount = r.amount.unwrap_or(remaining);
     if r.amount.is_some_and(|a| a <= 0) {
-        return Ok(Err(Fault::validation(vec![FieldViolation::new(
-            "amount",
-            "must be a positive number of JPY",
-        )])
-        .into()));
+        return Ok(Err(
+            Fault::validation(vec![FieldViolation::new("amount", "must be a positive number of JPY")]).into()
+        ));
     }
     if remaining == 0 || amount > remaining {
         return Ok(Err(Fault::new(
             Code::FailedPrecondition,
             reason::OVER_REFUND,
-            format!(
-                "payment {} has {remaining} JPY left to refund; {amount} JPY asked",
-                payment.id
-            ),
+            format!("payment {} has {remaining} JPY left to refund; {amount} JPY asked", payment.id),
         )
         .with("payment_id", payment.id)
         .with("refundable", remaining)
@@ -334,17 +291,9 @@ async fn refund(
     let refunded = payment.refunded_amount + amount;
     let mut active: payments::ActiveModel = payment.into();
     active.refunded_amount = Set(refunded);
-    active.status = Set(
-        PaymentStatus::after_refunds(*active.amount.as_ref(), refunded)
-            .as_str()
-            .into(),
-    );
+    active.status = Set(PaymentStatus::after_refunds(*active.amount.as_ref(), refunded).as_str().into());
     active.updated_at = Set(now);
     let payment = active.update(txn).await?;
     let refunds = all_refunds(txn).await?;
-    Ok(Ok(WriteOut::Refunded {
-        refund,
-        payment: PaymentView { payment, refunds },
-        replayed: false,
-    }))
+    Ok(Ok(WriteOut::Refunded { refund, payment: PaymentView { payment, refunds }, replayed: false }))
 }

@@ -10,9 +10,7 @@
 use std::time::Duration;
 
 use ec_common::deadline::Deadline;
-use ec_proto::order::v1::{
-    HandlePaymentWebhookRequest, PaymentEventStatus, order_service_client::OrderServiceClient,
-};
+use ec_proto::order::v1::{HandlePaymentWebhookRequest, PaymentEventStatus, order_service_client::OrderServiceClient};
 use tonic::{Code, transport::Channel};
 use tracing::Instrument;
 
@@ -26,27 +24,17 @@ pub struct Webhook {
 
 impl Webhook {
     pub fn new(order: Channel, timeout: Duration) -> Self {
-        Self {
-            client: OrderServiceClient::new(order),
-            timeout,
-        }
+        Self { client: OrderServiceClient::new(order), timeout }
     }
 
     /// Sends the event in the background.
-    pub fn report(
-        &self,
-        order_id: i64,
-        payment_id: i64,
-        status: PaymentEventStatus,
-        amount: i64,
-        event_id: String,
-    ) {
+    pub fn report(&self, order_id: i64, payment_id: i64, status: PaymentEventStatus, amount: i64, event_id: String) {
         let this = self.clone();
-        let span =
-            tracing::info_span!("payment_webhook", order_id, payment_id, event_id = %event_id);
+        let span = tracing::info_span!("payment_webhook", order_id, payment_id, event_id = %event_id);
         tokio::spawn(
             async move {
-                let event = HandlePaymentWebhookRequest { order_id, payment_id, status: status as i32, amount, event_id };
+                let event =
+                    HandlePaymentWebhookRequest { order_id, payment_id, status: status as i32, amount, event_id };
                 for attempt in 1..=ATTEMPTS {
                     let request = match Deadline::NONE.request(event.clone(), this.timeout) {
                         Ok(r) => r,

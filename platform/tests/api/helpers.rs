@@ -1,0 +1,156 @@
+//! Starting the platform for a test, and a typed client for its REST API.
+
+use std::{path::PathBuf, time::Duration};
+
+use ec_platform::{PlatformConfig, Running};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub running: Option<Running>,
+    pub base: String,
+    pub http: reqwest::Client,
+    pub dir: TempDir,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    /// Asserts a problem+json answer with this status and code.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "{}", self.body);
+        assert_eq!(self.body["code"], code, "{}", self.body);
+        assert_eq!(self.body["status"], status, "{}", self.body);
+        assert!(self.body["detail"].as_str().is_some_and(|d| !d.is_empty()), "{}", self.body);
+        assert_eq!(
+            self.headers.get("content-type").and_then(|v| v.to_str().ok()),
+            Some("application/problem+json"),
+            "{}",
+            self.body
+        );
+    }
+
+    pub fn field_errors(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+pub async fn spawn_with(tweak: impl FnOnce(&mut PlatformConfig)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = spawn_in(dir, tweak).await;
+    app
+}
+
+/// Starts the platform on an existing data directory (restart tests).
+pub async fn spawn_in(dir: TempDir, tweak: impl FnOnce(&mut PlatformConfig)) -> TestApp {
+    let mut config = PlatformConfig::for_tests(dir.path().to_path_buf());
+    config.web_dir = PathBuf::from("/nonexistent");
+    tweak(&mut config);
+    let running = ec_platform::start(config).await.expect("platform starts");
+    let base = running.gateway_url();
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+    TestApp { running: Some(running), base, http, dir }
+}
+
+pub fn order_body(total_each: i64) -> Value {
+    json!({
+        "customer_name": "山田 太郎",
+        "customer_email": "taro@example.jp",
+        "customer_phone": "090-1234-5678",
+        "shipping_address": "東京都千代田区1-1",
+        "items": [{"product_id": "P-1", "product_name": "緑茶 🍵", "quantity": 1, "unit_price": total_each}]
+    })
+}
+
+impl TestApp {
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        answer(req.send().await.expect("request sent")).await
+    }
+
+    pub async fn raw(&self, method: Method, path: &str, content_type: &str, body: Vec<u8>) -> Answer {
+        let req =
+            self.http.request(method, format!("{}{path}", self.base)).header("content-type", content_type).body(body);
+        answer(req.send().await.expect("request sent")).await
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.call(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Answer {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Answer {
+        self.call(Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Answer {
+        self.call(Method::DELETE, path, None).await
+    }
+
+    /// Creates an order and asserts it was paid; answers it.
+    pub async fn paid_order(&self, unit_price: i64) -> Value {
+        let a = self.post("/api/v1/orders", order_body(unit_price)).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        assert_eq!(a.body["status"], "paid", "{}", a.body);
+        a.body
+    }
+
+    /// Polls `path` until `done` holds (at most ~20 s).
+    pub async fn eventually(&self, path: &str, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+        for _ in 0..200 {
+            let a = self.get(path).await;
+            if a.status.is_success() && done(&a.body) {
+                return a.body;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let last = self.get(path).await;
+        panic!("{what}: never happened; last answer {} {}", last.status, last.body);
+    }
+
+    pub fn grpc_url(&self, which: &str) -> String {
+        let r = self.running.as_ref().expect("running");
+        let addr = match which {
+            "order" => r.order,
+            "payment" => r.payment,
+            _ => r.notification,
+        };
+        format!("http://{addr}")
+    }
+
+    /// Stops the platform gracefully and hands back the data directory.
+    pub async fn stop(mut self) -> TempDir {
+        if let Some(r) = self.running.take() {
+            r.stop().await.expect("clean shutdown");
+        }
+        self.dir
+    }
+}
+
+async fn answer(res: reqwest::Response) -> Answer {
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.bytes().await.expect("body");
+    let body =
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    Answer { status, headers, body }
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests of the platform: real servers on port 0, real SQLite
+//! files in temp dirs, real HTTP and gRPC. One binary; modules by feature.
+
+mod bad_input;
+mod flows;
+mod grpcurl;
+mod helpers;
+mod notifications;
+mod orders;
+mod payments;
+mod resilience;

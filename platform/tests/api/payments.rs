@@ -1,0 +1,125 @@
+//! Payments through the gateway: amount rules, one per order, refunds, and
+//! the webhook to the order service.
+
+use serde_json::json;
+
+use crate::helpers::*;
+
+/// An order the payment service has no payment for (its own was rejected).
+async fn unpaid_order(app: &TestApp) -> i64 {
+    let a = app.post("/api/v1/orders", order_body(3_000_000)).await;
+    a.assert_problem(422, "PAYMENT_REJECTED");
+    a.body["order_id"].as_i64().expect("order_id")
+}
+
+#[tokio::test]
+async fn direct_payment_rules_and_webhook_marks_the_order_paid() {
+    let app = spawn_app().await;
+    let id = unpaid_order(&app).await;
+    for (amount, code) in [
+        (99, "AMOUNT_OUT_OF_RANGE"),
+        (1_000_001, "AMOUNT_OUT_OF_RANGE"),
+        (0, "AMOUNT_OUT_OF_RANGE"),
+        (-5, "AMOUNT_OUT_OF_RANGE"),
+    ] {
+        app.post("/api/v1/payments", json!({"order_id": id, "amount": amount, "currency": "JPY"}))
+            .await
+            .assert_problem(422, code);
+    }
+    app.post("/api/v1/payments", json!({"order_id": id, "amount": 500, "currency": "USD"}))
+        .await
+        .assert_problem(422, "VALIDATION_FAILED");
+    let p = app
+        .post(
+            "/api/v1/payments",
+            json!({"order_id": id, "amount": 1_000_000, "currency": "JPY", "method": "bank_transfer"}),
+        )
+        .await;
+    assert_eq!(p.status, 201, "{}", p.body);
+    assert_eq!(p.body["method"], "bank_transfer");
+    let dup = app.post("/api/v1/payments", json!({"order_id": id, "amount": 500})).await;
+    dup.assert_problem(409, "DUPLICATE_PAYMENT");
+    // The payment service reported it by webhook: the kept order is now paid.
+    let order =
+        app.eventually(&format!("/api/v1/orders/{id}"), "order paid by webhook", |o| o["status"] == "paid").await;
+    let last = order["status_history"].as_array().and_then(|h| h.last()).expect("history");
+    assert_eq!(last["status"], "paid");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn partial_and_full_refunds_never_exceed_the_payment() {
+    let app = spawn_app().await;
+    let id = app.paid_order(3000).await["id"].as_i64().expect("id");
+    let payment = app.get(&format!("/api/v1/payments/order/{id}")).await.body;
+    let pid = payment["id"].clone();
+    let r1 = app.post("/api/v1/payments/refund", json!({"payment_id": pid, "amount": 1000, "reason": "傷あり"})).await;
+    assert_eq!(r1.status, 201, "{}", r1.body);
+    assert_eq!(r1.body["amount"], 1000);
+    assert_eq!(r1.body["reason"], "傷あり");
+    let after = app.get(&format!("/api/v1/payments/order/{id}")).await.body;
+    assert_eq!(after["status"], "partially_refunded");
+    assert_eq!(after["refunded_amount"], 1000);
+
+    app.post("/api/v1/payments/refund", json!({"payment_id": pid, "amount": 2001}))
+        .await
+        .assert_problem(409, "OVER_REFUND");
+    app.post("/api/v1/payments/refund", json!({"payment_id": pid, "amount": 0}))
+        .await
+        .assert_problem(422, "VALIDATION_FAILED");
+    app.post("/api/v1/payments/refund", json!({"payment_id": pid, "amount": -1}))
+        .await
+        .assert_problem(422, "VALIDATION_FAILED");
+    app.post("/api/v1/payments/refund", json!({"payment_id": 999_999})).await.assert_problem(404, "NOT_FOUND");
+
+    // No amount: the rest.
+    let r2 = app.post("/api/v1/payments/refund", json!({"payment_id": pid})).await;
+    assert_eq!(r2.body["amount"], 2000, "{}", r2.body);
+    let after = app.get(&format!("/api/v1/payments/order/{id}")).await.body;
+    assert_eq!(after["status"], "refunded");
+    assert_eq!(after["refunds"].as_array().map(Vec::len), Some(2));
+    app.post("/api/v1/payments/refund", json!({"payment_id": pid})).await.assert_problem(409, "OVER_REFUND");
+
+    // Cancelling the fully refunded order refunds nothing more.
+    let c = app.delete(&format!("/api/v1/orders/{id}")).await;
+    assert_eq!(c.status, 200, "{}", c.body);
+    assert_eq!(c.headers["refunded-amount"], "0");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn webhook_is_idempotent_per_event_and_validated() {
+    let app = spawn_app().await;
+    let id = unpaid_order(&app).await;
+    let path = format!("/api/v1/orders/{id}/webhook");
+    let event = json!({"payment_id": 77, "status": "completed", "amount": 3000, "event_id": "evt-1"});
+    let first = app.post(&path, event.clone()).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.body["applied"], true);
+    assert_eq!(first.body["order"]["status"], "paid");
+    let again = app.post(&path, event).await;
+    assert_eq!(again.body["applied"], false);
+    // A failure reported for a paid order changes nothing.
+    let late = app.post(&path, json!({"payment_id": 77, "status": "failed", "amount": 0, "event_id": "evt-2"})).await;
+    assert_eq!(late.body["applied"], false);
+    assert_eq!(late.body["order"]["status"], "paid");
+    let history = app.get(&format!("/api/v1/orders/{id}")).await.body["status_history"].clone();
+    assert_eq!(history.as_array().map(|h| h.iter().filter(|s| s["status"] == "paid").count()), Some(1));
+
+    app.post(
+        "/api/v1/orders/424242/webhook",
+        json!({"payment_id": 1, "status": "completed", "amount": 1, "event_id": "x"}),
+    )
+    .await
+    .assert_problem(404, "NOT_FOUND");
+    app.post(&path, json!({"payment_id": 1, "status": "exploded", "amount": 1, "event_id": "x"}))
+        .await
+        .assert_problem(422, "VALIDATION_FAILED");
+    app.post(&path, json!({"payment_id": 1, "status": "completed", "amount": 1, "event_id": ""}))
+        .await
+        .assert_problem(422, "VALIDATION_FAILED");
+    app.post(&path, json!({"payment_id": 1, "status": "completed", "amount": -1, "event_id": "neg"}))
+        .await
+        .assert_problem(422, "VALIDATION_FAILED");
+    app.stop().await;
+}
