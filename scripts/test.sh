@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every check and every test: formatting, lints, proto lint, the Rust
+# unit and end-to-end suites, and the web admin's lint, type check, unit tests
+# and browser end-to-end tests. This is what CI runs (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*" >&2; }
+
+step "setup"
+scripts/setup.sh
+
+step "proto: buf lint"
+tools/node_modules/.bin/buf lint
+
+step "rust: cargo fmt --check"
+cargo fmt --all -- --check
+
+step "rust: cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "rust: unit and end-to-end tests (real servers, real SQLite, real gRPC/HTTP)"
+cargo nextest run --workspace --locked --no-fail-fast
+
+if [ -f web/package.json ]; then
+  step "web: lint, type check, unit tests, build"
+  npm --prefix web run lint
+  npm --prefix web run typecheck
+  npm --prefix web test
+  npm --prefix web run build
+
+  step "web: end-to-end in headless Chromium against the real platform"
+  cargo build --locked -p ec-platform
+  EC_PLATFORM_BIN="$PWD/target/debug/ec-platform" npm --prefix web run e2e
+fi
+step "all checks passed"

@@ -1,0 +1,646 @@
+#!/usr/bin/env node
+// End-to-end test of the web admin against the real all-in-one platform.
+//
+// Starts `ec-platform` (path from EC_PLATFORM_BIN, default
+// ../target/debug/ec-platform relative to web/) on port 0 with a fresh data
+// directory, serving the built SPA from web/dist, then drives Debian's
+// Chromium with playwright-core through the operator's flows, saving
+// screenshots of every page at 1280x800 and 390x844 into docs/screenshots/.
+//
+// Prints one line per check and a closing `N passed, M failed`; exits non-zero
+// on any failure. The platform process is always killed.
+//
+// Environment:
+//   EC_PLATFORM_BIN   platform binary (default ../target/debug/ec-platform)
+//   CHROMIUM_PATH     browser (default /usr/bin/chromium)
+//   E2E_SKIP_BUILD=1  use web/dist as it is instead of running `vite build`
+//   E2E_SCREENSHOTS   where screenshots go (default ../docs/screenshots)
+//   E2E_HEADFUL=1     show the browser (needs a display)
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const distDir = path.join(webDir, 'dist');
+const platformBin = path.resolve(webDir, process.env.EC_PLATFORM_BIN ?? '../target/debug/ec-platform');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const shotsDir = path.resolve(webDir, process.env.E2E_SCREENSHOTS ?? '../docs/screenshots');
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const yen = new Intl.NumberFormat('ja-JP', { style: 'currency', currency: 'JPY' });
+
+// ---------------------------------------------------------------- preflight
+
+if (!existsSync(platformBin)) {
+  console.error(
+    `e2e: the platform binary is missing: ${platformBin}\n` +
+      'e2e: build it first (cargo build -p ec-platform) or point EC_PLATFORM_BIN at it.',
+  );
+  console.log('0 passed, 1 failed');
+  process.exit(2);
+}
+if (!existsSync(chromiumPath)) {
+  console.error(`e2e: no browser at ${chromiumPath}; install Debian's package: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  console.log('0 passed, 1 failed');
+  process.exit(2);
+}
+if (process.env.E2E_SKIP_BUILD !== '1') {
+  console.log('e2e: building the SPA (vite build)…');
+  const r = spawnSync(process.execPath, [path.join(webDir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: webDir,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) {
+    console.error('e2e: vite build failed');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+if (!existsSync(path.join(distDir, 'index.html'))) {
+  console.error(`e2e: ${distDir}/index.html is missing; run npm run build`);
+  console.log('0 passed, 1 failed');
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------- platform
+
+/** Starts the platform; resolves with its URLs once it printed its listening line. */
+function startPlatform(dataDir) {
+  const child = spawn(platformBin, [], {
+    cwd: webDir,
+    env: {
+      ...process.env,
+      EC_DATA_DIR: dataDir,
+      GATEWAY_ADDR: '127.0.0.1:0',
+      ORDER_ADDR: '127.0.0.1:0',
+      PAYMENT_ADDR: '127.0.0.1:0',
+      NOTIFICATION_ADDR: '127.0.0.1:0',
+      WEB_DIR: distDir,
+      RUST_LOG: process.env.RUST_LOG ?? 'info',
+      NO_COLOR: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = [];
+  const keep = (chunk) => {
+    for (const line of chunk.toString().split('\n')) if (line) log.push(line);
+    if (log.length > 400) log.splice(0, log.length - 400);
+  };
+  child.stderr.on('data', keep);
+  const ready = new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('the platform did not print its listening line within 60 s')), 60_000);
+    child.stdout.on('data', (chunk) => {
+      keep(chunk);
+      buf += chunk.toString();
+      const m = /ec-platform listening gateway=(\S+)(.*)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ gateway: m[1].replace(/\/$/, ''), line: m[0].trim() });
+      }
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the platform exited early (code ${code}, signal ${signal})`));
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+  return { child, ready, log };
+}
+
+async function stopPlatform(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timeout = new Promise((r) => setTimeout(() => r('timeout'), 10_000));
+  if ((await Promise.race([exited, timeout])) === 'timeout') {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+// ---------------------------------------------------------------- checks
+
+const results = [];
+let currentGroupFailed = false;
+
+async function check(name, fn) {
+  if (currentGroupFailed) {
+    results.push({ name, ok: false, error: 'skipped: an earlier step of this flow failed' });
+    console.log(`  SKIP ${name}`);
+    return;
+  }
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    currentGroupFailed = true;
+    const msg = e instanceof Error ? e.message.split('\n').slice(0, 6).join('\n       ') : String(e);
+    results.push({ name, ok: false, error: msg });
+    console.log(`  FAIL ${name}\n       ${msg}`);
+  }
+}
+
+async function flow(name, fn) {
+  console.log(`\n${name}`);
+  currentGroupFailed = false;
+  try {
+    await fn();
+  } catch (e) {
+    results.push({ name: `${name} (flow)`, ok: false, error: String(e) });
+    console.log(`  FAIL ${name}: ${e}`);
+  }
+  currentGroupFailed = false;
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+// ---------------------------------------------------------------- helpers
+
+async function api(base, method, p, body) {
+  const res = await fetch(base + p, {
+    method,
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, body: json };
+}
+
+/** A few orders so the dashboard and the list have something to show. */
+async function seed(base) {
+  const customers = [
+    ['佐藤 花子', 'hanako.sato@example.jp', [['1001', 'オーガニック緑茶 100g', 2, 1480], ['2003', '有田焼 湯呑み', 1, 3200]]],
+    ['鈴木 一郎', 'ichiro.suzuki@example.jp', [['3010', '南部鉄器 急須', 1, 12800]]],
+    ['高橋 美咲', 'misaki.takahashi@example.jp', [['1002', 'ほうじ茶 ティーバッグ 30包', 3, 980]]],
+    ['田中 健', 'ken.tanaka@example.jp', [['4001', '今治タオル ギフトセット', 2, 5500]]],
+    ['伊藤 さくら', 'sakura.ito@example.jp', [['1003', '抹茶 宇治 40g', 1, 2600], ['2001', '竹 茶筅', 1, 3800]]],
+  ];
+  const ids = [];
+  for (const [name, email, items] of customers) {
+    const r = await api(base, 'POST', '/api/v1/orders', {
+      customer_name: name,
+      customer_email: email,
+      shipping_address: '東京都渋谷区神南 1-2-3',
+      items: items.map(([product_id, product_name, quantity, unit_price]) => ({ product_id, product_name, quantity, unit_price })),
+    });
+    assert(r.status === 201, `seeding an order answered ${r.status}: ${JSON.stringify(r.body)}`);
+    ids.push(r.body.id);
+  }
+  // Some history: one shipped, one delivered, one cancelled.
+  const put = (id, status) => api(base, 'PUT', `/api/v1/orders/${id}/status`, { status });
+  assert((await put(ids[1], 'shipped')).status === 200, 'seed: ship');
+  assert((await put(ids[2], 'shipped')).status === 200, 'seed: ship 2');
+  assert((await put(ids[2], 'delivered')).status === 200, 'seed: deliver');
+  assert((await api(base, 'DELETE', `/api/v1/orders/${ids[3]}`)).status === 200, 'seed: cancel');
+  return ids;
+}
+
+const shots = [];
+async function shoot(page, name) {
+  mkdirSync(shotsDir, { recursive: true });
+  const vp = page.viewportSize();
+  const suffix = vp && vp.width < 600 ? 'mobile' : 'desktop';
+  const file = path.join(shotsDir, `${name}-${suffix}.png`);
+  // Shots show the top of the page, with its fonts loaded.
+  await page.evaluate(async () => {
+    window.scrollTo(0, 0);
+    await document.fonts.ready;
+  });
+  await page.screenshot({ path: file, animations: 'disabled' });
+  shots.push(path.relative(webDir, file));
+}
+
+/** Fills the new-order form: items are [sku, name, qty, price]. */
+async function fillOrderForm(page, { name, email, phone, address, items }) {
+  await page.fill('#customer_name', name);
+  await page.fill('#customer_email', email);
+  if (phone) await page.fill('#customer_phone', phone);
+  if (address) await page.fill('#shipping_address', address);
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) await page.click('[data-testid=add-item]');
+    const [sku, pname, qty, price] = items[i];
+    await page.fill(`#items-${i}-product_id`, sku);
+    await page.fill(`#items-${i}-product_name`, pname);
+    await page.fill(`#items-${i}-quantity`, String(qty));
+    await page.fill(`#items-${i}-unit_price`, String(price));
+  }
+}
+
+const badge = (page, scope = '') => page.locator(`${scope} [data-testid=status-badge]`.trim()).first();
+
+// ---------------------------------------------------------------- main
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'ec-e2e-'));
+let platform;
+let browser;
+const pageErrors = [];
+
+async function main() {
+  console.log(`e2e: starting ${platformBin} (data in ${dataDir})`);
+  platform = startPlatform(dataDir);
+  const { gateway, line } = await platform.ready;
+  console.log(`e2e: ${line}`);
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: process.env.E2E_HEADFUL !== '1',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ].filter((a) => a !== '--headless' || process.env.E2E_HEADFUL !== '1'),
+  });
+
+  const newPage = async (viewport, lang) => {
+    const context = await browser.newContext({
+      baseURL: gateway,
+      viewport,
+      deviceScaleFactor: 1,
+      isMobile: viewport.width < 600,
+      hasTouch: viewport.width < 600,
+      locale: 'ja-JP',
+      timezoneId: 'Asia/Tokyo',
+    });
+    if (lang) await context.addInitScript((l) => window.localStorage.setItem('ec-admin.lang', l), lang);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/status of (404|409|422|503)/.test(m.text())) pageErrors.push(`${page.url()}: console: ${m.text()}`);
+    });
+    return page;
+  };
+
+  let seeded = [];
+  await flow('platform', async () => {
+    await check('gateway is ready (/readyz)', async () => {
+      let last;
+      for (let i = 0; i < 40; i++) {
+        last = await api(gateway, 'GET', '/readyz');
+        if (last.status === 200) return;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`/readyz answered ${last.status}: ${JSON.stringify(last.body)}`);
+    });
+    await check('the gateway serves the SPA at / and, with status 200, on client routes', async () => {
+      for (const p of ['/', '/orders/123', '/templates']) {
+        const res = await fetch(gateway + p);
+        const html = await res.text();
+        const spa = html.includes('<div id="root">');
+        assert(res.status === 200 && spa, `${p} answered ${res.status} ${spa ? 'with the SPA page (the fallback must answer 200)' : 'without the SPA page'}`);
+      }
+    });
+  });
+  await flow('seed', async () => {
+    await check('seed five orders through the API', async () => {
+      seeded = await seed(gateway);
+    });
+  });
+
+  const page = await newPage(DESKTOP);
+  let orderId;
+  const total = 2 * 1480 + 3200; // what the form below adds up to
+
+  await flow('create, pay, inspect and cancel an order (desktop)', async () => {
+    await check('the dashboard opens in Japanese with data and healthy services', async () => {
+      await page.goto('/');
+      assert((await page.getAttribute('html', 'lang')) === 'ja', 'html lang is not ja');
+      await page.getByRole('heading', { name: 'ダッシュボード' }).waitFor();
+      await page.locator('[data-testid=health-panel][data-status=ready]').waitFor();
+      await page.locator('[data-testid=revenue-chart]').waitFor();
+      await page.locator('[data-testid=order-row]').first().waitFor();
+      await shoot(page, 'dashboard');
+    });
+    await check('client-side validation shows errors beside the fields', async () => {
+      await page.goto('/orders/new');
+      await page.click('[data-testid=submit-order]');
+      await page.locator('[data-testid=error-customer_name]').waitFor();
+      await page.locator('[data-testid=error-customer_email]').waitFor();
+      await page.locator('[data-testid=error-items-0-product_id]').waitFor();
+      await page.fill('#customer_email', 'not-an-email');
+      const msg = await page.textContent('[data-testid=error-customer_email]');
+      assert(msg?.includes('メールアドレス'), `unexpected email error: ${msg}`);
+      await shoot(page, 'new-order-errors');
+    });
+    await check('create an order in the form and see it paid', async () => {
+      await page.goto('/orders/new');
+      await fillOrderForm(page, {
+        name: '山田 太郎',
+        email: 'taro.yamada@example.jp',
+        phone: '090-1234-5678',
+        address: '東京都千代田区丸の内 1-1-1',
+        items: [
+          ['1001', 'オーガニック緑茶 100g', 2, 1480],
+          ['2003', '有田焼 湯呑み', 1, 3200],
+        ],
+      });
+      const shown = await page.textContent('[data-testid=draft-total]');
+      assert(shown === yen.format(total), `form total ${shown}, expected ${yen.format(total)}`);
+      await shoot(page, 'new-order');
+      await page.click('[data-testid=submit-order]');
+      const done = page.locator('[data-testid=order-created]');
+      await done.waitFor();
+      assert((await done.locator('[data-testid=status-badge]').getAttribute('data-status')) === 'paid', 'the created order is not paid');
+      const href = await page.getAttribute('[data-testid=open-created-order]', 'href');
+      orderId = href?.split('/').pop();
+      assert(orderId, 'no link to the created order');
+    });
+    await check('open it: items, total, paid status and history', async () => {
+      await page.click('[data-testid=open-created-order]');
+      await page.waitForURL(`**/orders/${orderId}`);
+      await page.locator('[data-testid=order-title]').waitFor();
+      assert((await badge(page, 'h1').getAttribute('data-status')) === 'paid', 'header badge is not paid');
+      assert((await page.textContent('[data-testid=order-total]')) === yen.format(total), 'wrong order total');
+      const steps = await page.locator('[data-testid=status-timeline] li[data-state=done], [data-testid=status-timeline] li[data-state=current]').count();
+      assert(steps >= 2, `timeline shows ${steps} steps`);
+    });
+    await check('see the payment', async () => {
+      await page.locator('[data-testid=payment-status][data-status=completed]').waitFor();
+      assert((await page.textContent('[data-testid=payment-amount]')) === yen.format(total), 'payment amount differs from the total');
+    });
+    await check('see the ORDER_CONFIRMATION notification', async () => {
+      await page.locator('[data-testid=notification][data-template=ORDER_CONFIRMATION]').waitFor({ timeout: 20_000 });
+      await shoot(page, 'order-detail');
+    });
+    await check('cancel it with confirmation and see the refund', async () => {
+      await page.click('[data-testid=cancel-order]');
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      assert((await dialog.textContent())?.includes(yen.format(total)), 'the confirmation does not name the refund amount');
+      await shoot(page, 'order-cancel-confirm');
+      await page.click('[data-testid=confirm-cancel]');
+      const refund = page.locator('[data-testid=cancel-refund]');
+      await refund.waitFor();
+      const text = await refund.textContent();
+      assert(text?.includes(yen.format(total)), `the dialog shows "${text}", not a refund of ${yen.format(total)}`);
+      await dialog.getByRole('button').first().click();
+      await dialog.waitFor({ state: 'detached' });
+    });
+    await check('the order is cancelled, the payment refunded, ORDER_CANCELLED logged', async () => {
+      await page.locator('h1 [data-testid=status-badge][data-status=cancelled]').waitFor();
+      await page.locator('[data-testid=payment-status][data-status=refunded]').waitFor();
+      await page.locator('[data-testid=refund-row]').first().waitFor();
+      await page.locator('[data-testid=notification][data-template=ORDER_CANCELLED]').waitFor({ timeout: 20_000 });
+      await page.locator('[data-testid=status-timeline] li[data-status=cancelled][data-state=current]').waitFor();
+      await shoot(page, 'order-cancelled');
+    });
+  });
+
+  await flow('ship, deliver and partially refund (desktop)', async () => {
+    const id = seeded[0];
+    await check('mark shipped queues ORDER_SHIPPED', async () => {
+      assert(id !== undefined, 'no seeded order');
+      await page.goto(`/orders/${id}`);
+      await page.click('[data-testid=mark-shipped]');
+      await page.locator('h1 [data-testid=status-badge][data-status=shipped]').waitFor();
+      await page.locator('[data-testid=notification][data-template=ORDER_SHIPPED]').waitFor({ timeout: 20_000 });
+    });
+    await check('partial refund of ¥500', async () => {
+      await page.fill('#refund-amount', '500');
+      await page.fill('#refund-reason', '一部商品の破損');
+      await page.click('[data-testid=submit-refund]');
+      await page.locator('[data-testid=payment-status][data-status=partially_refunded]').waitFor();
+      const refunded = await page.textContent('[data-testid=payment-refunded]');
+      assert(refunded?.includes(yen.format(500)), `refunded shows ${refunded}`);
+    });
+    await check('an over-refund is refused before it is sent', async () => {
+      await page.fill('#refund-amount', '99999999');
+      await page.click('[data-testid=submit-refund]');
+      await page.locator('[data-testid=error-refund-amount]').waitFor();
+    });
+    await check('mark delivered', async () => {
+      await page.click('[data-testid=mark-delivered]');
+      await page.locator('h1 [data-testid=status-badge][data-status=delivered]').waitFor();
+      await page.locator('[data-testid=status-timeline] li[data-status=delivered][data-state=current]').waitFor();
+    });
+  });
+
+  let keptId;
+  await flow('a rejected payment (desktop)', async () => {
+    await check('a 2,000,000 JPY order shows PAYMENT_REJECTED and links the kept order', async () => {
+      await page.goto('/orders/new');
+      await fillOrderForm(page, { name: '中村 大輔', email: 'daisuke.nakamura@example.jp', items: [['9001', '業務用 冷蔵ショーケース', 1, 2_000_000]] });
+      await page.locator('[data-testid=limit-warning]').waitFor();
+      await page.click('[data-testid=submit-order]');
+      const box = page.locator('[data-testid=payment-rejected]');
+      await box.waitFor();
+      const detail = (await box.locator('[data-testid=error-detail]').textContent())?.trim();
+      assert(detail, 'the rejection shows no detail');
+      const href = await page.getAttribute('[data-testid=kept-order-link]', 'href');
+      keptId = href?.split('/').pop();
+      assert(keptId, 'no link to the kept order');
+      assert((await page.inputValue('#customer_name')) === '中村 大輔', 'the form lost its input');
+      await shoot(page, 'new-order-rejected');
+    });
+    await check('the kept order is payment_failed', async () => {
+      await page.click('[data-testid=kept-order-link]');
+      await page.waitForURL(`**/orders/${keptId}`);
+      await page.locator('h1 [data-testid=status-badge][data-status=payment_failed]').waitFor();
+      await page.locator('[data-testid=no-payment], [data-testid=payment-card]').first().waitFor();
+    });
+  });
+
+  await flow('orders list (desktop)', async () => {
+    await check('lists orders newest first with status badges', async () => {
+      await page.goto('/orders');
+      await page.locator('[data-testid=order-row]').first().waitFor();
+      const n = await page.locator('[data-testid=order-row]').count();
+      assert(n >= 7, `only ${n} rows`);
+      await shoot(page, 'orders');
+    });
+    await check('filters by status', async () => {
+      await page.selectOption('#f-status', 'cancelled');
+      await page.waitForURL(/status=cancelled/);
+      await page.waitForFunction(() => {
+        const rows = [...document.querySelectorAll('[data-testid=order-row]')];
+        return rows.length > 0 && rows.every((r) => r.querySelector('[data-testid=status-badge]')?.getAttribute('data-status') === 'cancelled');
+      });
+    });
+    await check('filters by customer email', async () => {
+      await page.goto('/orders');
+      await page.fill('#f-email', 'taro.yamada@example.jp');
+      await page.click('[data-testid=apply-filters]');
+      await page.waitForURL(/email=/);
+      await page.locator(`[data-testid=order-row][data-order-id="${orderId}"]`).waitFor();
+      assert((await page.locator('[data-testid=order-row]').count()) === 1, 'the email filter left other rows');
+    });
+    await check('pages with the cursor: next, next, previous', async () => {
+      await page.goto('/orders?limit=3');
+      const ids = async () => {
+        await page.locator('[data-testid=order-row]').first().waitFor();
+        return page.locator('[data-testid=order-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-order-id')).join(','));
+      };
+      assert(await page.locator('[data-testid=prev-page]').isDisabled(), 'previous is enabled on the first page');
+      const p1 = await ids();
+      assert(p1.split(',').length === 3, `page 1 has ${p1}`);
+      await page.click('[data-testid=next-page]');
+      await page.locator('[data-testid=page-number]', { hasText: '2' }).waitFor();
+      await page.waitForFunction((prev) => [...document.querySelectorAll('[data-testid=order-row]')].map((r) => r.getAttribute('data-order-id')).join(',') !== prev, p1);
+      const p2 = await ids();
+      assert(p2 !== p1 && !p2.split(',').some((id) => p1.split(',').includes(id)), `page 2 repeats page 1: ${p1} / ${p2}`);
+      await page.click('[data-testid=next-page]');
+      await page.locator('[data-testid=page-number]', { hasText: '3' }).waitFor();
+      await page.click('[data-testid=prev-page]');
+      await page.locator('[data-testid=page-number]', { hasText: '2' }).waitFor();
+      await page.waitForFunction((want) => [...document.querySelectorAll('[data-testid=order-row]')].map((r) => r.getAttribute('data-order-id')).join(',') === want, p2);
+    });
+    await check('sorts by date', async () => {
+      await page.goto('/orders');
+      await page.locator('[data-testid=order-row]').first().waitFor();
+      const before = await page.locator('[data-testid=order-row]').first().getAttribute('data-order-id');
+      await page.click('[data-testid=sort-date]');
+      await page.waitForURL(/sort=asc/);
+      const after = await page.locator('[data-testid=order-row]').first().getAttribute('data-order-id');
+      assert(before !== after, 'sorting did not change the first row');
+    });
+  });
+
+  await flow('templates (desktop)', async () => {
+    await check('lists the three templates and previews an edit live', async () => {
+      await page.goto('/templates');
+      for (const code of ['ORDER_CONFIRMATION', 'ORDER_SHIPPED', 'ORDER_CANCELLED']) await page.locator(`[data-testid=template-list] [data-code=${code}]`).waitFor();
+      await page.click('[data-testid=template-list] [data-code=ORDER_SHIPPED]');
+      await page.fill('#tpl-subject', '【発送のお知らせ】{{customer_name}} 様 ご注文 #{{order_id}}');
+      await page.locator('[data-testid=preview-subject]', { hasText: '山田 太郎 様 ご注文 #1024' }).waitFor();
+      await page.locator('[data-testid=template-dirty]').waitFor();
+    });
+    await check('saves the template and keeps it after a reload', async () => {
+      await page.click('[data-testid=save-template]');
+      await page.locator('[data-testid=template-dirty]').waitFor({ state: 'detached' });
+      await page.reload();
+      await page.click('[data-testid=template-list] [data-code=ORDER_SHIPPED]');
+      const v = await page.inputValue('#tpl-subject');
+      assert(v.startsWith('【発送のお知らせ】'), `subject after reload: ${v}`);
+      await shoot(page, 'templates');
+    });
+  });
+
+  await flow('language', async () => {
+    await check('switch to English, persisted across a reload, and back', async () => {
+      await page.goto('/orders');
+      await page.getByRole('heading', { name: '注文一覧' }).waitFor();
+      await page.click('[data-testid=lang-en] >> visible=true');
+      await page.getByRole('heading', { name: 'Orders' }).waitFor();
+      assert((await page.getAttribute('html', 'lang')) === 'en', 'html lang is not en');
+      await page.reload();
+      await page.getByRole('heading', { name: 'Orders' }).waitFor();
+      await page.goto('/');
+      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await page.locator('[data-testid=health-panel]').waitFor();
+      await shoot(page, 'dashboard-en');
+      await page.click('[data-testid=lang-ja] >> visible=true');
+      await page.getByRole('heading', { name: 'ダッシュボード' }).waitFor();
+    });
+  });
+
+  await flow('phone (390x844)', async () => {
+    const phone = await newPage(PHONE, 'ja');
+    const pages = [
+      ['dashboard', '/', '[data-testid=health-panel]'],
+      ['orders', '/orders', '[data-testid=order-card]'],
+      ['order-detail', `/orders/${seeded[0]}`, '[data-testid=notification]'],
+      ['order-cancelled', `/orders/${orderId}`, '[data-testid=refund-row]'],
+      ['new-order', '/orders/new', '#customer_name'],
+      ['templates', '/templates', '#tpl-body'],
+    ];
+    for (const [name, url, ready] of pages) {
+      await check(`${name} is usable on a phone`, async () => {
+        await phone.goto(url);
+        await phone.locator(ready).first().waitFor();
+        const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
+        await shoot(phone, name);
+      });
+    }
+    await check('rejected payment on a phone', async () => {
+      await phone.goto('/orders/new');
+      await fillOrderForm(phone, { name: '中村 大輔', email: 'daisuke.nakamura@example.jp', items: [['9001', '業務用 冷蔵ショーケース', 1, 2_000_000]] });
+      await phone.click('[data-testid=submit-order]');
+      await phone.locator('[data-testid=payment-rejected]').waitFor();
+      await phone.evaluate(() => window.scrollTo(0, 0));
+      await shoot(phone, 'new-order-rejected');
+    });
+    await check('the navigation works on a phone', async () => {
+      await phone.goto('/');
+      await phone.click('nav >> visible=true >> text=注文一覧');
+      await phone.waitForURL('**/orders');
+    });
+    await phone.context().close();
+  });
+
+  await flow('browser console', async () => {
+    await check('no uncaught errors in the pages', async () => {
+      assert(pageErrors.length === 0, pageErrors.slice(0, 5).join('\n'));
+    });
+  });
+}
+
+let fatal;
+// Last resort: whatever ends this process (an exception, a closed stdout),
+// the platform does not outlive it.
+process.on('exit', () => {
+  const child = platform?.child;
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+const onSignal = async (sig) => {
+  console.error(`e2e: ${sig}, stopping`);
+  await browser?.close().catch(() => {});
+  await stopPlatform(platform?.child);
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(130);
+};
+process.once('SIGINT', onSignal);
+process.once('SIGTERM', onSignal);
+
+try {
+  await main();
+} catch (e) {
+  fatal = e;
+} finally {
+  await browser?.close().catch(() => {});
+  await stopPlatform(platform?.child);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const failed = results.filter((r) => !r.ok);
+if (fatal) {
+  console.error(`\ne2e: ${fatal instanceof Error ? fatal.message : fatal}`);
+}
+if ((fatal || failed.length) && platform?.log.length) {
+  console.error('\n--- last lines of the platform log ---');
+  console.error(platform.log.slice(-40).join('\n'));
+}
+if (shots.length) console.log(`\nscreenshots: ${shots.length} in ${path.relative(webDir, shotsDir)}/`);
+const failedCount = failed.length + (fatal ? 1 : 0);
+console.log(`\n${results.length - failed.length} passed, ${failedCount} failed`);
+process.exit(failedCount === 0 ? 0 : 1);

@@ -1,0 +1,43 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { AppShell } from '@/components/layout/AppShell';
+import { I18nProvider } from '@/lib/i18n';
+import { createQueryClient } from '@/lib/query-client';
+import { DashboardPage } from '@/routes/DashboardPage';
+import { NewOrderPage } from '@/routes/NewOrderPage';
+import { NotFoundPage, RouteErrorPage } from '@/routes/NotFoundPage';
+import { OrderDetailPage } from '@/routes/OrderDetailPage';
+import { OrdersPage } from '@/routes/OrdersPage';
+import { TemplatesPage } from '@/routes/TemplatesPage';
+
+const router = createBrowserRouter([
+  {
+    element: <AppShell />,
+    errorElement: <RouteErrorPage />,
+    children: [
+      {
+        errorElement: <RouteErrorPage />,
+        children: [
+          { index: true, element: <DashboardPage /> },
+          { path: 'orders', element: <OrdersPage /> },
+          { path: 'orders/new', element: <NewOrderPage /> },
+          { path: 'orders/:id', element: <OrderDetailPage /> },
+          { path: 'templates', element: <TemplatesPage /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
+
+export function App() {
+  const [queryClient] = useState(createQueryClient);
+  return (
+    <I18nProvider>
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </I18nProvider>
+  );
+}

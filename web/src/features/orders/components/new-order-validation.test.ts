@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { translate, type Translate } from '@/lib/i18n';
+import {
+  draftTotal,
+  emptyDraft,
+  fieldId,
+  normalizeFieldKey,
+  parseWholeNumber,
+  totalOutsidePaymentLimits,
+  validateDraft,
+  type OrderDraft,
+} from './new-order-validation';
+
+const t: Translate = (k, p) => translate('en', k, p);
+
+const valid = (): OrderDraft => ({
+  customer_name: ' 山田 太郎 ',
+  customer_email: 'taro@example.jp',
+  customer_phone: '',
+  shipping_address: '',
+  items: [
+    { product_id: '1001', product_name: '緑茶', quantity: '2', unit_price: '1200' },
+    { product_id: 'P-2', product_name: '湯呑み', quantity: '1', unit_price: '0' },
+  ],
+});
+
+describe('validateDraft', () => {
+  it('turns a valid draft into the request body, trimmed, optional members left out', () => {
+    const { errors, order } = validateDraft(valid(), t);
+    expect(errors).toEqual({});
+    expect(order).toEqual({
+      customer_name: '山田 太郎',
+      customer_email: 'taro@example.jp',
+      items: [
+        { product_id: '1001', product_name: '緑茶', quantity: 2, unit_price: 1200 },
+        { product_id: 'P-2', product_name: '湯呑み', quantity: 1, unit_price: 0 },
+      ],
+    });
+  });
+
+  it('keeps phone and address when given, normalising full-width digits', () => {
+    const d = { ...valid(), customer_phone: '０９０ー１２３４ー５６７８', shipping_address: '東京都千代田区' };
+    expect(validateDraft(d, t).order).toMatchObject({ customer_phone: '090-1234-5678', shipping_address: '東京都千代田区' });
+  });
+
+  const cases: [string, (d: OrderDraft) => void, string, string][] = [
+    ['missing name', (d) => (d.customer_name = '  '), 'customer_name', 'Required'],
+    ['name too long', (d) => (d.customer_name = 'x'.repeat(101)), 'customer_name', 'At most 100 characters'],
+    ['missing email', (d) => (d.customer_email = ''), 'customer_email', 'Required'],
+    ['email without @', (d) => (d.customer_email = 'taro.example.jp'), 'customer_email', 'Not a valid email address'],
+    ['email without domain dot', (d) => (d.customer_email = 'taro@example'), 'customer_email', 'Not a valid email address'],
+    ['email with space', (d) => (d.customer_email = 'ta ro@example.jp'), 'customer_email', 'Not a valid email address'],
+    ['phone with letters', (d) => (d.customer_phone = '090-abcd'), 'customer_phone', 'Use digits and hyphens only'],
+    ['missing product id', (d) => (d.items[0]!.product_id = ''), 'items[0].product_id', 'Required'],
+    ['missing product name', (d) => (d.items[1]!.product_name = ' '), 'items[1].product_name', 'Required'],
+    ['zero quantity', (d) => (d.items[0]!.quantity = '0'), 'items[0].quantity', 'Enter a whole number of at least 1'],
+    ['fractional quantity', (d) => (d.items[0]!.quantity = '1.5'), 'items[0].quantity', 'Enter a whole number of at least 1'],
+    ['empty quantity', (d) => (d.items[0]!.quantity = ''), 'items[0].quantity', 'Required'],
+    ['huge quantity', (d) => (d.items[0]!.quantity = '1000001'), 'items[0].quantity', 'Too large'],
+    ['negative price', (d) => (d.items[1]!.unit_price = '-1'), 'items[1].unit_price', 'Enter a whole number of at least 0'],
+    ['price with letters', (d) => (d.items[1]!.unit_price = '12a'), 'items[1].unit_price', 'Enter a whole number of at least 0'],
+    ['no items', (d) => (d.items = []), 'items', 'Add at least one item'],
+  ];
+  it.each(cases)('rejects %s', (_name, mutate, field, message) => {
+    const d = valid();
+    mutate(d);
+    const { errors, order } = validateDraft(d, t);
+    expect(order).toBeNull();
+    expect(errors[field]).toBe(message);
+  });
+
+  it('reports every problem at once', () => {
+    const { errors } = validateDraft(emptyDraft(), t);
+    expect(Object.keys(errors).sort()).toEqual(['customer_email', 'customer_name', 'items[0].product_id', 'items[0].product_name', 'items[0].unit_price']);
+  });
+
+  it('speaks Japanese by default', () => {
+    const { errors } = validateDraft(emptyDraft(), (k, p) => translate('ja', k, p));
+    expect(errors.customer_name).toBe('必須項目です');
+  });
+});
+
+describe('numbers typed by people', () => {
+  it.each([
+    ['1200', 1200],
+    ['1,200', 1200],
+    ['１２００', 1200],
+    [' 7 ', 7],
+    ['1.5', Number.NaN],
+    ['', Number.NaN],
+    ['¥100', Number.NaN],
+  ])('%j -> %d', (s, n) => {
+    expect(parseWholeNumber(s)).toBe(n);
+  });
+
+  it('totals the valid lines only', () => {
+    const d = valid();
+    d.items.push({ product_id: 'x', product_name: 'y', quantity: 'abc', unit_price: '100' });
+    expect(draftTotal(d)).toBe(2400);
+  });
+});
+
+describe('payment limits', () => {
+  it('flags totals the payment service refuses', () => {
+    expect(totalOutsidePaymentLimits(0)).toBe(false);
+    expect(totalOutsidePaymentLimits(99)).toBe(true);
+    expect(totalOutsidePaymentLimits(100)).toBe(false);
+    expect(totalOutsidePaymentLimits(1_000_000)).toBe(false);
+    expect(totalOutsidePaymentLimits(1_000_001)).toBe(true);
+  });
+});
+
+describe('field keys', () => {
+  it.each([
+    ['customer_email', 'customer_email'],
+    ['items[0].quantity', 'items[0].quantity'],
+    ['items.2.unit_price', 'items[2].unit_price'],
+    ['/items/1/product_id', 'items[1].product_id'],
+    ['items.0', 'items[0]'],
+  ])('normalises %s', (raw, key) => {
+    expect(normalizeFieldKey(raw)).toBe(key);
+  });
+
+  it.each([
+    ['customer_email', 'customer_email'],
+    ['items[0].quantity', 'items-0-quantity'],
+    ['items[12].unit_price', 'items-12-unit_price'],
+    ['items[0]', 'items-0'],
+  ])('maps %s to the DOM id %s', (key, id) => {
+    expect(fieldId(key)).toBe(id);
+  });
+});

@@ -1,0 +1,59 @@
+import { useState, type FormEvent } from 'react';
+import { Button } from '@/components/ui/Button';
+import { Field, Input } from '@/components/ui/Field';
+import { ErrorState } from '@/components/ui/States';
+import { formatYen } from '@/lib/format';
+import { useI18n } from '@/lib/i18n';
+import { pushToast } from '@/lib/toast';
+import type { Id, Payment } from '@/lib/types';
+import { useCreateRefund } from '../api/create-refund';
+import { validateRefundAmount } from './refund-validation';
+
+export function RefundForm({ payment, orderId, remaining }: { payment: Payment; orderId: Id; remaining: number }) {
+  const { t } = useI18n();
+  const [amount, setAmount] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const refund = useCreateRefund(orderId);
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const v = validateRefundAmount(amount, remaining, t);
+    if ('error' in v) {
+      setError(v.error);
+      return;
+    }
+    setError(undefined);
+    refund.mutate(
+      { payment_id: payment.id, amount: v.amount, reason: reason.trim() || undefined },
+      {
+        onSuccess: (r) => {
+          pushToast({ kind: 'success', title: t('refund.done', { amount: formatYen(r.amount) }) });
+          setAmount('');
+          setReason('');
+        },
+      },
+    );
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="rounded-lg bg-slate-50 p-3" data-testid="refund-form">
+      <div className="mb-2 flex items-baseline justify-between gap-2">
+        <h3 className="text-xs font-semibold text-slate-700">{t('refund.title')}</h3>
+        <p className="text-xs text-slate-500">{t('payment.remaining')} <span className="font-medium tabular-nums text-slate-700">{formatYen(remaining)}</span></p>
+      </div>
+      <div className="grid gap-3 sm:grid-cols-[10rem_1fr_auto] sm:items-start">
+        <Field id="refund-amount" label={t('refund.amount')} error={error}>
+          <Input id="refund-amount" inputMode="numeric" value={amount} invalid={!!error} placeholder={String(Math.min(remaining, 1000))} onChange={(e) => setAmount(e.target.value)} />
+        </Field>
+        <Field id="refund-reason" label={t('refund.reason')}>
+          <Input id="refund-reason" value={reason} placeholder={t('refund.reasonPlaceholder')} onChange={(e) => setReason(e.target.value)} />
+        </Field>
+        <Button type="submit" variant="secondary" className="sm:mt-5" loading={refund.isPending} data-testid="submit-refund">
+          {refund.isPending ? t('refund.submitting') : t('refund.submit')}
+        </Button>
+      </div>
+      {refund.isError && <ErrorState error={refund.error} className="mt-3" />}
+    </form>
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * Names for the generated DTO types. Nothing here is written by hand: every
+ * alias points into `api-types.ts`, which `npm run gen:api` generates from the
+ * gateway's OpenAPI document.
+ */
+import type { components } from './api-types';
+
+type Schemas = components['schemas'];
+
+export type Order = Schemas['Order'];
+export type OrderItem = Schemas['OrderItem'];
+export type OrderStatus = Schemas['OrderStatus'];
+export type OrderList = Schemas['OrderList'];
+export type OrderStats = Schemas['OrderStats'];
+export type StatusChange = Schemas['StatusChange'];
+export type StatusUpdate = Schemas['StatusUpdate'];
+export type NewOrder = Schemas['NewOrder'];
+export type NewOrderItem = Schemas['NewOrderItem'];
+export type Payment = Schemas['Payment'];
+export type Refund = Schemas['Refund'];
+export type NewRefund = Schemas['NewRefund'];
+export type Notification = Schemas['Notification'];
+export type Template = Schemas['Template'];
+export type TemplateUpdate = Schemas['TemplateUpdate'];
+export type QueueStats = Schemas['QueueStats'];
+export type Readiness = Schemas['Readiness'];
+export type Problem = Schemas['Problem'];
+
+/** Every order status, in the order of the happy path then the dead ends. */
+export const ORDER_STATUSES = [
+  'pending',
+  'payment_processing',
+  'paid',
+  'shipped',
+  'delivered',
+  'payment_failed',
+  'cancelled',
+] as const satisfies readonly OrderStatus[];
+
+/** Ids are opaque: they go into URLs exactly as the API sent them. */
+export type Id = string | number;

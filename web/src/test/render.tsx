@@ -1,0 +1,21 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { MemoryRouter } from 'react-router';
+import { I18nProvider, type Lang } from '@/lib/i18n';
+
+/** Renders with the app's providers; no retries so failures show at once. */
+export function renderWithProviders(ui: ReactElement, { lang = 'ja', route = '/' }: { lang?: Lang; route?: string } = {}) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  return render(
+    <I18nProvider initialLang={lang}>
+      <QueryClientProvider client={client}>
+        <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>
+      </QueryClientProvider>
+    </I18nProvider>,
+  );
+}
+
+export function jsonResponse(body: unknown, status = 200, contentType = 'application/json'): Response {
+  return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'Content-Type': contentType } });
+}
