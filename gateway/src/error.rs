@@ -36,9 +36,12 @@ pub struct Problem {
     /// The order concerned, when one was kept (e.g. a rejected payment).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<i64>,
-    /// Other members the service attached.
+    /// The trace of this request, to look up in Jaeger (when tracing is on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// Other members the service attached (e.g. `payment_id`, `refundable`).
     #[serde(flatten)]
-    #[schema(value_type = Object)]
+    #[schema(ignore)]
     pub extra: Map<String, Value>,
 }
 
@@ -55,6 +58,7 @@ impl ApiError {
             code: code.to_owned(),
             errors: Vec::new(),
             order_id: None,
+            trace_id: None,
             extra: Map::new(),
         }))
     }
@@ -141,8 +145,9 @@ impl From<tonic::Status> for ApiError {
 }
 
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
         let status = self.status();
+        self.0.trace_id = ec_common::telemetry::current_trace_id();
         let body = serde_json::to_vec(&self.0).unwrap_or_else(|_| b"{}".to_vec());
         let mut res = (status, body).into_response();
         res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));

@@ -5,7 +5,8 @@
 //! - [`error`]: problem+json, and the one gRPC -> HTTP status mapping.
 //! - [`extract`]: a JSON extractor whose rejections are problems too.
 //! - [`dto`]: the JSON shapes (also the OpenAPI schemas). [`routes`]: handlers.
-//! - [`openapi`]: `/api/v1/openapi.json`. [`startup`]: router, bind, run.
+//! - [`openapi`]: `/api/v1/openapi.json`. [`trace`]: HTTP spans and metrics.
+//! - [`startup`]: router, bind, run.
 
 pub mod config;
 pub mod dto;
@@ -15,6 +16,7 @@ pub mod openapi;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod trace;
 
 pub use config::Config;
 pub use startup::Application;

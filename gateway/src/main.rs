@@ -19,13 +19,9 @@ async fn main() -> anyhow::Result<()> {
         println!("{}", gateway::openapi::json());
         return Ok(());
     }
-    ec_common::telemetry::init("gateway");
+    ec_common::telemetry::init(&["gateway"]);
     let app = gateway::Application::build(cli.config).await?;
-    let shutdown = ec_common::shutdown::Shutdown::new();
-    let trigger = shutdown.clone();
-    tokio::spawn(async move {
-        ec_common::shutdown::signal().await;
-        trigger.trigger();
-    });
-    app.run(shutdown).await
+    let result = app.run(ec_common::shutdown::on_signal()).await;
+    ec_common::telemetry::shutdown();
+    result
 }

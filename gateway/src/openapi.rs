@@ -29,3 +29,19 @@ pub fn document() -> utoipa::openapi::OpenApi {
 pub fn json() -> String {
     document().to_pretty_json().unwrap_or_else(|_| "{}".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    /// The web admin generates its API types from `web/openapi.json`; it must
+    /// be the document this gateway serves. Regenerate with
+    /// `cargo run -p gateway -- --print-openapi > web/openapi.json`.
+    #[test]
+    fn web_copy_of_the_document_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/openapi.json");
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed.trim() == super::json().trim(),
+            "web/openapi.json is stale: run `cargo run -p gateway -- --print-openapi > web/openapi.json` and `npm --prefix web run gen:api`"
+        );
+    }
+}

@@ -30,6 +30,9 @@ pub struct Application {
 pub fn router(state: AppState, config: &Config) -> Router {
     let api = crate::routes::api()
         .route("/api/v1/openapi.json", get(|| async { axum::Json(crate::openapi::document()) }))
+        // Spans and metrics for matched routes only (http.route is known).
+        .route_layer(middleware::from_fn(crate::trace::http_span))
+        .route("/metrics", get(ec_common::telemetry::metrics_handler))
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found("no such API route") }))
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "this route does not take that method")
@@ -53,9 +56,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
 }
 
 /// The built SPA, with client routes falling back to index.html.
-fn web_admin(dir: &Path) -> Option<ServeDir<tower_http::set_status::SetStatus<ServeFile>>> {
+fn web_admin(dir: &Path) -> Option<ServeDir<ServeFile>> {
     let index = dir.join("index.html");
-    index.is_file().then(|| ServeDir::new(dir).not_found_service(ServeFile::new(index)))
+    // `fallback`, not `not_found_service`: a client route such as
+    // /orders/12 is a page of the app and answers 200.
+    index.is_file().then(|| ServeDir::new(dir).fallback(ServeFile::new(index)))
 }
 
 /// Errors made by axum itself (an unparsable query string, a bad path) come

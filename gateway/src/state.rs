@@ -4,11 +4,12 @@
 use std::time::Duration;
 
 use ec_common::deadline::Deadline;
+use ec_common::grpc::TracedChannel as Channel;
 use ec_proto::{
     notification::v1::notification_service_client::NotificationServiceClient,
     order::v1::order_service_client::OrderServiceClient, payment::v1::payment_service_client::PaymentServiceClient,
 };
-use tonic::{Request, transport::Channel};
+use tonic::Request;
 
 use crate::{config::Config, error::ApiError};
 
@@ -25,9 +26,9 @@ pub struct AppState {
 impl AppState {
     pub fn new(config: &Config) -> Result<Self, tonic::transport::Error> {
         Ok(Self {
-            order_channel: ec_common::grpc::lazy_channel(&config.order_url)?,
-            payment_channel: ec_common::grpc::lazy_channel(&config.payment_url)?,
-            notification_channel: ec_common::grpc::lazy_channel(&config.notification_url)?,
+            order_channel: ec_common::grpc::lazy_channel(&config.order_url, "gateway")?,
+            payment_channel: ec_common::grpc::lazy_channel(&config.payment_url, "gateway")?,
+            notification_channel: ec_common::grpc::lazy_channel(&config.notification_url, "gateway")?,
             payment_timeout: config.payment_timeout(),
             notification_timeout: config.notification_timeout(),
             webhook_timeout: config.webhook_timeout(),

@@ -2,6 +2,8 @@
 //! each on its own port and talking real gRPC to the others — the embedded
 //! default, and what the end-to-end tests start.
 
+pub mod otlp_sink;
+
 use std::{net::SocketAddr, path::PathBuf};
 
 use ec_common::{grpc::http_url, shutdown::Shutdown};

@@ -13,7 +13,8 @@ struct Cli {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    ec_common::telemetry::init("ec-platform");
+    // One process, four services: each reports its own service.name.
+    ec_common::telemetry::init(&["gateway", "order-service", "payment-service", "notification-service"]);
     let running = ec_platform::start(cli.config).await?;
     // One line on stdout for scripts (tests parse it); logs go to stderr.
     println!("{}", running.banner());
@@ -22,5 +23,7 @@ async fn main() -> anyhow::Result<()> {
         ec_common::shutdown::signal().await;
         trigger.trigger();
     });
-    running.wait().await
+    let result = running.wait().await;
+    ec_common::telemetry::shutdown();
+    result
 }

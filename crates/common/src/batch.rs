@@ -8,10 +8,15 @@
 //!
 //! A submitted operation runs to completion even if its caller goes away, so
 //! a client hanging up can never leave half of a write behind.
+//!
+//! Tracing: a batch runs in a `db.batch` span that is a child of the first
+//! submitter's span and links to the others', so the statements of a write
+//! show up in the trace of the request that asked for it.
 
 use std::future::Future;
 
 use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument;
 
 /// The writer is gone (the service is shutting down).
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +26,7 @@ pub struct WriterStopped;
 struct Job<Op, Out> {
     op: Op,
     reply: oneshot::Sender<Out>,
+    span: tracing::Span,
 }
 
 /// Handle to a writer task; cheap to clone.
@@ -37,7 +43,8 @@ impl<Op, Out> Clone for Batcher<Op, Out> {
 impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
     /// Spawns the writer. `run` gets the operations of one batch and must
     /// answer one output per operation, in order.
-    pub fn spawn<F, Fut>(max_batch: usize, mut run: F) -> Self
+    /// `service`: the service whose writes these are (for tracing).
+    pub fn spawn<F, Fut>(service: &'static str, max_batch: usize, mut run: F) -> Self
     where
         F: FnMut(Vec<Op>) -> Fut + Send + 'static,
         Fut: Future<Output = Vec<Out>> + Send,
@@ -47,8 +54,17 @@ impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
         tokio::spawn(async move {
             let mut jobs = Vec::with_capacity(max_batch);
             while rx.recv_many(&mut jobs, max_batch).await > 0 {
+                let span = match jobs.first() {
+                    Some(first) => {
+                        tracing::info_span!(parent: &first.span, "db.batch", ops = jobs.len(), ec.service = service)
+                    }
+                    None => tracing::Span::none(),
+                };
+                for other in jobs.iter().skip(1) {
+                    span.follows_from(&other.span);
+                }
                 let (ops, replies): (Vec<Op>, Vec<_>) = jobs.drain(..).map(|j| (j.op, j.reply)).unzip();
-                let outs = run(ops).await;
+                let outs = run(ops).instrument(span).await;
                 debug_assert_eq!(outs.len(), replies.len(), "one output per operation");
                 for (reply, out) in replies.into_iter().zip(outs) {
                     // The caller may have gone away; the work is done anyway.
@@ -62,7 +78,7 @@ impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
     /// Submits one operation and waits for its output.
     pub async fn submit(&self, op: Op) -> Result<Out, WriterStopped> {
         let (reply, rx) = oneshot::channel();
-        self.tx.send(Job { op, reply }).await.map_err(|_| WriterStopped)?;
+        self.tx.send(Job { op, reply, span: tracing::Span::current() }).await.map_err(|_| WriterStopped)?;
         rx.await.map_err(|_| WriterStopped)
     }
 }
@@ -80,7 +96,7 @@ mod tests {
     async fn answers_each_caller_and_batches_under_load() {
         let batches = Arc::new(AtomicUsize::new(0));
         let seen = batches.clone();
-        let batcher = Batcher::spawn(64, move |ops: Vec<u32>| {
+        let batcher = Batcher::spawn("test", 64, move |ops: Vec<u32>| {
             seen.fetch_add(1, Ordering::SeqCst);
             async move {
                 tokio::task::yield_now().await;

@@ -12,7 +12,13 @@ use sea_orm::{
 
 /// Opens (creating if needed) `path` in WAL mode with `synchronous=NORMAL`:
 /// a commit survives a process crash; the last commits before a power loss may not.
-pub async fn open_sqlite(path: &Path, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+///
+/// Every statement becomes a database span of `service` when tracing is on.
+pub async fn open_sqlite(
+    path: &Path,
+    max_connections: u32,
+    service: &'static str,
+) -> Result<DatabaseConnection, DbErr> {
     let url = format!("sqlite://{}?mode=rwc", path.display());
     let file = path.to_path_buf();
     let mut options = ConnectOptions::new(url);
@@ -29,5 +35,7 @@ pub async fn open_sqlite(path: &Path, max_connections: u32) -> Result<DatabaseCo
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         });
-    Database::connect(options).await
+    let mut db = Database::connect(options).await?;
+    db.set_metric_callback(crate::telemetry::db_metric_callback(service));
+    Ok(db)
 }

@@ -70,7 +70,6 @@ impl Deadline {
     pub fn request<T>(&self, message: T, hop: Duration) -> Result<Request<T>, Status> {
         let mut request = Request::new(message);
         request.set_timeout(self.budget(hop)?);
-        crate::telemetry::inject_context(request.metadata_mut());
         Ok(request)
     }
 }

@@ -1,10 +1,16 @@
 //! gRPC plumbing every service shares: one builder that cannot forget health,
 //! reflection or graceful shutdown, and client channels.
 
-use std::{convert::Infallible, future::Future, time::Duration};
+use std::{
+    convert::Infallible,
+    future::Future,
+    pin::Pin,
+    task::{Context, Poll},
+    time::{Duration, Instant},
+};
 
 use tokio::net::TcpListener;
-use tokio_stream::wrappers::TcpListenerStream;
+use tokio_stream::{StreamExt, wrappers::TcpListenerStream};
 use tonic::{
     body::Body,
     server::NamedService,
@@ -12,6 +18,8 @@ use tonic::{
     transport::{Channel, Endpoint, Server},
 };
 use tonic_health::server::HealthReporter;
+use tracing::{Instrument, field::Empty};
+use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 type HttpRequest = http::Request<Body>;
 type HttpResponse = http::Response<Body>;
@@ -23,15 +31,17 @@ pub struct GrpcServer {
     health: HealthReporter,
     names: Vec<&'static str>,
     descriptors: &'static [u8],
+    service: &'static str,
 }
 
 impl GrpcServer {
-    /// `descriptors`: the encoded `FileDescriptorSet` holding the services.
-    pub fn new(descriptors: &'static [u8]) -> Self {
+    /// `descriptors`: the encoded `FileDescriptorSet` holding the services;
+    /// `service`: the `service.name` its spans and metrics carry.
+    pub fn new(descriptors: &'static [u8], service: &'static str) -> Self {
         let (health, health_service) = tonic_health::server::health_reporter();
         let mut routes = RoutesBuilder::default();
         routes.add_service(health_service);
-        Self { routes, health, names: Vec::new(), descriptors }
+        Self { routes, health, names: Vec::new(), descriptors, service }
     }
 
     pub async fn add_service<S>(mut self, service: S) -> Self
@@ -80,11 +90,21 @@ impl GrpcServer {
         let v1alpha = v1alpha.build_v1alpha().map_err(reflection_error)?;
         self.routes.add_service(v1);
         self.routes.add_service(v1alpha);
+        // `Server::tcp_nodelay` only applies to listeners tonic binds itself;
+        // ours is bound by the caller, so set it on every accepted socket, or
+        // small answers wait ~40 ms for Nagle and delayed ACKs.
+        let incoming = TcpListenerStream::new(listener).map(|conn| {
+            conn.inspect(|tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+                }
+            })
+        });
         Server::builder()
-            .tcp_nodelay(true)
             .http2_keepalive_interval(Some(Duration::from_secs(30)))
+            .layer(ServerTraceLayer { service: self.service })
             .add_routes(self.routes.routes())
-            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+            .serve_with_incoming_shutdown(incoming, shutdown)
             .await
     }
 }
@@ -96,14 +116,177 @@ fn reflection_error(e: tonic_reflection::server::Error) -> tonic::transport::Err
 }
 
 /// A channel that connects on first use and reconnects after failures, so a
-/// service can start before the services it calls.
-pub fn lazy_channel(url: &str) -> Result<Channel, tonic::transport::Error> {
-    Ok(Endpoint::from_shared(url.to_owned())?
+/// service can start before the services it calls. Every call through it is
+/// traced as a client span of `caller`.
+pub fn lazy_channel(url: &str, caller: &'static str) -> Result<TracedChannel, tonic::transport::Error> {
+    let channel = Endpoint::from_shared(url.to_owned())?
         .tcp_nodelay(true)
         .connect_timeout(Duration::from_secs(2))
         .http2_keep_alive_interval(Duration::from_secs(30))
         .keep_alive_while_idle(true)
-        .connect_lazy())
+        .connect_lazy();
+    Ok(TracedChannel { inner: channel, caller })
+}
+
+/// Splits `/pkg.Service/Method` into its service and method.
+fn rpc_parts(path: &str) -> (&str, &str) {
+    path.trim_start_matches('/').split_once('/').unwrap_or((path, ""))
+}
+
+/// Health checks and reflection are not worth a span each.
+fn is_infrastructure(path: &str) -> bool {
+    path.starts_with("/grpc.")
+}
+
+fn grpc_status<B>(res: &http::Response<B>) -> i64 {
+    // Errors of unary calls come back "trailers-only", in the headers; a
+    // success carries its status in the trailers: 0.
+    res.headers().get("grpc-status").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// A tonic channel whose calls are client spans (`rpc.*` attributes) and
+/// carry the W3C trace context in their metadata.
+#[derive(Clone, Debug)]
+pub struct TracedChannel {
+    inner: Channel,
+    caller: &'static str,
+}
+
+impl tower::Service<http::Request<Body>> for TracedChannel {
+    type Response = http::Response<Body>;
+    type Error = tonic::transport::Error;
+    type Future = BoxFuture<Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        tower::Service::poll_ready(&mut self.inner, cx)
+    }
+
+    fn call(&mut self, mut req: http::Request<Body>) -> Self::Future {
+        let path = req.uri().path().to_owned();
+        if is_infrastructure(&path) {
+            return Box::pin(self.inner.call(req));
+        }
+        let (service, method) = rpc_parts(&path);
+        let span = tracing::info_span!(
+            "grpc.client",
+            otel.name = %path.trim_start_matches('/'),
+            otel.kind = "client",
+            otel.status_code = Empty,
+            rpc.system = "grpc",
+            rpc.service = %service,
+            rpc.method = %method,
+            rpc.grpc.status_code = Empty,
+            ec.service = self.caller,
+        );
+        span.in_scope(|| crate::telemetry::inject_headers(req.headers_mut()));
+        let labels = [
+            opentelemetry::KeyValue::new("rpc.system", "grpc"),
+            opentelemetry::KeyValue::new("rpc.service", service.to_owned()),
+            opentelemetry::KeyValue::new("rpc.method", method.to_owned()),
+            opentelemetry::KeyValue::new(crate::telemetry::SERVICE_KEY, self.caller),
+        ];
+        let fut = self.inner.call(req);
+        Box::pin(async move {
+            let start = Instant::now();
+            let res = fut.instrument(span.clone()).await;
+            let code = match &res {
+                Ok(r) => grpc_status(r),
+                Err(_) => 14, // UNAVAILABLE: the call never reached the server
+            };
+            span.record("rpc.grpc.status_code", code);
+            if code != 0 {
+                span.record("otel.status_code", "ERROR");
+            }
+            let mut labels = labels.to_vec();
+            labels.push(opentelemetry::KeyValue::new("rpc.grpc.status_code", code));
+            crate::telemetry::metrics().rpc_client.record(start.elapsed().as_secs_f64(), &labels);
+            res
+        })
+    }
+}
+
+/// Server side: one span per call, child of the caller's span (from the
+/// `traceparent` metadata), with its status code, and the RPC duration metric.
+#[derive(Clone, Copy)]
+struct ServerTraceLayer {
+    service: &'static str,
+}
+
+impl<S> tower::Layer<S> for ServerTraceLayer {
+    type Service = ServerTrace<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        ServerTrace { inner, service: self.service }
+    }
+}
+
+#[derive(Clone)]
+struct ServerTrace<S> {
+    inner: S,
+    service: &'static str,
+}
+
+impl<S, B, R> tower::Service<http::Request<B>> for ServerTrace<S>
+where
+    S: tower::Service<http::Request<B>, Response = http::Response<R>> + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+    R: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = BoxFuture<Result<S::Response, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        let path = req.uri().path().to_owned();
+        if is_infrastructure(&path) {
+            return Box::pin(self.inner.call(req));
+        }
+        let (service, method) = rpc_parts(&path);
+        let span = tracing::info_span!(
+            "grpc.server",
+            otel.name = %path.trim_start_matches('/'),
+            otel.kind = "server",
+            otel.status_code = Empty,
+            rpc.system = "grpc",
+            rpc.service = %service,
+            rpc.method = %method,
+            rpc.grpc.status_code = Empty,
+            ec.service = self.service,
+        );
+        if crate::telemetry::tracing_enabled() {
+            let _ = span.set_parent(crate::telemetry::extract_headers(req.headers()));
+        }
+        let labels = [
+            opentelemetry::KeyValue::new("rpc.system", "grpc"),
+            opentelemetry::KeyValue::new("rpc.service", service.to_owned()),
+            opentelemetry::KeyValue::new("rpc.method", method.to_owned()),
+            opentelemetry::KeyValue::new(crate::telemetry::SERVICE_KEY, self.service),
+        ];
+        let fut = span.in_scope(|| self.inner.call(req));
+        Box::pin(async move {
+            let start = Instant::now();
+            let res = fut.instrument(span.clone()).await;
+            if let Ok(r) = &res {
+                let code = grpc_status(r);
+                span.record("rpc.grpc.status_code", code);
+                // Server spans mark only server faults as errors.
+                if matches!(code, 2 | 4 | 12 | 13 | 14 | 15) {
+                    span.record("otel.status_code", "ERROR");
+                }
+                let mut labels = labels.to_vec();
+                labels.push(opentelemetry::KeyValue::new("rpc.grpc.status_code", code));
+                crate::telemetry::metrics().rpc_server.record(start.elapsed().as_secs_f64(), &labels);
+            }
+            res
+        })
+    }
 }
 
 /// `http://host:port` for a bound address, as clients want it.

@@ -62,3 +62,14 @@ impl Shutdown {
         }
     }
 }
+
+/// A [`Shutdown`] triggered by Ctrl-C or SIGTERM (what every binary's `main` uses).
+pub fn on_signal() -> Shutdown {
+    let shutdown = Shutdown::new();
+    let trigger = shutdown.clone();
+    tokio::spawn(async move {
+        signal().await;
+        trigger.trigger();
+    });
+    shutdown
+}

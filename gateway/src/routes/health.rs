@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use axum::{Router, extract::State, http::StatusCode, routing::get};
-use tonic::transport::Channel;
+use ec_common::grpc::TracedChannel as Channel;
 use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
 
 use crate::{

@@ -68,7 +68,7 @@ pub async fn create_order(
     Ok((StatusCode::CREATED, headers, axum::Json(order)))
 }
 
-/// List orders, newest first, one page at a time.
+/// List orders, newest first (or oldest first with `order=asc`), one page at a time.
 #[utoipa::path(get, path = "/api/v1/orders", tag = "orders", params(ListParams),
     responses((status = 200, body = OrderList), (status = 422, body = Problem)))]
 pub async fn list_orders(
@@ -89,12 +89,18 @@ pub async fn list_orders(
             .filter(|n| (1..=200).contains(n))
             .ok_or_else(|| ApiError::validation("limit", "must be an integer between 1 and 200"))?,
     };
+    let oldest_first = match p.order.as_deref().map(str::trim) {
+        None | Some("") | Some("desc") => false,
+        Some("asc") => true,
+        Some(_) => return Err(ApiError::validation("order", "must be asc or desc")),
+    };
     let req = pb::ListOrdersRequest {
         status: status as i32,
         customer_email: p.customer_email.unwrap_or_default(),
         batch_id: p.batch_id.unwrap_or_default(),
         limit,
         cursor: p.cursor.unwrap_or_default(),
+        oldest_first,
     };
     let res = s.orders().list_orders(s.call(req, s.notification_timeout)?).await?.into_inner();
     Ok(axum::Json(OrderList {

@@ -50,8 +50,7 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_with(tweak: impl FnOnce(&mut PlatformConfig)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let app = spawn_in(dir, tweak).await;
-    app
+    spawn_in(dir, tweak).await
 }
 
 /// Starts the platform on an existing data directory (restart tests).

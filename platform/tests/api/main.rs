@@ -6,6 +6,7 @@ mod flows;
 mod grpcurl;
 mod helpers;
 mod notifications;
+mod observability;
 mod orders;
 mod payments;
 mod resilience;

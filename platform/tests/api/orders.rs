@@ -39,6 +39,15 @@ async fn list_pages_newest_first_and_filters() {
     sorted.sort_unstable_by(|a, b| b.cmp(a));
     assert_eq!(seen, sorted, "newest first");
 
+    let oldest = app.get("/api/v1/orders?order=asc&limit=3").await;
+    let first_ids: Vec<_> =
+        oldest.body["orders"].as_array().expect("orders").iter().map(|o| o["id"].as_i64()).collect();
+    assert_eq!(first_ids, [Some(ids[0]), Some(ids[1]), Some(ids[2])]);
+    let rest = app
+        .get(&format!("/api/v1/orders?order=asc&cursor={}", oldest.body["next_cursor"].as_str().expect("cursor")))
+        .await;
+    assert_eq!(rest.body["orders"][0]["id"], ids[3]);
+    app.get("/api/v1/orders?order=sideways").await.assert_problem(422, "VALIDATION_FAILED");
     let even = app.get("/api/v1/orders?customer_email=even@example.jp").await;
     assert_eq!(even.body["orders"].as_array().map(Vec::len), Some(3));
     let failed = app.get("/api/v1/orders?status=payment_failed").await;

@@ -37,7 +37,7 @@ impl Application {
         if !(config.rate_per_sec > 0.0 && config.rate_per_sec.is_finite()) {
             anyhow::bail!("NOTIFY_RATE_PER_SEC must be a positive number, got {}", config.rate_per_sec);
         }
-        let db = ec_common::db::open_sqlite(&config.db_path(), 4).await?;
+        let db = ec_common::db::open_sqlite(&config.db_path(), 4, "notification-service").await?;
         Migrator::up(&db, None).await?;
         let store = Store::open(db, config.max_batch).await?;
         let addr = listener.local_addr()?;
@@ -54,7 +54,7 @@ impl Application {
             Dispatcher::new(self.store.clone(), self.sender.clone(), c.rate_per_sec, c.burst, c.max_attempts);
         let dispatching = tokio::spawn(dispatcher.run(shutdown.wait()));
         tracing::info!(addr = %self.addr, db = %c.db_path().display(), rate = c.rate_per_sec, "notification service listening");
-        GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET)
+        GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "notification-service")
             .add_service(NotificationServiceServer::new(NotificationGrpc::new(self.store.clone(), c.rate_per_sec)))
             .await
             .serve(self.listener, shutdown.wait())

@@ -101,7 +101,7 @@ impl Store {
         let queued = Arc::new(Notify::new());
         let next_id = Arc::new(AtomicI64::new(max + 1));
         let (wdb, wtemplates, wqueued) = (db.clone(), templates.clone(), queued.clone());
-        let writer = Batcher::spawn(max_batch, move |ops| {
+        let writer = Batcher::spawn("notification-service", max_batch, move |ops| {
             let (db, next_id, templates, queued) = (wdb.clone(), next_id.clone(), wtemplates.clone(), wqueued.clone());
             async move {
                 let outs = run_batch(&db, &next_id, ops).await;

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use ec_common::grpc::TracedChannel as Channel;
 use ec_common::{
     deadline::Deadline,
     error::{Fault, reason},
@@ -19,7 +20,7 @@ use ec_proto::{
         payment_service_client::PaymentServiceClient,
     },
 };
-use tonic::{Code, transport::Channel};
+use tonic::Code;
 
 use crate::{
     config::Config,
@@ -57,7 +58,7 @@ impl Flows {
     pub async fn create(&self, req: pb::CreateOrderRequest, deadline: Deadline) -> Result<Created, Error> {
         let new = NewOrder::parse(req)?;
         let mut order = match self.store.insert(new).await? {
-            Inserted::New(order) => order,
+            Inserted::New(order) => *order,
             Inserted::Existing(id) => return self.replay(id).await,
         };
         let id = order.id();

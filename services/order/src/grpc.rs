@@ -110,7 +110,7 @@ impl OrderService for OrderGrpc {
             n @ 1..=200 => n as u64,
             _ => return Err(bad("limit", "must be between 1 and 200")),
         };
-        let before_id = match r.cursor.trim() {
+        let after_id = match r.cursor.trim() {
             "" => None,
             c => Some(
                 c.parse::<i64>()
@@ -128,7 +128,8 @@ impl OrderService for OrderGrpc {
             status,
             customer_email: non_empty(r.customer_email),
             batch_id: non_empty(r.batch_id),
-            before_id,
+            after_id,
+            oldest_first: r.oldest_first,
             limit,
         };
         let (orders, next) = self.flows.store.list(&filter).await?;

@@ -7,18 +7,19 @@ use clap::Parser;
 struct Cli {
     #[command(flatten)]
     config: order_service::Config,
+    /// Where Prometheus scrapes this service's metrics (GET /metrics).
+    #[arg(long, env = "METRICS_ADDR", default_value = "127.0.0.1:9100")]
+    metrics_addr: std::net::SocketAddr,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    ec_common::telemetry::init("order-service");
+    ec_common::telemetry::init(&["order-service"]);
     let app = order_service::Application::build(cli.config).await?;
-    let shutdown = ec_common::shutdown::Shutdown::new();
-    let trigger = shutdown.clone();
-    tokio::spawn(async move {
-        ec_common::shutdown::signal().await;
-        trigger.trigger();
-    });
-    app.run(shutdown).await
+    let shutdown = ec_common::shutdown::on_signal();
+    ec_common::telemetry::spawn_metrics_server(cli.metrics_addr, shutdown.clone()).await;
+    let result = app.run(shutdown).await;
+    ec_common::telemetry::shutdown();
+    result
 }

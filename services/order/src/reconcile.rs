@@ -10,8 +10,9 @@
 use std::time::Duration;
 
 use ec_common::deadline::Deadline;
+use ec_common::grpc::TracedChannel as Channel;
 use ec_proto::payment::v1::{GetPaymentByOrderRequest, payment_service_client::PaymentServiceClient};
-use tonic::{Code, transport::Channel};
+use tonic::Code;
 
 use crate::{domain::OrderStatus, flows::Flows, store::Transition};
 

@@ -15,7 +15,7 @@ pub struct Application {
     addr: SocketAddr,
     flows: Flows,
     config: Config,
-    payment: tonic::transport::Channel,
+    payment: ec_common::grpc::TracedChannel,
 }
 
 impl Application {
@@ -29,11 +29,11 @@ impl Application {
     pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
-        let db = ec_common::db::open_sqlite(&config.db_path(), 4).await?;
+        let db = ec_common::db::open_sqlite(&config.db_path(), 4, "order-service").await?;
         Migrator::up(&db, None).await?;
         let store = Store::open(db, config.max_batch).await?;
-        let payment = ec_common::grpc::lazy_channel(&config.payment_url)?;
-        let notification = ec_common::grpc::lazy_channel(&config.notification_url)?;
+        let payment = ec_common::grpc::lazy_channel(&config.payment_url, "order-service")?;
+        let notification = ec_common::grpc::lazy_channel(&config.notification_url, "order-service")?;
         let flows = Flows::new(store, payment.clone(), notification, config.clone());
         let addr = listener.local_addr()?;
         Ok(Self { listener, addr, flows, config, payment })
@@ -54,7 +54,7 @@ impl Application {
             shutdown.wait(),
         ));
         tracing::info!(addr = %self.addr, db = %self.config.db_path().display(), "order service listening");
-        let server = GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET)
+        let server = GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "order-service")
             .add_service(OrderServiceServer::new(OrderGrpc::new(self.flows.clone())))
             .await;
         server.serve(self.listener, shutdown.wait()).await?;

@@ -116,7 +116,7 @@ pub enum WriteOp {
 }
 
 pub enum Inserted {
-    New(OrderView),
+    New(Box<OrderView>),
     /// The idempotency key was seen before with the same request.
     Existing(i64),
 }
@@ -141,7 +141,9 @@ pub struct ListFilter {
     pub status: Option<OrderStatus>,
     pub customer_email: Option<String>,
     pub batch_id: Option<String>,
-    pub before_id: Option<i64>,
+    /// The cursor: ids after this one in the listing order.
+    pub after_id: Option<i64>,
+    pub oldest_first: bool,
     pub limit: u64,
 }
 
@@ -167,7 +169,7 @@ impl Store {
                 .unwrap_or(0);
         let next_id = Arc::new(AtomicI64::new(max + 1));
         let wdb = db.clone();
-        let writer = Batcher::spawn(max_batch, move |ops| {
+        let writer = Batcher::spawn("order-service", max_batch, move |ops| {
             let db = wdb.clone();
             let next_id = next_id.clone();
             async move { run_batch(&db, &next_id, ops).await }
@@ -224,9 +226,14 @@ impl Store {
         Ok(view)
     }
 
-    /// One page, newest first, and the cursor of the next page.
+    /// One page (newest first unless `oldest_first`) and the cursor of the next page.
     pub async fn list(&self, f: &ListFilter) -> Result<(Vec<OrderView>, Option<i64>), Error> {
-        let mut q = orders::Entity::find().order_by_desc(orders::Column::Id).limit(f.limit + 1);
+        let mut q = if f.oldest_first {
+            orders::Entity::find().order_by_asc(orders::Column::Id)
+        } else {
+            orders::Entity::find().order_by_desc(orders::Column::Id)
+        }
+        .limit(f.limit + 1);
         if let Some(s) = f.status {
             q = q.filter(orders::Column::Status.eq(s.as_str()));
         }
@@ -236,8 +243,8 @@ impl Store {
         if let Some(b) = &f.batch_id {
             q = q.filter(orders::Column::BatchId.eq(b.as_str()));
         }
-        if let Some(before) = f.before_id {
-            q = q.filter(orders::Column::Id.lt(before));
+        if let Some(after) = f.after_id {
+            q = q.filter(if f.oldest_first { orders::Column::Id.gt(after) } else { orders::Column::Id.lt(after) });
         }
         let mut rows = q.all(&self.db).await?;
         let next = if rows.len() as u64 > f.limit {
@@ -391,6 +398,9 @@ async fn run_batch(db: &DatabaseConnection, next_id: &AtomicI64, ops: Vec<WriteO
     }
 }
 
+/// (id, status, pending_notification, refund_due, updated_at)
+type StateRow = (i64, String, Option<String>, bool, DateTime<Utc>);
+
 /// Where an order stands inside the batch being applied.
 struct Current {
     status: OrderStatus,
@@ -448,7 +458,7 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
         .into_iter()
         .collect();
     if !touched_ids.is_empty() {
-        let rows: Vec<(i64, String, Option<String>, bool, DateTime<Utc>)> = orders::Entity::find()
+        let rows: Vec<StateRow> = orders::Entity::find()
             .select_only()
             .columns([
                 orders::Column::Id,
@@ -518,7 +528,7 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
                             dirty: false,
                         },
                     );
-                    Ok(WriteOut::Inserted(Inserted::New(view)))
+                    Ok(WriteOut::Inserted(Inserted::New(Box::new(view))))
                 }
             }
             WriteOp::Transition(t) => match state.get_mut(&t.order_id) {

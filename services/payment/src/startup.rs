@@ -28,10 +28,13 @@ impl Application {
     pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
-        let db = ec_common::db::open_sqlite(&config.db_path(), 4).await?;
+        let db = ec_common::db::open_sqlite(&config.db_path(), 4, "payment-service").await?;
         Migrator::up(&db, None).await?;
         let store = Store::open(db, config.max_batch).await?;
-        let webhook = Webhook::new(ec_common::grpc::lazy_channel(&config.order_url)?, config.webhook_timeout());
+        let webhook = Webhook::new(
+            ec_common::grpc::lazy_channel(&config.order_url, "payment-service")?,
+            config.webhook_timeout(),
+        );
         let grpc =
             PaymentGrpc::new(store.clone(), webhook, std::time::Duration::from_millis(config.processing_delay_ms));
         let addr = listener.local_addr()?;
@@ -44,7 +47,7 @@ impl Application {
 
     pub async fn run(self, shutdown: Shutdown) -> anyhow::Result<()> {
         tracing::info!(addr = %self.addr, db = %self.config.db_path().display(), "payment service listening");
-        GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET)
+        GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "payment-service")
             .add_service(PaymentServiceServer::new(self.grpc))
             .await
             .serve(self.listener, shutdown.wait())

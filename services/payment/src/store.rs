@@ -81,7 +81,7 @@ impl Store {
         .unwrap_or(0);
         let next_id = Arc::new(AtomicI64::new(max + 1));
         let wdb = db.clone();
-        let writer = Batcher::spawn(max_batch, move |ops| {
+        let writer = Batcher::spawn("payment-service", max_batch, move |ops| {
             let db = wdb.clone();
             let next_id = next_id.clone();
             async move { run_batch(&db, &next_id, ops).await }

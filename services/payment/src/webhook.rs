@@ -10,8 +10,9 @@
 use std::time::Duration;
 
 use ec_common::deadline::Deadline;
+use ec_common::grpc::TracedChannel as Channel;
 use ec_proto::order::v1::{HandlePaymentWebhookRequest, PaymentEventStatus, order_service_client::OrderServiceClient};
-use tonic::{Code, transport::Channel};
+use tonic::Code;
 use tracing::Instrument;
 
 const ATTEMPTS: u32 = 3;

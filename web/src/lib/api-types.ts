@@ -113,7 +113,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List orders, newest first, one page at a time. */
+        /** List orders, newest first (or oldest first with `order=asc`), one page at a time. */
         get: operations["list_orders"];
         put?: never;
         /** Create an order: validated, totalled, stored, paid, confirmation queued. */
@@ -466,7 +466,7 @@ export interface components {
             status: components["schemas"]["WebhookStatus"];
         };
         /** @description An `application/problem+json` body. */
-        Problem: Record<string, unknown> & {
+        Problem: {
             /** @description Stable machine-readable code, e.g. VALIDATION_FAILED, PAYMENT_REJECTED. */
             code: string;
             detail: string;
@@ -479,6 +479,8 @@ export interface components {
             /** Format: int32 */
             status: number;
             title: string;
+            /** @description The trace of this request, to look up in Jaeger (when tracing is on). */
+            trace_id?: string | null;
             type: string;
         };
         QueueStats: {
@@ -718,6 +720,8 @@ export interface operations {
                 limit?: string;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
+                /** @description `desc` (newest first, the default) or `asc`. */
+                order?: string;
             };
             header?: never;
             path?: never;

@@ -1,0 +1,193 @@
+//! Traces and metrics: a real OTLP collector inside the test receives the
+//! platform's spans. (nextest runs each test in its own process, so each test
+//! sets up telemetry once, its own way.)
+
+use std::{collections::HashSet, time::Duration};
+
+use ec_common::telemetry::{self, OtlpProtocol, TelemetryConfig};
+use ec_platform::otlp_sink::{self, CollectedSpan, Sink};
+use serde_json::json;
+
+use crate::helpers::*;
+
+const SERVICES: [&str; 4] = ["gateway", "order-service", "payment-service", "notification-service"];
+
+async fn telemetry_to(endpoint: String) {
+    let mut config = TelemetryConfig::from_env(&SERVICES);
+    config.otlp_endpoint = Some(endpoint);
+    config.protocol = OtlpProtocol::Grpc;
+    config.log_filter = "warn".into();
+    telemetry::init_with(config);
+}
+
+/// Flushes until the trace holds a span matching `until` (spans of the
+/// webhook end after the answer), then answers the trace's spans.
+async fn trace_of(sink: &Sink, trace_id: &str, until: impl Fn(&CollectedSpan) -> bool) -> Vec<CollectedSpan> {
+    for _ in 0..100 {
+        tokio::task::spawn_blocking(telemetry::force_flush).await.expect("flush");
+        let spans: Vec<_> = sink.spans().into_iter().filter(|s| s.trace_id() == trace_id).collect();
+        if spans.iter().any(&until) {
+            return spans;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "trace {trace_id} never got the span waited for; spans: {:?}",
+        sink.spans().iter().map(|s| (&s.service, &s.span.name)).collect::<Vec<_>>()
+    );
+}
+
+fn find<'a>(spans: &'a [CollectedSpan], service: &str, name: &str) -> &'a CollectedSpan {
+    spans.iter().find(|s| s.service == service && s.span.name == name).unwrap_or_else(|| {
+        panic!(
+            "no span {name:?} from {service}: {:?}",
+            spans.iter().map(|s| (&s.service, &s.span.name)).collect::<Vec<_>>()
+        )
+    })
+}
+
+#[track_caller]
+fn assert_one_tree(spans: &[CollectedSpan]) {
+    let ids: HashSet<String> = spans.iter().map(CollectedSpan::span_id).collect();
+    let roots: Vec<_> = spans.iter().filter(|s| s.span.parent_span_id.is_empty()).collect();
+    assert_eq!(roots.len(), 1, "one root: {:?}", roots.iter().map(|s| &s.span.name).collect::<Vec<_>>());
+    for s in spans {
+        if !s.span.parent_span_id.is_empty() {
+            assert!(
+                ids.contains(&s.parent_span_id()),
+                "{} ({}) has a parent outside the trace",
+                s.span.name,
+                s.service
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_trace_per_request_through_every_hop() {
+    let (addr, sink) = otlp_sink::start_on(([127, 0, 0, 1], 0).into()).await.expect("collector");
+    telemetry_to(format!("http://{addr}")).await;
+    let app = spawn_app().await;
+
+    // Create: gateway -> order -> payment (-> webhook -> order) -> notification.
+    let created = app.post("/api/v1/orders", order_body(2400)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let trace_id = created.headers["x-trace-id"].to_str().expect("ascii").to_owned();
+    assert_eq!(trace_id.len(), 32);
+    let traceparent = created.headers["traceparent"].to_str().expect("ascii");
+    assert!(traceparent.starts_with(&format!("00-{trace_id}-")), "{traceparent}");
+    let spans = trace_of(&sink, &trace_id, |s| {
+        s.span.name == "ec.order.v1.OrderService/HandlePaymentWebhook" && s.service == "order-service"
+    })
+    .await;
+
+    let services: HashSet<&str> = spans.iter().map(|s| s.service.as_str()).collect();
+    assert_eq!(services, SERVICES.into_iter().collect(), "every service reports its own service.name");
+    assert_one_tree(&spans);
+
+    let root = find(&spans, "gateway", "POST /api/v1/orders");
+    assert!(root.span.parent_span_id.is_empty());
+    assert_eq!(root.attr("http.request.method").as_deref(), Some("POST"));
+    assert_eq!(root.attr("http.route").as_deref(), Some("/api/v1/orders"));
+    assert_eq!(root.attr("http.response.status_code").as_deref(), Some("201"));
+
+    // Each hop: a client span in the caller, the server span in the callee
+    // as its child, across the process boundary of gRPC.
+    for (caller, callee, rpc) in [
+        ("gateway", "order-service", "ec.order.v1.OrderService/CreateOrder"),
+        ("order-service", "payment-service", "ec.payment.v1.PaymentService/CreatePayment"),
+        ("payment-service", "order-service", "ec.order.v1.OrderService/HandlePaymentWebhook"),
+        ("order-service", "notification-service", "ec.notification.v1.NotificationService/SendEmail"),
+    ] {
+        let client = spans
+            .iter()
+            .find(|s| s.service == caller && s.span.name == rpc && s.span.kind == 3)
+            .unwrap_or_else(|| panic!("no client span {rpc} in {caller}"));
+        let server = spans
+            .iter()
+            .find(|s| s.service == callee && s.span.name == rpc && s.span.kind == 2)
+            .unwrap_or_else(|| panic!("no server span {rpc} in {callee}"));
+        assert_eq!(server.parent_span_id(), client.span_id(), "{rpc}: server span is the client span's child");
+        for s in [client, server] {
+            assert_eq!(s.attr("rpc.system").as_deref(), Some("grpc"));
+            assert_eq!(s.attr("rpc.grpc.status_code").as_deref(), Some("0"), "{rpc}");
+            assert!(s.attr("rpc.service").is_some() && s.attr("rpc.method").is_some());
+        }
+    }
+    // The database work is in the trace too.
+    let db: Vec<_> = spans.iter().filter(|s| s.attr("db.system.name").as_deref() == Some("sqlite")).collect();
+    assert!(db.iter().any(|s| s.service == "order-service"), "order DB spans");
+    assert!(db.iter().any(|s| s.service == "payment-service"), "payment DB spans");
+    assert!(db.iter().any(|s| s.service == "notification-service"), "notification DB spans");
+
+    // Cancel and ship are traces of their own, with the refund inside.
+    let id = created.body["id"].as_i64().expect("id");
+    let cancelled = app.delete(&format!("/api/v1/orders/{id}")).await;
+    let cancel_trace = cancelled.headers["x-trace-id"].to_str().expect("ascii").to_owned();
+    assert_ne!(cancel_trace, trace_id);
+    let spans = trace_of(&sink, &cancel_trace, |s| {
+        s.span.name == "ec.notification.v1.NotificationService/SendEmail" && s.service == "notification-service"
+    })
+    .await;
+    assert_one_tree(&spans);
+    find(&spans, "payment-service", "ec.payment.v1.PaymentService/RefundPayment");
+    find(&spans, "gateway", "DELETE /api/v1/orders/{id}");
+
+    let other = app.paid_order(800).await["id"].as_i64().expect("id");
+    let shipped = app.put(&format!("/api/v1/orders/{other}/status"), json!({"status": "shipped"})).await;
+    let ship_trace = shipped.headers["x-trace-id"].to_str().expect("ascii").to_owned();
+    let spans = trace_of(&sink, &ship_trace, |s| {
+        s.span.name == "ec.notification.v1.NotificationService/SendEmail" && s.service == "notification-service"
+    })
+    .await;
+    assert_one_tree(&spans);
+    find(&spans, "order-service", "ec.order.v1.OrderService/UpdateOrderStatus");
+
+    // Errors: the status is recorded, and the problem names the trace.
+    let missing = app.get("/api/v1/orders/987654").await;
+    missing.assert_problem(404, "NOT_FOUND");
+    let err_trace = missing.headers["x-trace-id"].to_str().expect("ascii").to_owned();
+    assert_eq!(missing.body["trace_id"], err_trace.as_str());
+    let spans =
+        trace_of(&sink, &err_trace, |s| s.span.name == "ec.order.v1.OrderService/GetOrder" && s.span.kind == 2).await;
+    let server = find(&spans, "order-service", "ec.order.v1.OrderService/GetOrder");
+    assert_eq!(server.attr("rpc.grpc.status_code").as_deref(), Some("5"));
+    let root = find(&spans, "gateway", "GET /api/v1/orders/{id}");
+    assert_eq!(root.attr("http.response.status_code").as_deref(), Some("404"));
+
+    // A caller's own trace context is continued, not replaced.
+    let parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    let res =
+        app.http.get(format!("{}/api/v1/orders", app.base)).header("traceparent", parent).send().await.expect("sent");
+    assert_eq!(res.headers()["x-trace-id"], "0af7651916cd43dd8448eb211c80319c");
+
+    // RED metrics, in Prometheus text at /metrics.
+    let metrics = app.http.get(format!("{}/metrics", app.base)).send().await.expect("sent").text().await.expect("text");
+    for needle in [
+        "http_server_request_duration_seconds_count",
+        "http_route=\"/api/v1/orders\"",
+        "rpc_server_call_duration_seconds_count",
+        "rpc_client_call_duration_seconds_count",
+        "rpc_method=\"CreatePayment\"",
+        "rpc_grpc_status_code=\"5\"",
+    ] {
+        assert!(metrics.contains(needle), "{needle} missing from /metrics:\n{metrics}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collector_that_is_down_costs_nothing_but_spans() {
+    // Nothing listens on this port: every export fails.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr");
+    telemetry_to(format!("http://{closed}")).await;
+    let app = spawn_app().await;
+    for i in 0..30 {
+        let a = app.post("/api/v1/orders", order_body(1000 + i)).await;
+        assert_eq!(a.status, 201, "{}", a.body);
+    }
+    tokio::task::spawn_blocking(telemetry::force_flush).await.expect("flush returns");
+    let list = app.get("/api/v1/orders?limit=200").await;
+    assert_eq!(list.body["orders"].as_array().map(Vec::len), Some(30));
+    app.stop().await;
+}
