@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10s}"
 LEVELS="${LEVELS:-1 16 64}"
 command -v wrk >/dev/null || scripts/setup.sh
-cargo build --release --locked -p ec-platform >&2
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --locked -p ec-platform >&2
 
 data=$(mktemp -d)
 log="$data/platform.log"

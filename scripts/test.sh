@@ -14,6 +14,9 @@ scripts/setup.sh
 step "proto: buf lint"
 tools/node_modules/.bin/buf lint
 
+step "deploy: compose and Kubernetes files (offline checks)"
+python3 deploy/validate.py
+
 step "rust: cargo fmt --check"
 cargo fmt --all -- --check
 

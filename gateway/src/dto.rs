@@ -288,6 +288,130 @@ pub struct WebhookResult {
     pub order: Order,
 }
 
+// ---------------------------------------------------------------- imports
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    Queued,
+    Running,
+    Completed,
+    CompletedWithErrors,
+    Failed,
+    /// A dry run: validated, nothing stored.
+    Validated,
+}
+
+/// A bulk CSV import; `id` is also the `batch_id` of its orders.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Import {
+    pub id: String,
+    pub status: ImportStatus,
+    pub file_name: String,
+    pub submitted_by: String,
+    pub dry_run: bool,
+    pub digest: bool,
+    /// `utf-8` or `shift_jis`.
+    pub encoding: String,
+    pub total_rows: i64,
+    pub processed_rows: i64,
+    pub succeeded_rows: i64,
+    pub failed_rows: i64,
+    pub orders_created: i64,
+    pub payments_total_amount: i64,
+    pub notifications_queued: i64,
+    pub notifications_sent: i64,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Why a failed import failed.
+    pub error: Option<String>,
+}
+
+impl From<opb::Import> for Import {
+    fn from(i: opb::Import) -> Self {
+        Self {
+            status: match opb::ImportStatus::try_from(i.status).unwrap_or_default() {
+                opb::ImportStatus::Running => ImportStatus::Running,
+                opb::ImportStatus::Completed => ImportStatus::Completed,
+                opb::ImportStatus::CompletedWithErrors => ImportStatus::CompletedWithErrors,
+                opb::ImportStatus::Failed => ImportStatus::Failed,
+                opb::ImportStatus::Validated => ImportStatus::Validated,
+                _ => ImportStatus::Queued,
+            },
+            id: i.id,
+            file_name: i.file_name,
+            submitted_by: i.submitted_by,
+            dry_run: i.dry_run,
+            digest: i.digest,
+            encoding: i.encoding,
+            total_rows: i.total_rows,
+            processed_rows: i.processed_rows,
+            succeeded_rows: i.succeeded_rows,
+            failed_rows: i.failed_rows,
+            orders_created: i.orders_created,
+            payments_total_amount: i.payments_total_amount,
+            notifications_queued: i.notifications_queued,
+            notifications_sent: i.notifications_sent,
+            created_at: ts(i.created_at),
+            started_at: i.started_at.map(|t| ts(Some(t))),
+            finished_at: i.finished_at.map(|t| ts(Some(t))),
+            error: Some(i.error).filter(|e| !e.is_empty()),
+        }
+    }
+}
+
+/// A refused row of an import file.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RowError {
+    /// Line of the file (the header is line 1).
+    pub row: i64,
+    /// The column at fault; empty when the whole row is.
+    pub column: String,
+    pub reason: String,
+}
+
+impl From<opb::RowError> for RowError {
+    fn from(e: opb::RowError) -> Self {
+        Self { row: e.row, column: e.column, reason: e.reason }
+    }
+}
+
+/// What a submission answers: the import, and for a dry run the refused rows.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportReport {
+    #[serde(flatten)]
+    pub import: Import,
+    /// Dry runs: the refused rows (the first 1,000); empty otherwise.
+    pub errors: Vec<RowError>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportList {
+    pub imports: Vec<Import>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportErrors {
+    pub errors: Vec<RowError>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// Validate and report only; store nothing.
+    pub dry_run: Option<String>,
+    /// `auto` (default), `utf-8` or `shift_jis`.
+    pub encoding: Option<String>,
+    /// One ORDER_CONFIRMATION_BATCH mail per customer instead of one per order.
+    pub digest: Option<String>,
+    /// Name recorded in the history (multipart uploads carry their own).
+    pub file_name: Option<String>,
+    /// Who submitted it (also the `X-Submitted-By` header).
+    pub submitted_by: Option<String>,
+}
+
 // ---------------------------------------------------------------- payments
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -4,7 +4,7 @@
 
 use utoipa::OpenApi;
 
-use crate::routes::{health, notifications, orders, payments};
+use crate::routes::{health, imports, notifications, orders, payments};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -15,9 +15,10 @@ use crate::routes::{health, notifications, orders, payments};
         payments::create_payment, payments::payment_by_order, payments::get_payment, payments::refund_payment,
         notifications::send_email, notifications::send_sms, notifications::order_notifications,
         notifications::list_templates, notifications::update_template, notifications::queue_stats,
+        imports::create_import, imports::list_imports, imports::get_import, imports::import_events, imports::import_errors,
         health::healthz, health::readyz,
     ),
-    tags((name = "orders"), (name = "payments"), (name = "notifications"), (name = "health"))
+    tags((name = "orders"), (name = "imports"), (name = "payments"), (name = "notifications"), (name = "health"))
 )]
 pub struct ApiDoc;
 

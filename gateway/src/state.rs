@@ -36,7 +36,8 @@ impl AppState {
     }
 
     pub fn orders(&self) -> OrderServiceClient<Channel> {
-        OrderServiceClient::new(self.order_channel.clone())
+        // Import files travel in one message.
+        OrderServiceClient::new(self.order_channel.clone()).max_encoding_message_size(64 * 1024 * 1024)
     }
 
     pub fn payments(&self) -> PaymentServiceClient<Channel> {

@@ -44,9 +44,12 @@ pub struct PlatformConfig {
     /// How often the order service settles unfinished work, ms.
     #[arg(long, env = "RECONCILE_INTERVAL_MS", default_value_t = 2_000)]
     pub reconcile_interval_ms: u64,
-    /// Largest request body, bytes.
+    /// Largest request body, bytes (import uploads have their own, larger limit).
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Data rows allowed in one import file.
+    #[arg(long, env = "IMPORT_MAX_ROWS", default_value_t = 10_000)]
+    pub import_max_rows: i64,
     /// The built web admin, served by the gateway at `/`.
     #[arg(long, env = "WEB_DIR", default_value = "web/dist")]
     pub web_dir: PathBuf,
@@ -70,6 +73,7 @@ impl PlatformConfig {
             payment_delay_ms: 0,
             reconcile_interval_ms: 200,
             max_body_bytes: 1024 * 1024,
+            import_max_rows: 10_000,
             web_dir: PathBuf::from("web/dist"),
         }
     }
@@ -151,6 +155,9 @@ pub async fn start(c: PlatformConfig) -> anyhow::Result<Running> {
         notification_timeout_ms: c.notification_timeout_ms,
         reconcile_interval_ms: c.reconcile_interval_ms,
         max_batch: 256,
+        import_max_rows: c.import_max_rows,
+        import_chunk: 500,
+        import_in_flight: 4,
     };
     let payment_cfg = payment_service::Config {
         addr: payment,

@@ -1,6 +1,7 @@
 //! Route handlers, one module per area; each exposes `router()`.
 
 pub mod health;
+pub mod imports;
 pub mod notifications;
 pub mod orders;
 pub mod payments;
@@ -11,6 +12,7 @@ use crate::state::AppState;
 
 pub fn api() -> Router<AppState> {
     Router::new()
+        .merge(imports::router())
         .merge(orders::router())
         .merge(payments::router())
         .merge(notifications::router())

@@ -32,6 +32,20 @@ impl NotificationGrpc {
         variables: HashMap<String, String>,
         idempotency_key: String,
     ) -> Result<notifications::Model, Error> {
+        let n = self.prepare(channel, order_id, recipient, &code, &variables, idempotency_key)?;
+        self.store.enqueue(n).await
+    }
+
+    /// Validates and renders one notification, ready to queue.
+    fn prepare(
+        &self,
+        channel: Channel,
+        order_id: i64,
+        recipient: String,
+        code: &str,
+        variables: &HashMap<String, String>,
+        idempotency_key: String,
+    ) -> Result<NewNotification, Fault> {
         let mut errors = Vec::new();
         if order_id <= 0 {
             errors.push(FieldViolation::new("order_id", "must be a positive order id"));
@@ -54,7 +68,7 @@ impl NotificationGrpc {
             errors.push(FieldViolation::new("idempotency_key", "must be at most 200 characters"));
         }
         if !errors.is_empty() {
-            return Err(Fault::validation(errors).into());
+            return Err(Fault::validation(errors));
         }
         let t = self.store.template(code.trim()).ok_or_else(|| {
             Fault::new(Code::InvalidArgument, reason::UNKNOWN_TEMPLATE, format!("unknown template {:?}", code.trim()))
@@ -63,24 +77,23 @@ impl NotificationGrpc {
         // An SMS has no subject: only the body's placeholders count.
         let (subject, body) = match channel {
             Channel::Email => {
-                let mut texts = template::render_all(&[&t.subject, &t.body], &variables).map_err(template_fault)?;
+                let mut texts = template::render_all(&[&t.subject, &t.body], variables).map_err(template_fault)?;
                 let body = texts.pop().unwrap_or_default();
                 (texts.pop().unwrap_or_default(), body)
             }
-            Channel::Sms => (String::new(), template::render(&t.body, &variables).map_err(template_fault)?),
+            Channel::Sms => (String::new(), template::render(&t.body, variables).map_err(template_fault)?),
         };
         let key = Some(idempotency_key.trim().to_owned()).filter(|k| !k.is_empty());
-        self.store
-            .enqueue(NewNotification {
-                order_id,
-                channel,
-                template: t.code,
-                recipient,
-                subject,
-                body,
-                idempotency_key: key,
-            })
-            .await
+        Ok(NewNotification {
+            order_id,
+            channel,
+            template: t.code,
+            recipient,
+            subject,
+            body,
+            idempotency_key: key,
+            batch_id: None,
+        })
     }
 }
 
@@ -239,5 +252,58 @@ impl NotificationService for NotificationGrpc {
             failed: s.failed,
             rate_per_second: self.rate_per_sec,
         }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn enqueue_notifications(
+        &self,
+        request: Request<pb::EnqueueNotificationsRequest>,
+    ) -> Result<Response<pb::EnqueueNotificationsResponse>, Status> {
+        let r = request.into_inner();
+        if r.items.len() > 1000 {
+            return Err(Fault::validation(vec![FieldViolation::new("items", "at most 1000 items per call")]).into());
+        }
+        let batch_id = Some(r.batch_id.trim().to_owned()).filter(|b| !b.is_empty());
+        let mut results = vec![pb::EnqueueResult::default(); r.items.len()];
+        let mut ready = Vec::with_capacity(r.items.len());
+        let mut slots = Vec::with_capacity(r.items.len());
+        for (i, item) in r.items.into_iter().enumerate() {
+            let channel = match pb::Channel::try_from(item.channel) {
+                Ok(pb::Channel::Sms) => Channel::Sms,
+                _ => Channel::Email,
+            };
+            match self.prepare(
+                channel,
+                item.order_id,
+                item.recipient,
+                &item.template,
+                &item.variables,
+                item.idempotency_key,
+            ) {
+                Ok(mut n) => {
+                    n.batch_id = batch_id.clone();
+                    ready.push(n);
+                    slots.push(i);
+                }
+                Err(f) => {
+                    results[i].error_reason = f.reason.to_owned();
+                    results[i].error_message = f.message;
+                }
+            }
+        }
+        let queued = self.store.enqueue_many(ready).await?;
+        for (i, n) in slots.into_iter().zip(queued) {
+            results[i].notification_id = n.id;
+        }
+        Ok(Response::new(pb::EnqueueNotificationsResponse { results }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_batch_stats(
+        &self,
+        request: Request<pb::GetBatchStatsRequest>,
+    ) -> Result<Response<pb::GetBatchStatsResponse>, Status> {
+        let s = self.store.batch_stats(&request.into_inner().batch_id).await?;
+        Ok(Response::new(pb::GetBatchStatsResponse { queued: s.queued, sent: s.sent, failed: s.failed }))
     }
 }

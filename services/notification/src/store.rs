@@ -51,15 +51,23 @@ pub struct NewNotification {
     pub subject: String,
     pub body: String,
     pub idempotency_key: Option<String>,
+    pub batch_id: Option<String>,
 }
 
 pub enum WriteOp {
     Enqueue(NewNotification),
-    PutTemplate { code: String, subject: String, body: String },
+    /// Many notifications in one transaction, each answered on its own.
+    EnqueueMany(Vec<NewNotification>),
+    PutTemplate {
+        code: String,
+        subject: String,
+        body: String,
+    },
 }
 
 pub enum WriteOut {
     Queued(notifications::Model),
+    QueuedMany(Vec<notifications::Model>),
     Template(templates::Model),
 }
 
@@ -70,6 +78,21 @@ pub struct QueueStats {
     pub queued: i64,
     pub sent: i64,
     pub failed: i64,
+}
+
+impl QueueStats {
+    fn from_rows(rows: impl IntoIterator<Item = (String, i64)>) -> Self {
+        let mut s = Self::default();
+        for (status, n) in rows {
+            match status.as_str() {
+                "queued" => s.queued = n,
+                "sent" => s.sent = n,
+                "failed" => s.failed = n,
+                _ => {}
+            }
+        }
+        s
+    }
 }
 
 #[derive(Clone)]
@@ -112,7 +135,7 @@ impl Store {
                                 cache.insert(t.code.clone(), t.clone());
                             }
                         }
-                        Ok(WriteOut::Queued(_)) => queued.notify_one(),
+                        Ok(WriteOut::Queued(_) | WriteOut::QueuedMany(_)) => queued.notify_one(),
                         Err(_) => {}
                     }
                 }
@@ -139,14 +162,42 @@ impl Store {
     pub async fn enqueue(&self, n: NewNotification) -> Result<notifications::Model, Error> {
         match self.writer.submit(WriteOp::Enqueue(n)).await?? {
             WriteOut::Queued(m) => Ok(m),
-            WriteOut::Template(_) => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
+            _ => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
         }
+    }
+
+    /// Queues many notifications in one transaction (answers them in order).
+    pub async fn enqueue_many(&self, items: Vec<NewNotification>) -> Result<Vec<notifications::Model>, Error> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        match self.writer.submit(WriteOp::EnqueueMany(items)).await?? {
+            WriteOut::QueuedMany(m) => Ok(m),
+            _ => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
+        }
+    }
+
+    /// (queued, sent, failed) of a batch.
+    pub async fn batch_stats(&self, batch_id: &str) -> Result<QueueStats, Error> {
+        #[derive(FromQueryResult)]
+        struct Row {
+            status: String,
+            n: i64,
+        }
+        let rows = Row::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "SELECT status, COUNT(*) AS n FROM notifications WHERE batch_id = $1 GROUP BY status",
+            [batch_id.into()],
+        ))
+        .all(&self.db)
+        .await?;
+        Ok(QueueStats::from_rows(rows.into_iter().map(|r| (r.status, r.n))))
     }
 
     pub async fn put_template(&self, code: String, subject: String, body: String) -> Result<templates::Model, Error> {
         match self.writer.submit(WriteOp::PutTemplate { code, subject, body }).await?? {
             WriteOut::Template(t) => Ok(t),
-            WriteOut::Queued(_) => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
+            _ => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
         }
     }
 
@@ -214,16 +265,7 @@ impl Store {
         ))
         .all(&self.db)
         .await?;
-        let mut s = QueueStats::default();
-        for r in rows {
-            match r.status.as_str() {
-                "queued" => s.queued = r.n,
-                "sent" => s.sent = r.n,
-                "failed" => s.failed = r.n,
-                _ => {}
-            }
-        }
-        Ok(s)
+        Ok(QueueStats::from_rows(rows.into_iter().map(|r| (r.status, r.n))))
     }
 }
 
@@ -250,10 +292,12 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
     let txn = db.begin().await?;
     let keys: Vec<&str> = ops
         .iter()
-        .filter_map(|op| match op {
-            WriteOp::Enqueue(n) => n.idempotency_key.as_deref(),
-            WriteOp::PutTemplate { .. } => None,
+        .flat_map(|op| match op {
+            WriteOp::Enqueue(n) => std::slice::from_ref(n),
+            WriteOp::EnqueueMany(ns) => ns.as_slice(),
+            WriteOp::PutTemplate { .. } => &[],
         })
+        .filter_map(|n| n.idempotency_key.as_deref())
         .collect();
     let mut known: HashMap<String, notifications::Model> = HashMap::new();
     if !keys.is_empty() {
@@ -269,32 +313,9 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
     let mut rows = Vec::new();
     for op in ops {
         outs.push(match op {
-            WriteOp::Enqueue(n) => {
-                if let Some(existing) = n.idempotency_key.as_ref().and_then(|k| known.get(k)) {
-                    Ok(WriteOut::Queued(existing.clone()))
-                } else {
-                    let m = notifications::Model {
-                        id: next_id.fetch_add(1, Ordering::Relaxed),
-                        order_id: n.order_id,
-                        channel: n.channel.as_str().into(),
-                        template: n.template.clone(),
-                        recipient: n.recipient.clone(),
-                        subject: n.subject.clone(),
-                        body: n.body.clone(),
-                        status: "queued".into(),
-                        attempts: 0,
-                        last_error: None,
-                        idempotency_key: n.idempotency_key.clone(),
-                        next_attempt_at: now,
-                        created_at: now,
-                        sent_at: None,
-                    };
-                    if let Some(k) = &n.idempotency_key {
-                        known.insert(k.clone(), m.clone());
-                    }
-                    rows.push(m.clone());
-                    Ok(WriteOut::Queued(m))
-                }
+            WriteOp::Enqueue(n) => Ok(WriteOut::Queued(queue_one(n, now, next_id, &mut known, &mut rows))),
+            WriteOp::EnqueueMany(ns) => {
+                Ok(WriteOut::QueuedMany(ns.iter().map(|n| queue_one(n, now, next_id, &mut known, &mut rows)).collect()))
             }
             WriteOp::PutTemplate { code, subject, body } => {
                 let t = templates::Model {
@@ -331,4 +352,40 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
     }
     txn.commit().await?;
     Ok(outs)
+}
+
+/// One notification to queue: the one already queued under its idempotency
+/// key, or a new row.
+fn queue_one(
+    n: &NewNotification,
+    now: chrono::DateTime<chrono::Utc>,
+    next_id: &AtomicI64,
+    known: &mut HashMap<String, notifications::Model>,
+    rows: &mut Vec<notifications::Model>,
+) -> notifications::Model {
+    if let Some(existing) = n.idempotency_key.as_ref().and_then(|k| known.get(k)) {
+        return existing.clone();
+    }
+    let m = notifications::Model {
+        id: next_id.fetch_add(1, Ordering::Relaxed),
+        order_id: n.order_id,
+        channel: n.channel.as_str().into(),
+        template: n.template.clone(),
+        recipient: n.recipient.clone(),
+        subject: n.subject.clone(),
+        body: n.body.clone(),
+        status: "queued".into(),
+        attempts: 0,
+        last_error: None,
+        idempotency_key: n.idempotency_key.clone(),
+        next_attempt_at: now,
+        created_at: now,
+        sent_at: None,
+        batch_id: n.batch_id.clone(),
+    };
+    if let Some(k) = &n.idempotency_key {
+        known.insert(k.clone(), m.clone());
+    }
+    rows.push(m.clone());
+    m
 }

@@ -28,6 +28,15 @@ pub struct Config {
     /// Largest number of writes committed together.
     #[arg(long, env = "ORDER_MAX_BATCH", default_value_t = 256)]
     pub max_batch: usize,
+    /// Data rows allowed in one import file.
+    #[arg(long, env = "IMPORT_MAX_ROWS", default_value_t = 10_000)]
+    pub import_max_rows: i64,
+    /// Orders per batch payment / bulk notification call of an import.
+    #[arg(long, env = "IMPORT_CHUNK", default_value_t = 500)]
+    pub import_chunk: usize,
+    /// Batch payment calls an import keeps in flight.
+    #[arg(long, env = "IMPORT_IN_FLIGHT", default_value_t = 4)]
+    pub import_in_flight: usize,
 }
 
 impl Config {
@@ -42,6 +51,19 @@ impl Config {
             notification_timeout_ms: 10_000,
             reconcile_interval_ms: 200,
             max_batch: 256,
+            import_max_rows: 10_000,
+            import_chunk: 500,
+            import_in_flight: 4,
+        }
+    }
+
+    pub fn import_config(&self) -> crate::import::ImportConfig {
+        crate::import::ImportConfig {
+            max_rows: self.import_max_rows.max(1),
+            chunk: self.import_chunk.clamp(1, 1000),
+            in_flight: self.import_in_flight.max(1),
+            payment_timeout: self.payment_timeout(),
+            notification_timeout: self.notification_timeout(),
         }
     }
 

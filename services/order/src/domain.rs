@@ -136,6 +136,9 @@ pub struct NewOrder {
     pub total_amount: i64,
     pub idempotency: Option<(String, String)>,
     pub batch_id: Option<String>,
+    /// Stored `pending` by a bulk import (paid later, in batches) instead of
+    /// going straight to `payment_processing`.
+    pub staged: bool,
 }
 
 fn text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldViolation>) -> String {
@@ -241,6 +244,7 @@ impl NewOrder {
             total_amount,
             idempotency: None,
             batch_id: None,
+            staged: false,
         };
         if !key.is_empty() {
             order.idempotency = Some((key.to_owned(), order.fingerprint()));

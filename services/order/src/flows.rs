@@ -35,6 +35,8 @@ pub struct Flows {
     payment: PaymentServiceClient<Channel>,
     notification: NotificationServiceClient<Channel>,
     config: Config,
+    /// Flows running detached from their callers (see [`Flows::spawn`]).
+    tasks: tokio_util::task::TaskTracker,
 }
 
 /// What a create request answered.
@@ -50,7 +52,23 @@ impl Flows {
             payment: PaymentServiceClient::new(payment),
             notification: NotificationServiceClient::new(notification),
             config,
+            tasks: tokio_util::task::TaskTracker::new(),
         }
+    }
+
+    /// Runs a flow in a task of its own, so a caller that hangs up cannot
+    /// stop it between two steps; shutdown waits for these ([`Flows::drain`]).
+    pub fn spawn<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = T> + Send + 'static,
+    ) -> tokio::task::JoinHandle<T> {
+        self.tasks.spawn(work)
+    }
+
+    /// Waits (at most `within`) for running flows to finish.
+    pub async fn drain(&self, within: std::time::Duration) {
+        self.tasks.close();
+        let _ = tokio::time::timeout(within, self.tasks.wait()).await;
     }
 
     /// Seed 5.1: validate, total, store (pending -> payment_processing), pay,

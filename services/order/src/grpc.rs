@@ -10,16 +10,18 @@ use crate::{
     domain::OrderStatus,
     error::Error,
     flows::Flows,
+    import::{self, Importer, records},
     store::{ListFilter, OrderView},
 };
 
 pub struct OrderGrpc {
     flows: Flows,
+    importer: Importer,
 }
 
 impl OrderGrpc {
-    pub fn new(flows: Flows) -> Self {
-        Self { flows }
+    pub fn new(flows: Flows, importer: Importer) -> Self {
+        Self { flows, importer }
     }
 
     /// Runs `work` in a task of its own: if the caller hangs up, the flow
@@ -30,7 +32,7 @@ impl OrderGrpc {
         Fut: Future<Output = Result<T, Error>> + Send + 'static,
         T: Send + 'static,
     {
-        let task = tokio::spawn(work(self.flows.clone()).instrument(tracing::Span::current()));
+        let task = self.flows.spawn(work(self.flows.clone()).instrument(tracing::Span::current()));
         match task.await {
             Ok(result) => result.map_err(Status::from),
             Err(e) => {
@@ -201,5 +203,138 @@ impl OrderService for OrderGrpc {
                 .collect(),
             total_orders: stats.total_orders,
         }))
+    }
+
+    async fn create_import(
+        &self,
+        request: Request<pb::CreateImportRequest>,
+    ) -> Result<Response<pb::CreateImportResponse>, Status> {
+        let r = request.into_inner();
+        let submission = import::Submission {
+            file_name: r.file_name,
+            content: r.content,
+            encoding: r.encoding,
+            dry_run: r.dry_run,
+            digest: r.digest,
+            submitted_by: r.submitted_by,
+        };
+        let (model, errors) = self.importer.submit(submission).await?;
+        Ok(Response::new(pb::CreateImportResponse {
+            import: Some(import::import_to_proto(&model, 0)),
+            errors: errors.into_iter().map(import::row_error_to_proto).collect(),
+        }))
+    }
+
+    async fn get_import(
+        &self,
+        request: Request<pb::GetImportRequest>,
+    ) -> Result<Response<pb::GetImportResponse>, Status> {
+        let id = import::import_id(&request.into_inner().id)?;
+        let model = self.load_import(&id).await?;
+        let sent = self.notifications_sent(&id).await;
+        Ok(Response::new(pb::GetImportResponse { import: Some(import::import_to_proto(&model, sent)) }))
+    }
+
+    async fn list_imports(
+        &self,
+        request: Request<pb::ListImportsRequest>,
+    ) -> Result<Response<pb::ListImportsResponse>, Status> {
+        let r = request.into_inner();
+        let limit = match r.limit {
+            0 => 20,
+            n @ 1..=100 => n as u64,
+            _ => return Err(bad("limit", "must be between 1 and 100")),
+        };
+        let before = match r.cursor.trim() {
+            "" => None,
+            c => Some(
+                c.parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| bad("cursor", "is not a cursor this server gave"))?,
+            ),
+        };
+        let page = records::list(self.flows.store.db(), limit + 1, before).await.map_err(Error::from)?;
+        let more = page.len() as u64 > limit;
+        let page: Vec<_> = page.into_iter().take(limit as usize).collect();
+        let next_cursor = if more { page.last().map(|m| m.seq.to_string()).unwrap_or_default() } else { String::new() };
+        Ok(Response::new(pb::ListImportsResponse {
+            imports: page.iter().map(|m| import::import_to_proto(m, 0)).collect(),
+            next_cursor,
+        }))
+    }
+
+    async fn list_import_errors(
+        &self,
+        request: Request<pb::ListImportErrorsRequest>,
+    ) -> Result<Response<pb::ListImportErrorsResponse>, Status> {
+        let id = import::import_id(&request.into_inner().id)?;
+        self.load_import(&id).await?;
+        let errors = records::errors(self.flows.store.db(), &id).await.map_err(Error::from)?;
+        Ok(Response::new(pb::ListImportErrorsResponse {
+            errors: errors
+                .into_iter()
+                .map(|e| pb::RowError { row: e.row, column: e.column_name, reason: e.reason })
+                .collect(),
+        }))
+    }
+
+    type WatchImportStream =
+        std::pin::Pin<Box<dyn futures::Stream<Item = Result<pb::WatchImportResponse, Status>> + Send>>;
+
+    async fn watch_import(
+        &self,
+        request: Request<pb::WatchImportRequest>,
+    ) -> Result<Response<Self::WatchImportStream>, Status> {
+        let id = import::import_id(&request.into_inner().id)?;
+        self.load_import(&id).await?;
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        let db = self.flows.store.db().clone();
+        let importer = self.importer.clone();
+        tokio::spawn(async move {
+            let mut last: Option<pb::Import> = None;
+            loop {
+                let model = match records::get(&db, &id).await {
+                    Ok(Some(m)) => m,
+                    _ => break,
+                };
+                let sent = notifications_sent(&importer, &id).await;
+                let current = import::import_to_proto(&model, sent);
+                if last.as_ref() != Some(&current) {
+                    if tx.send(Ok(pb::WatchImportResponse { import: Some(current.clone()) })).await.is_err() {
+                        break; // the watcher went away
+                    }
+                    last = Some(current);
+                }
+                if records::is_finished(&model.status) {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        });
+        Ok(Response::new(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx))))
+    }
+}
+
+impl OrderGrpc {
+    async fn load_import(&self, id: &str) -> Result<crate::entity::imports::Model, Status> {
+        records::get(self.flows.store.db(), id)
+            .await
+            .map_err(Error::from)?
+            .ok_or_else(|| Fault::not_found(format!("no import {id:?}")).into())
+    }
+
+    async fn notifications_sent(&self, id: &str) -> i64 {
+        notifications_sent(&self.importer, id).await
+    }
+}
+
+/// Sent notifications of an import's batch (0 if the service cannot say now).
+async fn notifications_sent(importer: &Importer, id: &str) -> i64 {
+    let req = ec_proto::notification::v1::GetBatchStatsRequest { batch_id: id.to_owned() };
+    let Ok(req) = Deadline::NONE.request(req, std::time::Duration::from_secs(2)) else { return 0 };
+    match importer.notifications().get_batch_stats(req).await {
+        Ok(r) => r.into_inner().sent,
+        Err(_) => 0,
     }
 }

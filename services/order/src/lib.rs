@@ -5,6 +5,7 @@
 //! - [`store`]: every database access; writes go through one group-commit writer.
 //! - [`flows`]: create / cancel / ship / webhook, calling payment and notification.
 //! - [`reconcile`]: the background loop that finishes what a failure interrupted.
+//! - [`import`]: bulk CSV import, resumable, with batch payments and queued mails.
 //! - [`grpc`]: the thin tonic layer. [`startup`]: build, bind, run.
 
 pub mod config;
@@ -13,6 +14,7 @@ pub mod entity;
 pub mod error;
 pub mod flows;
 pub mod grpc;
+pub mod import;
 pub mod migration;
 pub mod reconcile;
 pub mod startup;

@@ -7,13 +7,14 @@ use ec_proto::order::v1::order_service_server::OrderServiceServer;
 use sea_orm_migration::MigratorTrait;
 use tokio::net::TcpListener;
 
-use crate::{config::Config, flows::Flows, grpc::OrderGrpc, migration::Migrator, store::Store};
+use crate::{config::Config, flows::Flows, grpc::OrderGrpc, import::Importer, migration::Migrator, store::Store};
 
 /// A built service: database open and migrated, listener bound.
 pub struct Application {
     listener: TcpListener,
     addr: SocketAddr,
     flows: Flows,
+    importer: Importer,
     config: Config,
     payment: ec_common::grpc::TracedChannel,
 }
@@ -34,9 +35,10 @@ impl Application {
         let store = Store::open(db, config.max_batch).await?;
         let payment = ec_common::grpc::lazy_channel(&config.payment_url, "order-service")?;
         let notification = ec_common::grpc::lazy_channel(&config.notification_url, "order-service")?;
+        let importer = Importer::new(store.clone(), payment.clone(), notification.clone(), config.import_config());
         let flows = Flows::new(store, payment.clone(), notification, config.clone());
         let addr = listener.local_addr()?;
-        Ok(Self { listener, addr, flows, config, payment })
+        Ok(Self { listener, addr, flows, importer, config, payment })
     }
 
     /// The address actually bound (port 0 resolved).
@@ -53,12 +55,19 @@ impl Application {
             self.config.stuck_after(),
             shutdown.wait(),
         ));
+        // Imports a stop interrupted carry on where they were.
+        self.importer.resume().await?;
         tracing::info!(addr = %self.addr, db = %self.config.db_path().display(), "order service listening");
-        let server = GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "order-service")
-            .add_service(OrderServiceServer::new(OrderGrpc::new(self.flows.clone())))
-            .await;
+        // Import files arrive in one message: allow up to 64 MiB.
+        let service = OrderServiceServer::new(OrderGrpc::new(self.flows.clone(), self.importer.clone()))
+            .max_decoding_message_size(64 * 1024 * 1024);
+        let server = GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "order-service").add_service(service).await;
         server.serve(self.listener, shutdown.wait()).await?;
         let _ = reconciler.await;
+        // In-flight flows and imports get a moment to reach a safe point;
+        // whatever is left is resumed at the next start.
+        self.flows.drain(std::time::Duration::from_secs(10)).await;
+        self.importer.drain(std::time::Duration::from_secs(5)).await;
         self.flows.store.db().clone().close().await?;
         tracing::info!("order service stopped");
         Ok(())

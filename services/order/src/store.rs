@@ -135,6 +135,15 @@ pub struct Store {
     writer: Batcher<WriteOp, WriteResult>,
 }
 
+/// One order of a bulk import, as the import worker sees it.
+#[derive(Debug, Clone)]
+pub struct BatchOrder {
+    pub id: i64,
+    pub total: i64,
+    pub key: String,
+    pub status: OrderStatus,
+}
+
 /// List filters, parsed.
 #[derive(Debug, Default, Clone)]
 pub struct ListFilter {
@@ -324,8 +333,10 @@ impl Store {
         before: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<orders::Model>, Error> {
+        // Orders of a bulk import are the import worker's to settle.
         Ok(orders::Entity::find()
             .filter(orders::Column::Status.eq(status.as_str()))
+            .filter(orders::Column::BatchId.is_null())
             .filter(orders::Column::UpdatedAt.lt(before))
             .order_by_asc(orders::Column::Id)
             .limit(limit)
@@ -337,9 +348,42 @@ impl Store {
     pub async fn owing_mail(&self, before: DateTime<Utc>, limit: u64) -> Result<Vec<orders::Model>, Error> {
         Ok(orders::Entity::find()
             .filter(orders::Column::PendingNotification.is_not_null())
+            .filter(orders::Column::BatchId.is_null())
             .filter(orders::Column::UpdatedAt.lt(before))
             .order_by_asc(orders::Column::Id)
             .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// (id, total, idempotency key, status) of a batch's orders.
+    pub async fn batch_orders(&self, batch_id: &str) -> Result<Vec<BatchOrder>, Error> {
+        let rows: Vec<(i64, i64, Option<String>, String)> = orders::Entity::find()
+            .select_only()
+            .columns([
+                orders::Column::Id,
+                orders::Column::TotalAmount,
+                orders::Column::IdempotencyKey,
+                orders::Column::Status,
+            ])
+            .filter(orders::Column::BatchId.eq(batch_id))
+            .order_by_asc(orders::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        rows.into_iter()
+            .map(|(id, total, key, status)| {
+                Ok(BatchOrder { id, total, key: key.unwrap_or_default(), status: parse_status(&status)? })
+            })
+            .collect()
+    }
+
+    /// A batch's paid orders that still owe their confirmation.
+    pub async fn batch_owing_mail(&self, batch_id: &str) -> Result<Vec<orders::Model>, Error> {
+        Ok(orders::Entity::find()
+            .filter(orders::Column::BatchId.eq(batch_id))
+            .filter(orders::Column::PendingNotification.eq("ORDER_CONFIRMATION"))
+            .order_by_asc(orders::Column::Id)
             .all(&self.db)
             .await?)
     }
@@ -654,7 +698,8 @@ fn history_row(order_id: i64, status: OrderStatus, at: DateTime<Utc>) -> status_
 }
 
 /// The rows of a new order: stored `pending`, moved to `payment_processing`
-/// in the same commit (both steps are in its history).
+/// in the same commit (both steps are in its history). A staged (imported)
+/// order stays `pending` until its batch is paid.
 fn new_rows(
     id: i64,
     o: &NewOrder,
@@ -662,7 +707,7 @@ fn new_rows(
     item_rows: &mut Vec<order_items::ActiveModel>,
     history_rows: &mut Vec<status_history::ActiveModel>,
 ) -> OrderView {
-    let status = OrderStatus::PaymentProcessing;
+    let status = if o.staged { OrderStatus::Pending } else { OrderStatus::PaymentProcessing };
     let order = orders::Model {
         id,
         customer_name: o.customer_name.clone(),
@@ -700,6 +745,10 @@ fn new_rows(
         });
     }
     history_rows.push(history_row(id, OrderStatus::Pending, now));
-    history_rows.push(history_row(id, status, now));
-    OrderView { order, status, items, history: vec![(OrderStatus::Pending, now), (status, now)] }
+    let mut history = vec![(OrderStatus::Pending, now)];
+    if status != OrderStatus::Pending {
+        history_rows.push(history_row(id, status, now));
+        history.push((status, now));
+    }
+    OrderView { order, status, items, history }
 }

@@ -57,6 +57,8 @@ pub struct NewPayment {
     pub order_id: i64,
     pub amount: i64,
     pub method: String,
+    /// The bulk import this payment belongs to.
+    pub batch_id: Option<String>,
 }
 
 impl NewPayment {
@@ -91,7 +93,7 @@ impl NewPayment {
             f.fields.push(FieldViolation::new("amount", format!("must be between {MIN_AMOUNT} and {MAX_AMOUNT} JPY")));
             return Err(f);
         }
-        Ok(Self { order_id: r.order_id, amount: r.amount, method })
+        Ok(Self { order_id: r.order_id, amount: r.amount, method, batch_id: None })
     }
 }
 

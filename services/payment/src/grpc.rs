@@ -47,6 +47,13 @@ impl PaymentGrpc {
     }
 }
 
+/// Items per CreatePaymentBatch call.
+const MAX_BATCH_ITEMS: usize = 1000;
+
+fn bad(field: &str, why: &str) -> Status {
+    Fault::validation(vec![ec_common::error::FieldViolation::new(field, why)]).into()
+}
+
 pub fn payment_to_proto(v: PaymentView) -> pb::Payment {
     let p = v.payment;
     pb::Payment {
@@ -162,6 +169,80 @@ impl PaymentService for PaymentGrpc {
         Ok(Response::new(pb::RefundPaymentResponse {
             refund: Some(refund_to_proto(refund)),
             payment: Some(payment_to_proto(payment)),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn create_payment_batch(
+        &self,
+        request: Request<pb::CreatePaymentBatchRequest>,
+    ) -> Result<Response<pb::CreatePaymentBatchResponse>, Status> {
+        let r = request.into_inner();
+        let batch_id = r.batch_id.trim().to_owned();
+        if batch_id.is_empty() || batch_id.len() > 100 {
+            return Err(bad("batch_id", "must be 1 to 100 characters"));
+        }
+        if r.items.len() > MAX_BATCH_ITEMS {
+            return Err(bad("items", "at most 1000 items per call"));
+        }
+        // Validate each item on its own: a refused item never stops the rest.
+        let mut results: Vec<pb::BatchPaymentResult> = Vec::with_capacity(r.items.len());
+        let mut accepted = Vec::with_capacity(r.items.len());
+        let mut slots = Vec::with_capacity(r.items.len());
+        for (i, item) in r.items.iter().enumerate() {
+            results.push(pb::BatchPaymentResult { order_id: item.order_id, ..Default::default() });
+            let req = pb::CreatePaymentRequest {
+                order_id: item.order_id,
+                amount: item.amount,
+                currency: "JPY".into(),
+                method: r.method.clone(),
+            };
+            match NewPayment::parse(req) {
+                Ok(mut p) => {
+                    p.batch_id = Some(batch_id.clone());
+                    accepted.push(p);
+                    slots.push(i);
+                }
+                Err(f) => {
+                    results[i].error_reason = f.reason.to_owned();
+                    results[i].error_message = f.message;
+                }
+            }
+        }
+        let store = self.store.clone();
+        let taken = self.detached(async move { store.create_many(accepted).await }).await?;
+        for (i, outcome) in slots.into_iter().zip(taken) {
+            match outcome {
+                Ok(v) => results[i].payment_id = v.payment.id,
+                Err(e) => {
+                    let s = Status::from(e);
+                    results[i].error_reason = ec_common::error::decode(&s).reason.unwrap_or_else(|| "INTERNAL".into());
+                    results[i].error_message = s.message().to_owned();
+                }
+            }
+        }
+        let rejections =
+            results.iter().filter(|r| r.payment_id == 0).map(|r| (r.order_id, r.error_reason.clone())).collect();
+        self.store.reject(batch_id, rejections).await?;
+        Ok(Response::new(pb::CreatePaymentBatchResponse { results }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_payment_batch(
+        &self,
+        request: Request<pb::GetPaymentBatchRequest>,
+    ) -> Result<Response<pb::GetPaymentBatchResponse>, Status> {
+        let batch_id = request.into_inner().batch_id;
+        let s = self.store.batch_summary(&batch_id).await?;
+        if s.succeeded + s.failed == 0 {
+            return Err(Fault::not_found(format!("no payment batch {batch_id:?}")).into());
+        }
+        Ok(Response::new(pb::GetPaymentBatchResponse {
+            batch_id,
+            count: s.succeeded + s.failed,
+            succeeded: s.succeeded,
+            failed: s.failed,
+            total_amount: s.total_amount,
         }))
     }
 }

@@ -7,12 +7,50 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Initial)]
+        vec![Box::new(M0001Initial), Box::new(M0002Batches)]
     }
 }
 
-#[derive(DeriveMigrationName)]
 struct M0001Initial;
+
+impl MigrationName for M0001Initial {
+    fn name(&self) -> &str {
+        "m0001_initial"
+    }
+}
+
+/// Named explicitly: a derived name comes from the module, the same for
+/// every migration here.
+struct M0002Batches;
+
+impl MigrationName for M0002Batches {
+    fn name(&self) -> &str {
+        "m0002_batches"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0002Batches {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Refused items of batch payments, so a batch summary can count them
+        // (accepted ones are the payments with the batch id).
+        manager
+            .get_connection()
+            .execute_unprepared(
+                r#"
+CREATE TABLE payment_rejections (
+    batch_id   TEXT    NOT NULL,
+    order_id   INTEGER NOT NULL,
+    reason     TEXT    NOT NULL,
+    created_at TEXT    NOT NULL,
+    PRIMARY KEY (batch_id, order_id)
+);
+"#,
+            )
+            .await?;
+        Ok(())
+    }
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for M0001Initial {

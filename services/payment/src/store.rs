@@ -17,13 +17,13 @@ use ec_common::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    QueryFilter, QueryOrder, Set, Statement, TransactionTrait, sea_query::OnConflict,
 };
 use tonic::Code;
 
 use crate::{
     domain::{NewPayment, PaymentStatus},
-    entity::{payments, refunds},
+    entity::{payment_rejections, payments, refunds},
     error::Error,
 };
 
@@ -49,12 +49,30 @@ pub enum WriteOp {
     /// already given up is not taken, so "no payment found" stays true for
     /// the order service's reconciler.
     Create(NewPayment, Deadline),
+    /// The payments of a batch: each answered on its own; an order already
+    /// paid with the same amount answers that payment (a retried batch).
+    CreateMany(Vec<NewPayment>),
     Refund(RefundRequest),
+    /// Refused items of a batch, for its summary.
+    Reject {
+        batch_id: String,
+        rejections: Vec<(i64, String)>,
+    },
 }
 
 pub enum WriteOut {
     Created(PaymentView),
+    CreatedMany(Vec<Result<PaymentView, Error>>),
     Refunded { refund: refunds::Model, payment: PaymentView, replayed: bool },
+    Done,
+}
+
+/// A batch's summary.
+#[derive(Debug, Clone, Default)]
+pub struct BatchSummary {
+    pub succeeded: i64,
+    pub failed: i64,
+    pub total_amount: i64,
 }
 
 type WriteResult = Result<WriteOut, Error>;
@@ -96,8 +114,51 @@ impl Store {
     pub async fn create(&self, p: NewPayment, deadline: Deadline) -> Result<PaymentView, Error> {
         match self.writer.submit(WriteOp::Create(p, deadline)).await?? {
             WriteOut::Created(v) => Ok(v),
-            WriteOut::Refunded { .. } => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
+            _ => Err(wrong_kind()),
         }
+    }
+
+    /// Takes a batch's payments in one transaction; one result per item.
+    pub async fn create_many(&self, items: Vec<NewPayment>) -> Result<Vec<Result<PaymentView, Error>>, Error> {
+        match self.writer.submit(WriteOp::CreateMany(items)).await?? {
+            WriteOut::CreatedMany(v) => Ok(v),
+            _ => Err(wrong_kind()),
+        }
+    }
+
+    pub async fn reject(&self, batch_id: String, rejections: Vec<(i64, String)>) -> Result<(), Error> {
+        if rejections.is_empty() {
+            return Ok(());
+        }
+        self.writer.submit(WriteOp::Reject { batch_id, rejections }).await??;
+        Ok(())
+    }
+
+    pub async fn batch_summary(&self, batch_id: &str) -> Result<BatchSummary, Error> {
+        #[derive(FromQueryResult)]
+        struct Row {
+            n: i64,
+            total: Option<i64>,
+        }
+        let paid = Row::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "SELECT COUNT(*) AS n, SUM(amount) AS total FROM payments WHERE batch_id = $1",
+            [batch_id.into()],
+        ))
+        .one(&self.db)
+        .await?;
+        let refused = Row::find_by_statement(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "SELECT COUNT(*) AS n, NULL AS total FROM payment_rejections WHERE batch_id = $1",
+            [batch_id.into()],
+        ))
+        .one(&self.db)
+        .await?;
+        Ok(BatchSummary {
+            succeeded: paid.as_ref().map_or(0, |r| r.n),
+            total_amount: paid.and_then(|r| r.total).unwrap_or(0),
+            failed: refused.map_or(0, |r| r.n),
+        })
     }
 
     /// Answers the refund, the payment after it, and whether it is the replay
@@ -105,7 +166,7 @@ impl Store {
     pub async fn refund(&self, r: RefundRequest) -> Result<(refunds::Model, PaymentView, bool), Error> {
         match self.writer.submit(WriteOp::Refund(r)).await?? {
             WriteOut::Refunded { refund, payment, replayed } => Ok((refund, payment, replayed)),
-            WriteOut::Created(_) => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
+            _ => Err(wrong_kind()),
         }
     }
 
@@ -136,6 +197,10 @@ impl Store {
     }
 }
 
+fn wrong_kind() -> Error {
+    Error::Db(DbErr::Custom("writer answered the wrong kind".into()))
+}
+
 async fn run_batch(db: &DatabaseConnection, next_id: &AtomicI64, ops: Vec<WriteOp>) -> Vec<WriteResult> {
     match apply(db, next_id, &ops).await {
         Ok(outs) => outs,
@@ -160,30 +225,30 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
     let mut outs: Vec<Option<WriteResult>> = ops.iter().map(|_| None).collect();
 
     // Payments: one look-up for the whole batch, one multi-row insert.
-    let order_ids: Vec<i64> = ops
-        .iter()
-        .filter_map(|op| match op {
-            WriteOp::Create(p, _) => Some(p.order_id),
-            WriteOp::Refund(_) => None,
-        })
-        .collect();
-    let mut taken: HashMap<i64, i64> = HashMap::new();
-    if !order_ids.is_empty() {
-        let rows: Vec<(i64, i64)> = payments::Entity::find()
-            .select_only()
-            .columns([payments::Column::OrderId, payments::Column::Id])
-            .filter(payments::Column::OrderId.is_in(order_ids.iter().copied().collect::<HashSet<_>>()))
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        taken.extend(rows);
+    // Every item of every Create / CreateMany operation, in order:
+    // (operation, deadline if any, payment, retry-safe).
+    let mut items: Vec<(usize, Option<&Deadline>, &NewPayment, bool)> = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        match op {
+            WriteOp::Create(p, d) => items.push((i, Some(d), p, false)),
+            WriteOp::CreateMany(ps) => items.extend(ps.iter().map(|p| (i, None, p, true))),
+            _ => {}
+        }
+    }
+    let mut taken: HashMap<i64, payments::Model> = HashMap::new();
+    if !items.is_empty() {
+        let order_ids: Vec<i64> =
+            items.iter().map(|(_, _, p, _)| p.order_id).collect::<HashSet<_>>().into_iter().collect();
+        for chunk in order_ids.chunks(INSERT_CHUNK) {
+            let rows =
+                payments::Entity::find().filter(payments::Column::OrderId.is_in(chunk.to_vec())).all(&txn).await?;
+            taken.extend(rows.into_iter().map(|p| (p.order_id, p)));
+        }
     }
     let mut rows = Vec::new();
-    for (slot, op) in outs.iter_mut().zip(ops) {
-        let WriteOp::Create(p, deadline) = op else {
-            continue;
-        };
-        *slot = Some(if deadline.is_expired() {
+    let mut many: HashMap<usize, Vec<Result<PaymentView, Error>>> = HashMap::new();
+    for (i, deadline, p, retry_safe) in items {
+        let result = if deadline.is_some_and(Deadline::is_expired) {
             Err(Fault::new(
                 Code::DeadlineExceeded,
                 reason::DEADLINE_EXCEEDED,
@@ -191,29 +256,62 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
             )
             .into())
         } else if let Some(existing) = taken.get(&p.order_id) {
-            Err(Error::duplicate(p.order_id, *existing))
+            if retry_safe && existing.amount == p.amount && existing.batch_id == p.batch_id {
+                Ok(PaymentView { payment: existing.clone(), refunds: Vec::new() })
+            } else {
+                Err(Error::duplicate(p.order_id, existing.id))
+            }
         } else {
-            let id = next_id.fetch_add(1, Ordering::Relaxed);
-            taken.insert(p.order_id, id);
             let m = payments::Model {
-                id,
+                id: next_id.fetch_add(1, Ordering::Relaxed),
                 order_id: p.order_id,
                 amount: p.amount,
                 currency: "JPY".into(),
                 method: p.method.clone(),
                 status: PaymentStatus::Completed.as_str().into(),
                 refunded_amount: 0,
-                batch_id: None,
+                batch_id: p.batch_id.clone(),
                 created_at: now,
                 updated_at: now,
             };
+            taken.insert(p.order_id, m.clone());
             rows.push(m.clone());
-            Ok(WriteOut::Created(PaymentView { payment: m, refunds: Vec::new() }))
-        });
+            Ok(PaymentView { payment: m, refunds: Vec::new() })
+        };
+        match &ops[i] {
+            WriteOp::CreateMany(_) => many.entry(i).or_default().push(result),
+            _ => outs[i] = Some(result.map(WriteOut::Created)),
+        }
+    }
+    for (i, results) in many {
+        outs[i] = Some(Ok(WriteOut::CreatedMany(results)));
     }
     for chunk in rows.chunks(INSERT_CHUNK) {
         let models = chunk.iter().cloned().map(payments::ActiveModel::from);
         payments::Entity::insert_many(models).exec_without_returning(&txn).await?;
+    }
+
+    for (slot, op) in outs.iter_mut().zip(ops) {
+        let WriteOp::Reject { batch_id, rejections } = op else { continue };
+        for chunk in rejections.chunks(INSERT_CHUNK) {
+            let models = chunk.iter().map(|(order_id, reason)| payment_rejections::ActiveModel {
+                batch_id: Set(batch_id.clone()),
+                order_id: Set(*order_id),
+                reason: Set(reason.clone()),
+                created_at: Set(now),
+            });
+            // A retried batch records each refusal once.
+            payment_rejections::Entity::insert_many(models)
+                .on_conflict(
+                    OnConflict::columns([payment_rejections::Column::BatchId, payment_rejections::Column::OrderId])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .try_insert()
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        *slot = Some(Ok(WriteOut::Done));
     }
 
     // Refunds are rare: one at a time, inside the same transaction.

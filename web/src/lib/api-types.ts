@@ -124,6 +124,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The import history, newest first. */
+        get: operations["list_imports"];
+        put?: never;
+        /**
+         * Upload a CSV of orders (`text/csv` body, or multipart field `file`).
+         *     Answers at once (202); the import runs in the background. `dry_run=true`
+         *     validates and answers the report (200), storing nothing.
+         */
+        post: operations["create_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import's status and counters. */
+        get: operations["get_import"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/imports/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rows an import refused, as JSON or as a CSV download. */
+        get: operations["import_errors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/imports/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress as Server-Sent Events (`progress` events with the import,
+         *     then one `done` event) until the import ends.
+         */
+        get: operations["import_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/stats": {
         parameters: {
             query?: never;
@@ -315,6 +391,55 @@ export interface components {
             field: string;
             message: string;
         };
+        /** @description A bulk CSV import; `id` is also the `batch_id` of its orders. */
+        Import: {
+            /** Format: date-time */
+            created_at: string;
+            digest: boolean;
+            dry_run: boolean;
+            /** @description `utf-8` or `shift_jis`. */
+            encoding: string;
+            /** @description Why a failed import failed. */
+            error?: string | null;
+            /** Format: int64 */
+            failed_rows: number;
+            file_name: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+            id: string;
+            /** Format: int64 */
+            notifications_queued: number;
+            /** Format: int64 */
+            notifications_sent: number;
+            /** Format: int64 */
+            orders_created: number;
+            /** Format: int64 */
+            payments_total_amount: number;
+            /** Format: int64 */
+            processed_rows: number;
+            /** Format: date-time */
+            started_at?: string | null;
+            status: components["schemas"]["ImportStatus"];
+            submitted_by: string;
+            /** Format: int64 */
+            succeeded_rows: number;
+            /** Format: int64 */
+            total_rows: number;
+        };
+        ImportErrors: {
+            errors: components["schemas"]["RowError"][];
+        };
+        ImportList: {
+            imports: components["schemas"]["Import"][];
+            next_cursor?: string | null;
+        };
+        /** @description What a submission answers: the import, and for a dry run the refused rows. */
+        ImportReport: components["schemas"]["Import"] & {
+            /** @description Dry runs: the refused rows (the first 1,000); empty otherwise. */
+            errors: components["schemas"]["RowError"][];
+        };
+        /** @enum {string} */
+        ImportStatus: "queued" | "running" | "completed" | "completed_with_errors" | "failed" | "validated";
         NewNotification: {
             /** Format: int64 */
             order_id: number;
@@ -508,6 +633,17 @@ export interface components {
             /** Format: int64 */
             payment_id: number;
             reason: string;
+        };
+        /** @description A refused row of an import file. */
+        RowError: {
+            /** @description The column at fault; empty when the whole row is. */
+            column: string;
+            reason: string;
+            /**
+             * Format: int64
+             * @description Line of the file (the header is line 1).
+             */
+            row: number;
         };
         /** @enum {string} */
         ServiceHealth: "serving" | "not_serving" | "unreachable";
@@ -810,6 +946,191 @@ export interface operations {
             };
             /** @description Payment service too slow (the order is kept, with order_id) */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_imports: {
+        parameters: {
+            query?: {
+                /** @description 1..=100, default 20. */
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportList"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_import: {
+        parameters: {
+            query?: {
+                /** @description Validate and report only; store nothing. */
+                dry_run?: string;
+                /** @description `auto` (default), `utf-8` or `shift_jis`. */
+                encoding?: string;
+                /** @description One ORDER_CONFIRMATION_BATCH mail per customer instead of one per order. */
+                digest?: string;
+                /** @description Name recorded in the history (multipart uploads carry their own). */
+                file_name?: string;
+                /** @description Who submitted it (also the `X-Submitted-By` header). */
+                submitted_by?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Header: customer_name, customer_email, product_id, product_name, quantity, unit_price; optional external_ref, customer_phone, shipping_address */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Dry run report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Accepted; follow it at /api/v1/orders/imports/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description File too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong header, no rows, or over the row limit (TOO_MANY_ROWS); nothing stored */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_errors: {
+        parameters: {
+            query?: {
+                /** @description `json` (default) or `csv` (a download). */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportErrors"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of Import */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -19,6 +19,7 @@ pub struct Model {
     pub next_attempt_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    pub batch_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

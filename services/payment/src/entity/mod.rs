@@ -1,4 +1,5 @@
 //! SeaORM entities of `payment_service.db`. The schema is in [`crate::migration`].
 
+pub mod payment_rejections;
 pub mod payments;
 pub mod refunds;

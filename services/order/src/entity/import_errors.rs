@@ -1,0 +1,18 @@
+use sea_orm::entity::prelude::*;
+
+/// A row an import refused.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "import_errors")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub import_id: String,
+    pub row: i64,
+    pub column_name: String,
+    pub reason: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,162 @@
+//! The `imports` and `import_errors` tables.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect, Set, Statement,
+    sea_query::{Expr, ExprTrait},
+};
+
+use super::parse::RowError;
+use crate::entity::{import_errors, imports};
+
+pub const QUEUED: &str = "queued";
+pub const RUNNING: &str = "running";
+pub const COMPLETED: &str = "completed";
+pub const COMPLETED_WITH_ERRORS: &str = "completed_with_errors";
+pub const FAILED: &str = "failed";
+pub const VALIDATED: &str = "validated";
+
+pub fn is_finished(status: &str) -> bool {
+    matches!(status, COMPLETED | COMPLETED_WITH_ERRORS | FAILED | VALIDATED)
+}
+
+/// Stores a new import (queued) with the next `seq`, in one statement.
+pub async fn insert(db: &DatabaseConnection, m: &imports::Model) -> Result<(), DbErr> {
+    db.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        "INSERT INTO imports (id, seq, file_name, submitted_by, status, digest, encoding, content, total_rows, created_at) \
+         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM imports), $2, $3, $4, $5, $6, $7, $8, $9)",
+        [
+            m.id.clone().into(),
+            m.file_name.clone().into(),
+            m.submitted_by.clone().into(),
+            m.status.clone().into(),
+            m.digest.into(),
+            m.encoding.clone().into(),
+            m.content.clone().into(),
+            m.total_rows.into(),
+            m.created_at.into(),
+        ],
+    ))
+    .await?;
+    Ok(())
+}
+
+pub async fn get(db: &DatabaseConnection, id: &str) -> Result<Option<imports::Model>, DbErr> {
+    imports::Entity::find_by_id(id.to_owned()).one(db).await
+}
+
+/// Newest first; `before_seq` is the cursor.
+pub async fn list(db: &DatabaseConnection, limit: u64, before_seq: Option<i64>) -> Result<Vec<imports::Model>, DbErr> {
+    let mut q = imports::Entity::find().order_by_desc(imports::Column::Seq).limit(limit);
+    if let Some(seq) = before_seq {
+        q = q.filter(imports::Column::Seq.lt(seq));
+    }
+    q.all(db).await
+}
+
+pub async fn unfinished(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
+    imports::Entity::find()
+        .select_only()
+        .column(imports::Column::Id)
+        .filter(imports::Column::Status.is_in([QUEUED, RUNNING]))
+        .order_by_asc(imports::Column::Seq)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+pub async fn set_running(db: &DatabaseConnection, id: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
+    imports::Entity::update_many()
+        .col_expr(imports::Column::Status, Expr::value(RUNNING))
+        .col_expr(imports::Column::StartedAt, Expr::col(imports::Column::StartedAt).if_null(Expr::value(now)))
+        .filter(imports::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The counters an import shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counters {
+    pub total_rows: i64,
+    pub processed_rows: i64,
+    pub succeeded_rows: i64,
+    pub failed_rows: i64,
+    pub orders_created: i64,
+    pub payments_total_amount: i64,
+    pub notifications_queued: i64,
+}
+
+pub async fn save_counters(db: &DatabaseConnection, id: &str, c: Counters) -> Result<(), DbErr> {
+    imports::Entity::update_many()
+        .col_expr(imports::Column::TotalRows, Expr::value(c.total_rows))
+        .col_expr(imports::Column::ProcessedRows, Expr::value(c.processed_rows))
+        .col_expr(imports::Column::SucceededRows, Expr::value(c.succeeded_rows))
+        .col_expr(imports::Column::FailedRows, Expr::value(c.failed_rows))
+        .col_expr(imports::Column::OrdersCreated, Expr::value(c.orders_created))
+        .col_expr(imports::Column::PaymentsTotalAmount, Expr::value(c.payments_total_amount))
+        .col_expr(imports::Column::NotificationsQueued, Expr::value(c.notifications_queued))
+        .filter(imports::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn finish(
+    db: &DatabaseConnection,
+    id: &str,
+    status: &str,
+    error: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    imports::Entity::update_many()
+        .col_expr(imports::Column::Status, Expr::value(status))
+        .col_expr(imports::Column::Error, Expr::value(error))
+        .col_expr(imports::Column::FinishedAt, Expr::value(Some(now)))
+        .filter(imports::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Stores the refused rows once (a resumed import finds them there).
+pub async fn save_errors(db: &DatabaseConnection, id: &str, errors: &[RowError]) -> Result<(), DbErr> {
+    #[derive(FromQueryResult)]
+    struct Count {
+        n: i64,
+    }
+    let stored = Count::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::Sqlite,
+        "SELECT COUNT(*) AS n FROM import_errors WHERE import_id = $1",
+        [id.into()],
+    ))
+    .one(db)
+    .await?
+    .map_or(0, |c| c.n);
+    if stored > 0 || errors.is_empty() {
+        return Ok(());
+    }
+    for chunk in errors.chunks(400) {
+        import_errors::Entity::insert_many(chunk.iter().map(|e| import_errors::ActiveModel {
+            id: sea_orm::NotSet,
+            import_id: Set(id.to_owned()),
+            row: Set(e.row),
+            column_name: Set(e.column.clone()),
+            reason: Set(e.reason.clone()),
+        }))
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn errors(db: &DatabaseConnection, id: &str) -> Result<Vec<import_errors::Model>, DbErr> {
+    import_errors::Entity::find()
+        .filter(import_errors::Column::ImportId.eq(id))
+        .order_by_asc(import_errors::Column::Row)
+        .order_by_asc(import_errors::Column::Id)
+        .all(db)
+        .await
+}

@@ -1,0 +1,418 @@
+//! Running an import: stage the orders, pay them in batches, queue their
+//! confirmations, count.
+//!
+//! Every step is idempotent, so an import interrupted anywhere (the process
+//! killed, a service down) is simply run again from the top when the order
+//! service starts: staged rows are found by their idempotency key
+//! (`import/<id>/<row key>`), payments are retried under the same batch id
+//! (the payment service answers an order's existing payment), and
+//! notifications carry the same idempotency keys as before.
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use ec_common::{deadline::Deadline, grpc::TracedChannel};
+use ec_proto::{
+    notification::v1::{
+        Channel as NotifyChannel, EnqueueNotificationsRequest, NotificationRequest,
+        notification_service_client::NotificationServiceClient,
+    },
+    payment::v1::{BatchPaymentItem, CreatePaymentBatchRequest, payment_service_client::PaymentServiceClient},
+};
+use futures::{StreamExt, TryStreamExt, future::join_all};
+use sea_orm::DatabaseConnection;
+use tokio_util::task::TaskTracker;
+use tonic::Status;
+use tracing::Instrument;
+
+use super::{
+    parse::{self, Encoding, ParsedFile},
+    records::{self, Counters},
+};
+use crate::{
+    domain::OrderStatus,
+    entity::orders,
+    error::Error,
+    store::{BatchOrder, Store, Transition},
+};
+
+#[derive(Debug, Clone)]
+pub struct ImportConfig {
+    /// Data rows allowed per file.
+    pub max_rows: i64,
+    /// Orders per payment / notification call.
+    pub chunk: usize,
+    /// Payment calls in flight at once.
+    pub in_flight: usize,
+    pub payment_timeout: Duration,
+    pub notification_timeout: Duration,
+}
+
+#[derive(Clone)]
+pub struct Importer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    payment: PaymentServiceClient<TracedChannel>,
+    notification: NotificationServiceClient<TracedChannel>,
+    config: ImportConfig,
+    running: Mutex<HashSet<String>>,
+    tasks: TaskTracker,
+}
+
+/// How long a step keeps retrying a service that is down before the
+/// import is marked failed.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(300);
+
+impl Importer {
+    pub fn new(store: Store, payment: TracedChannel, notification: TracedChannel, config: ImportConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                payment: PaymentServiceClient::new(payment),
+                notification: NotificationServiceClient::new(notification).max_encoding_message_size(64 * 1024 * 1024),
+                config,
+                running: Mutex::new(HashSet::new()),
+                tasks: TaskTracker::new(),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &ImportConfig {
+        &self.inner.config
+    }
+
+    fn db(&self) -> &DatabaseConnection {
+        self.inner.store.db()
+    }
+
+    pub(super) fn db_handle(&self) -> &DatabaseConnection {
+        self.inner.store.db()
+    }
+
+    /// The notification client, for live counters.
+    pub fn notifications(&self) -> NotificationServiceClient<TracedChannel> {
+        self.inner.notification.clone()
+    }
+
+    /// Starts (or restarts) an import in the background, once.
+    pub fn spawn(&self, id: String) {
+        {
+            let Ok(mut running) = self.inner.running.lock() else { return };
+            if !running.insert(id.clone()) {
+                return;
+            }
+        }
+        let this = self.clone();
+        let span = tracing::info_span!("import", import_id = %id);
+        self.inner.tasks.spawn(
+            async move {
+                if let Err(e) = this.run(&id).await {
+                    tracing::error!(error = %e, "import failed");
+                    let _ =
+                        records::finish(this.db(), &id, records::FAILED, Some(e.to_string()), ec_common::time::now())
+                            .await;
+                }
+                if let Ok(mut running) = this.inner.running.lock() {
+                    running.remove(&id);
+                }
+            }
+            .instrument(span),
+        );
+    }
+
+    /// Restarts every import a stop interrupted.
+    pub async fn resume(&self) -> Result<(), Error> {
+        for id in records::unfinished(self.db()).await? {
+            tracing::info!(import_id = %id, "resuming import");
+            self.spawn(id);
+        }
+        Ok(())
+    }
+
+    /// Waits for running imports to reach a safe point (shutdown).
+    pub async fn drain(&self, within: Duration) {
+        self.inner.tasks.close();
+        let _ = tokio::time::timeout(within, self.inner.tasks.wait()).await;
+    }
+
+    async fn run(&self, id: &str) -> Result<(), Error> {
+        let Some(import) = records::get(self.db(), id).await? else { return Ok(()) };
+        if records::is_finished(&import.status) {
+            return Ok(());
+        }
+        records::set_running(self.db(), id, ec_common::time::now()).await?;
+        let encoding = Encoding::parse(&import.encoding).unwrap_or(Encoding::Auto);
+        let parsed = match parse::parse(&import.content, encoding, i64::MAX) {
+            Ok(p) => p,
+            Err(e) => {
+                records::finish(self.db(), id, records::FAILED, Some(e.to_string()), ec_common::time::now()).await?;
+                return Ok(());
+            }
+        };
+        records::save_errors(self.db(), id, &parsed.errors).await?;
+        let rows_of: HashMap<String, i64> =
+            parsed.orders.iter().map(|o| (format!("import/{id}/{}", o.key), o.rows.len() as i64)).collect();
+        let mut counters = Counters {
+            total_rows: parsed.total_rows,
+            failed_rows: parsed.failed_rows(),
+            processed_rows: parsed.failed_rows(),
+            ..Counters::default()
+        };
+
+        self.stage(id, &parsed).await?;
+        let orders = self.inner.store.batch_orders(id).await?;
+        counters.orders_created = orders.len() as i64;
+        self.tally(&orders, &rows_of, &mut counters, parsed.failed_rows());
+        records::save_counters(self.db(), id, counters).await?;
+
+        self.pay(id, orders, &rows_of, &mut counters, parsed.failed_rows()).await?;
+        counters.notifications_queued = self.notify(id, import.digest).await?;
+
+        let orders = self.inner.store.batch_orders(id).await?;
+        self.tally(&orders, &rows_of, &mut counters, parsed.failed_rows());
+        counters.processed_rows = counters.total_rows;
+        records::save_counters(self.db(), id, counters).await?;
+        let status = if counters.failed_rows == 0 { records::COMPLETED } else { records::COMPLETED_WITH_ERRORS };
+        records::finish(self.db(), id, status, None, ec_common::time::now()).await?;
+        tracing::info!(
+            orders = counters.orders_created,
+            succeeded_rows = counters.succeeded_rows,
+            failed_rows = counters.failed_rows,
+            "import finished"
+        );
+        Ok(())
+    }
+
+    /// Counts rows by the state of their orders.
+    fn tally(&self, orders: &[BatchOrder], rows_of: &HashMap<String, i64>, c: &mut Counters, parse_failed: i64) {
+        let (mut ok, mut failed, mut amount) = (0, parse_failed, 0);
+        for o in orders {
+            let rows = rows_of.get(&o.key).copied().unwrap_or(1);
+            match o.status {
+                OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Delivered => {
+                    ok += rows;
+                    amount += o.total;
+                }
+                OrderStatus::PaymentFailed | OrderStatus::Cancelled => failed += rows,
+                _ => {}
+            }
+        }
+        c.succeeded_rows = ok;
+        c.failed_rows = failed;
+        c.payments_total_amount = amount;
+        c.processed_rows = ok + failed;
+    }
+
+    /// Stores the valid orders `pending`, skipping those already stored.
+    async fn stage(&self, id: &str, parsed: &ParsedFile) -> Result<(), Error> {
+        for chunk in parsed.orders.chunks(self.inner.config.chunk.max(1)) {
+            let inserts = chunk.iter().map(|o| {
+                let mut order = o.order.clone();
+                order.batch_id = Some(id.to_owned());
+                order.idempotency = Some((format!("import/{id}/{}", o.key), order.fingerprint()));
+                self.inner.store.insert(order)
+            });
+            for result in join_all(inserts).await {
+                result?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Pays every order not paid yet, a chunk per call, a few calls at once.
+    async fn pay(
+        &self,
+        id: &str,
+        orders: Vec<BatchOrder>,
+        rows_of: &HashMap<String, i64>,
+        counters: &mut Counters,
+        parse_failed: i64,
+    ) -> Result<(), Error> {
+        let unpaid: Vec<BatchOrder> = orders
+            .into_iter()
+            .filter(|o| matches!(o.status, OrderStatus::Pending | OrderStatus::PaymentProcessing))
+            .collect();
+        let chunks: Vec<Vec<BatchOrder>> =
+            unpaid.chunks(self.inner.config.chunk.max(1)).map(<[BatchOrder]>::to_vec).collect();
+        let mut done = futures::stream::iter(chunks.into_iter().map(|c| self.pay_chunk(id, c)))
+            .buffer_unordered(self.inner.config.in_flight.max(1));
+        while let Some(settled) = done.try_next().await? {
+            // Progress after every chunk, for the watchers.
+            let orders = self.inner.store.batch_orders(id).await?;
+            self.tally(&orders, rows_of, counters, parse_failed);
+            let _ = settled;
+            records::save_counters(self.db(), id, *counters).await?;
+        }
+        Ok(())
+    }
+
+    async fn pay_chunk(&self, id: &str, chunk: Vec<BatchOrder>) -> Result<usize, Error> {
+        let store = &self.inner.store;
+        let moving = chunk
+            .iter()
+            .filter(|o| o.status == OrderStatus::Pending)
+            .map(|o| store.transition(Transition::lenient(o.id, OrderStatus::PaymentProcessing)));
+        for r in join_all(moving).await {
+            r?;
+        }
+        let request = CreatePaymentBatchRequest {
+            batch_id: id.to_owned(),
+            items: chunk.iter().map(|o| BatchPaymentItem { order_id: o.id, amount: o.total }).collect(),
+            method: String::new(),
+        };
+        let timeout = self.inner.config.payment_timeout;
+        let payment = self.inner.payment.clone();
+        let results = retry("payment", || {
+            let mut client = payment.clone();
+            let request = request.clone();
+            async move {
+                let req = Deadline::NONE.request(request, timeout)?;
+                client.create_payment_batch(req).await.map(|r| r.into_inner().results)
+            }
+        })
+        .await?;
+        let settled = results.iter().map(|r| {
+            let to = if r.payment_id > 0 { OrderStatus::Paid } else { OrderStatus::PaymentFailed };
+            store.transition(Transition::lenient(r.order_id, to))
+        });
+        for r in join_all(settled).await {
+            r?;
+        }
+        Ok(results.len())
+    }
+
+    /// Queues the confirmations still owed: one per order, or one digest per
+    /// customer. Answers how many notifications the batch has queued.
+    async fn notify(&self, id: &str, digest: bool) -> Result<i64, Error> {
+        let owed = self.inner.store.batch_owing_mail(id).await?;
+        // (request, orders it settles)
+        let mut items: Vec<(NotificationRequest, Vec<i64>)> = Vec::new();
+        if digest {
+            let mut by_customer: Vec<(String, Vec<&orders::Model>)> = Vec::new();
+            let mut index: HashMap<&str, usize> = HashMap::new();
+            for o in &owed {
+                match index.get(o.customer_email.as_str()) {
+                    Some(&i) => by_customer[i].1.push(o),
+                    None => {
+                        index.insert(o.customer_email.as_str(), by_customer.len());
+                        by_customer.push((o.customer_email.clone(), vec![o]));
+                    }
+                }
+            }
+            for (email, list) in by_customer {
+                let total: i64 = list.iter().map(|o| o.total_amount).sum();
+                let lines: Vec<String> =
+                    list.iter().map(|o| format!("・注文番号 {} : {} 円", o.id, o.total_amount)).collect();
+                let vars = HashMap::from([
+                    ("customer_name".to_owned(), list[0].customer_name.clone()),
+                    ("order_count".to_owned(), list.len().to_string()),
+                    ("total_amount".to_owned(), total.to_string()),
+                    ("order_list".to_owned(), lines.join("\n")),
+                ]);
+                items.push((
+                    NotificationRequest {
+                        channel: NotifyChannel::Email as i32,
+                        order_id: list[0].id,
+                        recipient: email.clone(),
+                        template: "ORDER_CONFIRMATION_BATCH".into(),
+                        variables: vars,
+                        idempotency_key: format!("import-{id}-digest-{email}"),
+                    },
+                    list.iter().map(|o| o.id).collect(),
+                ));
+            }
+        } else {
+            for o in &owed {
+                let vars = HashMap::from([
+                    ("customer_name".to_owned(), o.customer_name.clone()),
+                    ("order_id".to_owned(), o.id.to_string()),
+                    ("total_amount".to_owned(), o.total_amount.to_string()),
+                ]);
+                items.push((
+                    NotificationRequest {
+                        channel: NotifyChannel::Email as i32,
+                        order_id: o.id,
+                        recipient: o.customer_email.clone(),
+                        template: "ORDER_CONFIRMATION".into(),
+                        variables: vars,
+                        // The same key the single-order flow uses: a
+                        // confirmation is queued once, whoever queues it.
+                        idempotency_key: format!("order-{}-ORDER_CONFIRMATION", o.id),
+                    },
+                    vec![o.id],
+                ));
+            }
+        }
+        for chunk in items.chunks(self.inner.config.chunk.max(1)) {
+            let request = EnqueueNotificationsRequest {
+                batch_id: id.to_owned(),
+                items: chunk.iter().map(|(r, _)| r.clone()).collect(),
+            };
+            let timeout = self.inner.config.notification_timeout;
+            let client = self.inner.notification.clone();
+            let results = retry("notification", || {
+                let mut client = client.clone();
+                let request = request.clone();
+                async move {
+                    let req = Deadline::NONE.request(request, timeout)?;
+                    client.enqueue_notifications(req).await.map(|r| r.into_inner().results)
+                }
+            })
+            .await?;
+            let clears = chunk.iter().zip(&results).filter(|(_, r)| r.notification_id > 0).flat_map(|((_, ids), _)| {
+                ids.iter().map(|oid| self.inner.store.clear_notification(*oid, "ORDER_CONFIRMATION"))
+            });
+            for r in join_all(clears).await {
+                r?;
+            }
+            for ((req, _), r) in chunk.iter().zip(&results) {
+                if r.notification_id == 0 {
+                    tracing::warn!(order_id = req.order_id, reason = %r.error_reason, "confirmation refused");
+                }
+            }
+        }
+        // Everything this batch queued, this run or an earlier one.
+        let mut client = self.inner.notification.clone();
+        let req = Deadline::NONE
+            .request(
+                ec_proto::notification::v1::GetBatchStatsRequest { batch_id: id.to_owned() },
+                self.inner.config.notification_timeout,
+            )
+            .map_err(|status| Error::Upstream { service: "notification", status, order_id: None })?;
+        Ok(match client.get_batch_stats(req).await {
+            Ok(r) => {
+                let s = r.into_inner();
+                s.queued + s.sent + s.failed
+            }
+            Err(_) => items.len() as i64,
+        })
+    }
+}
+
+/// Calls `f` until it succeeds, backing off while the service is down; an
+/// answer from the service (a refusal) is final.
+async fn retry<T, F, Fut>(service: &'static str, mut f: F) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Status>>,
+{
+    let started = tokio::time::Instant::now();
+    let mut wait = Duration::from_millis(200);
+    loop {
+        match f().await {
+            Ok(v) => return Ok(v),
+            Err(s) if ec_common::error::is_unreachable(&s) && started.elapsed() < GIVE_UP_AFTER => {
+                tracing::warn!(service, code = ?s.code(), "import step waiting for the service");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+            Err(status) => return Err(Error::Upstream { service, status, order_id: None }),
+        }
+    }
+}
