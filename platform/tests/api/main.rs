@@ -5,6 +5,7 @@ mod bad_input;
 mod flows;
 mod grpcurl;
 mod helpers;
+mod imports;
 mod notifications;
 mod observability;
 mod orders;

@@ -210,7 +210,15 @@ impl PaymentService for PaymentGrpc {
             }
         }
         let store = self.store.clone();
-        let taken = self.detached(async move { store.create_many(accepted).await }).await?;
+        let delay = self.processing_delay;
+        let taken = self
+            .detached(async move {
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+                store.create_many(accepted).await
+            })
+            .await?;
         for (i, outcome) in slots.into_iter().zip(taken) {
             match outcome {
                 Ok(v) => results[i].payment_id = v.payment.id,

@@ -183,6 +183,9 @@ pub fn parse(content: &[u8], encoding: Encoding, max_rows: i64) -> Result<Parsed
     let mut errors = Vec::new();
     let mut orders: Vec<ImportOrder> = Vec::new();
     let mut by_ref: HashMap<String, usize> = HashMap::new();
+    // An order is imported whole or not at all: refs with a bad row.
+    let mut refused_refs: HashMap<String, i64> = HashMap::new();
+    let ref_column = columns.get("external_ref").copied();
     let mut total_rows = 0i64;
     for record in records {
         total_rows += 1;
@@ -203,6 +206,15 @@ pub fn parse(content: &[u8], encoding: Encoding, max_rows: i64) -> Result<Parsed
             total_rows -= 1; // blank lines are not rows
             continue;
         }
+        if let Some(r) = ref_column.and_then(|i| record.get(i)).and_then(|b| std::str::from_utf8(b).ok()) {
+            // Remembered now, dropped below if the row turns out fine.
+            let r = r.trim();
+            if !r.is_empty() {
+                refused_refs.entry(r.to_owned()).or_insert(line);
+            }
+        }
+        let ref_of_line =
+            ref_column.and_then(|i| record.get(i)).and_then(|b| std::str::from_utf8(b).ok()).map(str::trim);
         if record.len() != header.len() {
             errors.push(RowError::new(
                 line,
@@ -212,12 +224,15 @@ pub fn parse(content: &[u8], encoding: Encoding, max_rows: i64) -> Result<Parsed
             continue;
         }
         let mut row_errors = Vec::new();
+        // An undecodable line is one error, whichever fields are affected.
         let mut field = |name: &str| -> String {
             let Some(&i) = columns.get(name) else { return String::new() };
             match decode(record.get(i).unwrap_or_default(), &decoder) {
                 Ok(text) => text.trim().to_owned(),
                 Err(why) => {
-                    row_errors.push(RowError::new(line, name, format!("the text {why}")));
+                    if row_errors.is_empty() {
+                        row_errors.push(RowError::new(line, "", format!("the line {why}")));
+                    }
                     String::new()
                 }
             }
@@ -255,6 +270,12 @@ pub fn parse(content: &[u8], encoding: Encoding, max_rows: i64) -> Result<Parsed
         if !row_errors.is_empty() {
             errors.extend(row_errors);
             continue;
+        }
+        // A good row: it does not refuse its order (unless an earlier row did).
+        if let Some(r) = ref_of_line
+            && refused_refs.get(r) == Some(&line)
+        {
+            refused_refs.remove(r);
         }
         let item = NewItem { product_id, product_name, quantity: qty.unwrap_or(1), unit_price: price.unwrap_or(0) };
         let existing = (!external_ref.is_empty()).then(|| by_ref.get(&external_ref).copied()).flatten();
@@ -304,6 +325,20 @@ pub fn parse(content: &[u8], encoding: Encoding, max_rows: i64) -> Result<Parsed
     if total_rows > max_rows {
         return Err(FileError::TooManyRows { found: total_rows, limit: max_rows });
     }
+    // Orders with a refused row: their other rows are refused too.
+    orders.retain(|o| match refused_refs.get(&o.key) {
+        Some(bad) if !o.key.starts_with("line-") => {
+            for row in &o.rows {
+                errors.push(RowError::new(
+                    *row,
+                    "external_ref",
+                    format!("line {bad} of order {:?} is invalid, so the whole order is not imported", o.key),
+                ));
+            }
+            false
+        }
+        _ => true,
+    });
     // Totals outside what one payment may take: every line of the order.
     orders.retain(|o| {
         let total = o.order.total_amount;
@@ -353,6 +388,19 @@ mod tests {
         assert_eq!(got, [(2, "customer_email"), (3, "quantity"), (4, "unit_price"), (5, ""), (6, "unit_price")]);
         assert_eq!(p.orders.len(), 1);
         assert_eq!(p.failed_rows(), 5);
+    }
+
+    #[test]
+    fn an_order_with_a_bad_line_is_refused_whole() {
+        let csv = format!(
+            "{HEADER}A,山田,a@example.jp,P1,お茶,2,500\nA,山田,a@example.jp,P2,羊羹,0,300\nB,佐藤,s@example.jp,P1,お茶,1,500\n"
+        );
+        let p = parse(csv.as_bytes(), Encoding::Auto, 100).expect("parses");
+        assert_eq!(p.orders.len(), 1);
+        assert_eq!(p.orders[0].key, "B");
+        let got: Vec<(i64, &str)> = p.errors.iter().map(|e| (e.row, e.column.as_str())).collect();
+        assert_eq!(got, [(2, "external_ref"), (3, "quantity")]);
+        assert_eq!(p.failed_rows(), 2);
     }
 
     #[test]
