@@ -39,3 +39,16 @@ pub async fn open_sqlite(
     db.set_metric_callback(crate::telemetry::db_metric_callback(service));
     Ok(db)
 }
+
+/// Starts a write transaction that takes SQLite's write lock at once
+/// (`BEGIN IMMEDIATE`). A deferred transaction that reads and then writes
+/// fails with SQLITE_BUSY, without waiting, when another connection wrote in
+/// between; an immediate one waits its turn (busy_timeout) instead.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
+}

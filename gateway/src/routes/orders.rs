@@ -185,5 +185,6 @@ pub async fn payment_webhook(
         event_id: body.event_id,
     };
     let res = s.orders().handle_payment_webhook(s.call(req, s.webhook_timeout)?).await?.into_inner();
-    Ok(axum::Json(WebhookResult { applied: res.applied, order: res.order.unwrap_or_default().into() }))
+    let order = s.orders().get_order(s.call(pb::GetOrderRequest { id }, s.webhook_timeout)?).await?.into_inner();
+    Ok(axum::Json(WebhookResult { applied: res.applied, order: order.order.unwrap_or_default().into() }))
 }

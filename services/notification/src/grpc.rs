@@ -170,7 +170,6 @@ fn template_to_proto(t: notification_templates::Model) -> pb::Template {
 
 #[tonic::async_trait]
 impl NotificationService for NotificationGrpc {
-    #[tracing::instrument(skip_all)]
     async fn send_email(
         &self,
         request: Request<pb::SendEmailRequest>,
@@ -180,14 +179,12 @@ impl NotificationService for NotificationGrpc {
         Ok(Response::new(pb::SendEmailResponse { notification: Some(notification_to_proto(n)) }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn send_sms(&self, request: Request<pb::SendSmsRequest>) -> Result<Response<pb::SendSmsResponse>, Status> {
         let r = request.into_inner();
         let n = self.queue(Channel::Sms, r.order_id, r.recipient, r.template, r.variables, r.idempotency_key).await?;
         Ok(Response::new(pb::SendSmsResponse { notification: Some(notification_to_proto(n)) }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list_order_notifications(
         &self,
         request: Request<pb::ListOrderNotificationsRequest>,
@@ -198,7 +195,6 @@ impl NotificationService for NotificationGrpc {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list_templates(
         &self,
         _: Request<pb::ListTemplatesRequest>,
@@ -208,7 +204,6 @@ impl NotificationService for NotificationGrpc {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn update_template(
         &self,
         request: Request<pb::UpdateTemplateRequest>,
@@ -240,7 +235,6 @@ impl NotificationService for NotificationGrpc {
         Ok(Response::new(pb::UpdateTemplateResponse { template: Some(template_to_proto(t)) }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_queue_stats(
         &self,
         _: Request<pb::GetQueueStatsRequest>,
@@ -254,7 +248,6 @@ impl NotificationService for NotificationGrpc {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn enqueue_notifications(
         &self,
         request: Request<pb::EnqueueNotificationsRequest>,
@@ -298,7 +291,6 @@ impl NotificationService for NotificationGrpc {
         Ok(Response::new(pb::EnqueueNotificationsResponse { results }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_batch_stats(
         &self,
         request: Request<pb::GetBatchStatsRequest>,

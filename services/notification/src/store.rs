@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use ec_common::batch::Batcher;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, Set, Statement, TransactionTrait,
+    QuerySelect, Set, Statement,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 use tokio::sync::Notify;
@@ -289,7 +289,7 @@ async fn run_batch(db: &DatabaseConnection, next_id: &AtomicI64, ops: Vec<WriteO
 
 async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
     let now = ec_common::time::now();
-    let txn = db.begin().await?;
+    let txn = ec_common::db::begin_write(db).await?;
     let keys: Vec<&str> = ops
         .iter()
         .flat_map(|op| match op {

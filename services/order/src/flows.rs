@@ -207,7 +207,10 @@ impl Flows {
     /// Applies a payment webhook. Never sends mail itself: an order it makes
     /// paid owes its confirmation, which the create flow (when it is the
     /// payer) or the reconciler delivers.
-    pub async fn webhook(&self, req: pb::HandlePaymentWebhookRequest) -> Result<(OrderView, bool), Error> {
+    /// Answers whether the event changed anything, and the order's status:
+    /// the caller (the payment service) needs no more, and reading the whole
+    /// order would cost three queries per payment.
+    pub async fn webhook(&self, req: pb::HandlePaymentWebhookRequest) -> Result<(OrderStatus, bool), Error> {
         let mut errors = Vec::new();
         let event_id = req.event_id.trim();
         if event_id.is_empty() || event_id.len() > 200 {
@@ -241,8 +244,7 @@ impl Flows {
             refund_due: false,
         };
         let t = self.store.transition(t).await?;
-        let order = self.store.get(req.order_id).await?;
-        Ok((order, matches!(t.outcome, Outcome::Applied { .. })))
+        Ok((t.status, matches!(t.outcome, Outcome::Applied { .. })))
     }
 
     /// Hands the mail an order owes to the notification service and clears

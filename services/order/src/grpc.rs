@@ -81,7 +81,6 @@ fn bad(field: &str, why: &str) -> Status {
 
 #[tonic::async_trait]
 impl OrderService for OrderGrpc {
-    #[tracing::instrument(skip_all)]
     async fn create_order(
         &self,
         request: Request<pb::CreateOrderRequest>,
@@ -95,13 +94,11 @@ impl OrderService for OrderGrpc {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_order(&self, request: Request<pb::GetOrderRequest>) -> Result<Response<pb::GetOrderResponse>, Status> {
         let order = self.flows.store.get(request.into_inner().id).await?;
         Ok(Response::new(pb::GetOrderResponse { order: Some(order_to_proto(order)) }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn list_orders(
         &self,
         request: Request<pb::ListOrdersRequest>,
@@ -141,7 +138,6 @@ impl OrderService for OrderGrpc {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn cancel_order(
         &self,
         request: Request<pb::CancelOrderRequest>,
@@ -152,7 +148,6 @@ impl OrderService for OrderGrpc {
         Ok(Response::new(pb::CancelOrderResponse { order: Some(order_to_proto(order)), refunded_amount: refunded }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn update_order_status(
         &self,
         request: Request<pb::UpdateOrderStatusRequest>,
@@ -167,17 +162,15 @@ impl OrderService for OrderGrpc {
         Ok(Response::new(pb::UpdateOrderStatusResponse { order: Some(order_to_proto(order)) }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn handle_payment_webhook(
         &self,
         request: Request<pb::HandlePaymentWebhookRequest>,
     ) -> Result<Response<pb::HandlePaymentWebhookResponse>, Status> {
         let r = request.into_inner();
-        let (order, applied) = self.detached(move |f| async move { f.webhook(r).await }).await?;
-        Ok(Response::new(pb::HandlePaymentWebhookResponse { order: Some(order_to_proto(order)), applied }))
+        let (status, applied) = self.detached(move |f| async move { f.webhook(r).await }).await?;
+        Ok(Response::new(pb::HandlePaymentWebhookResponse { applied, status: status.to_proto() as i32 }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_order_stats(
         &self,
         request: Request<pb::GetOrderStatsRequest>,

@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use ec_common::batch::Batcher;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet, QueryFilter, QueryOrder,
-    QuerySelect, Set, Statement, TransactionTrait, sea_query::Expr,
+    QuerySelect, Set, Statement, sea_query::Expr,
 };
 
 use crate::{
@@ -458,7 +458,7 @@ struct Current {
 
 async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
     let now = ec_common::time::now();
-    let txn = db.begin().await?;
+    let txn = ec_common::db::begin_write(db).await?;
     let mut outs: Vec<WriteResult> = Vec::with_capacity(ops.len());
     let mut order_rows = Vec::new();
     let mut item_rows = Vec::new();

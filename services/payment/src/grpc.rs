@@ -82,7 +82,6 @@ fn refund_to_proto(r: refunds::Model) -> pb::Refund {
 
 #[tonic::async_trait]
 impl PaymentService for PaymentGrpc {
-    #[tracing::instrument(skip_all)]
     async fn create_payment(
         &self,
         request: Request<pb::CreatePaymentRequest>,
@@ -110,7 +109,6 @@ impl PaymentService for PaymentGrpc {
         Ok(Response::new(pb::CreatePaymentResponse { payment: Some(payment_to_proto(payment)) }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_payment(
         &self,
         request: Request<pb::GetPaymentRequest>,
@@ -119,7 +117,6 @@ impl PaymentService for PaymentGrpc {
         Ok(Response::new(pb::GetPaymentResponse { payment: Some(payment_to_proto(v)) }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_payment_by_order(
         &self,
         request: Request<pb::GetPaymentByOrderRequest>,
@@ -128,7 +125,6 @@ impl PaymentService for PaymentGrpc {
         Ok(Response::new(pb::GetPaymentByOrderResponse { payment: Some(payment_to_proto(v)) }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn refund_payment(
         &self,
         request: Request<pb::RefundPaymentRequest>,
@@ -172,7 +168,6 @@ impl PaymentService for PaymentGrpc {
         }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn create_payment_batch(
         &self,
         request: Request<pb::CreatePaymentBatchRequest>,
@@ -235,7 +230,6 @@ impl PaymentService for PaymentGrpc {
         Ok(Response::new(pb::CreatePaymentBatchResponse { results }))
     }
 
-    #[tracing::instrument(skip_all)]
     async fn get_payment_batch(
         &self,
         request: Request<pb::GetPaymentBatchRequest>,

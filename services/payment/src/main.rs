@@ -2,6 +2,11 @@
 
 use clap::Parser;
 
+// glibc's allocator showed up as ~15% of CPU under load; mimalloc is leaner
+// with many threads.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(version, about = "EC platform payment service (gRPC)")]
 struct Cli {

@@ -17,7 +17,7 @@ use ec_common::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet,
-    QueryFilter, QueryOrder, Set, Statement, TransactionTrait, sea_query::OnConflict,
+    QueryFilter, QueryOrder, Set, Statement, sea_query::OnConflict,
 };
 use tonic::Code;
 
@@ -221,7 +221,7 @@ async fn run_batch(db: &DatabaseConnection, next_id: &AtomicI64, ops: Vec<WriteO
 
 async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
     let now = ec_common::time::now();
-    let txn = db.begin().await?;
+    let txn = ec_common::db::begin_write(db).await?;
     let mut outs: Vec<Option<WriteResult>> = ops.iter().map(|_| None).collect();
 
     // Payments: one look-up for the whole batch, one multi-row insert.
