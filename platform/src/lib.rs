@@ -2,6 +2,7 @@
 //! each on its own port and talking real gRPC to the others — the embedded
 //! default, and what the end-to-end tests start.
 
+pub mod cli_import;
 pub mod otlp_sink;
 
 use std::{net::SocketAddr, path::PathBuf};

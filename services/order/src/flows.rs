@@ -269,9 +269,15 @@ impl Flows {
         };
         match sent {
             Ok(()) => {
-                if let Err(e) = self.store.clear_notification(order.id, template).await {
-                    tracing::warn!(order_id = order.id, error = %e, "mail queued but the debt was not cleared; a retry is deduplicated");
-                }
+                // Clearing the debt needs no one to wait for it: if it is
+                // lost, the reconciler sends again and the notification
+                // service answers the mail it already queued (same key).
+                let (store, id, template) = (self.store.clone(), order.id, template.to_owned());
+                self.spawn(async move {
+                    if let Err(e) = store.clear_notification(id, &template).await {
+                        tracing::warn!(order_id = id, error = %e, "mail queued but the debt was not cleared; a retry is deduplicated");
+                    }
+                });
             }
             Err(s) => {
                 tracing::warn!(order_id = order.id, template, code = ?s.code(), message = s.message(), "notification not queued; the reconciler will retry")

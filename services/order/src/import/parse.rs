@@ -180,6 +180,9 @@ pub fn parse(content: &[u8], encoding: Encoding, max_rows: i64) -> Result<Parsed
         )));
     }
 
+    // Line numbers from byte offsets: the csv crate's own line count lags by
+    // one on CRLF files (what Excel writes).
+    let mut lines = LineCounter::new(content);
     let mut errors = Vec::new();
     let mut orders: Vec<ImportOrder> = Vec::new();
     let mut by_ref: HashMap<String, usize> = HashMap::new();
@@ -196,12 +199,12 @@ pub fn parse(content: &[u8], encoding: Encoding, max_rows: i64) -> Result<Parsed
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as i64);
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
                 errors.push(RowError::new(line, "", format!("unreadable CSV: {e}")));
                 continue;
             }
         };
-        let line = record.position().map_or(total_rows + 1, |p| p.line() as i64);
+        let line = record.position().map_or(total_rows + 1, |p| lines.line_at(p.byte()));
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             total_rows -= 1; // blank lines are not rows
             continue;
@@ -358,9 +361,44 @@ pub fn parse(content: &[u8], encoding: Encoding, max_rows: i64) -> Result<Parsed
     Ok(ParsedFile { encoding, total_rows, orders, errors })
 }
 
+/// The line (1-based) of byte offsets met in increasing order.
+struct LineCounter<'a> {
+    content: &'a [u8],
+    scanned: usize,
+    newlines: i64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(content: &'a [u8]) -> Self {
+        Self { content, scanned: 0, newlines: 0 }
+    }
+
+    /// A record "starting" on the `\n` of a CRLF pair belongs to the next
+    /// line, so the byte at the offset itself is counted too.
+    fn line_at(&mut self, byte: u64) -> i64 {
+        let upto = (byte as usize).saturating_add(1).min(self.content.len());
+        if upto > self.scanned {
+            self.newlines += self.content[self.scanned..upto].iter().filter(|b| **b == b'\n').count() as i64;
+            self.scanned = upto;
+        }
+        self.newlines + 1
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crlf_files_report_the_same_lines() {
+        let lf = format!("{HEADER},x,bad,P,n,1,500\n,x,a@b.co,P,n,0,500\n,ok,a@b.co,P,n,1,500\n");
+        let crlf = lf.replace('\n', "\r\n");
+        let rows = |text: &str| -> Vec<i64> {
+            parse(text.as_bytes(), Encoding::Auto, 10).expect("parses").errors.iter().map(|e| e.row).collect()
+        };
+        assert_eq!(rows(&lf), [2, 3]);
+        assert_eq!(rows(&crlf), [2, 3]);
+    }
 
     const HEADER: &str = "external_ref,customer_name,customer_email,product_id,product_name,quantity,unit_price\n";
 
