@@ -63,7 +63,7 @@ out=bench/results/import.md
   echo "| what | result |"
   echo "|---|---|"
   echo "| $ROWS-row CSV, upload to every order paid and every confirmation queued | **${wall} s** |"
-  echo "| import | $(echo "$summary" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"{d[\"status\"]}: {d[\"orders_created\"]} orders, {d[\"succeeded_rows\"]} rows paid, {d[\"failed_rows\"]} refused, {d[\"payments_total_amount\"]:,} JPY, {d[\"notifications_queued\"]} confirmations queued")') |"
+  echo "| import | $(echo "$summary" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%s: %d orders, %d rows paid, %d refused, %d JPY, %d confirmations queued" % (d["status"], d["orders_created"], d["succeeded_rows"], d["failed_rows"], d["payments_total_amount"], d["notifications_queued"]))') |"
   echo "| peak RSS (VmHWM) order / payment / notification / gateway | ${r_order} / ${r_pay} / ${r_note} / ${r_gw} MB |"
   echo "| notification delivery at the default limit (10/s, burst 10) | ${default_rate} /s |"
   echo "| notification delivery with the limit raised (100,000/s, burst 1,000) | ${raised_rate} /s |"

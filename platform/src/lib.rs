@@ -86,7 +86,12 @@ pub struct Running {
     pub payment: SocketAddr,
     pub notification: SocketAddr,
     pub gateway: SocketAddr,
+    /// Stops the gateway and the order service first...
     shutdown: Shutdown,
+    /// ...and the payment and notification services once those are done, so
+    /// the order service's last flows can still reach them.
+    back: Shutdown,
+    front: Vec<(&'static str, JoinHandle<anyhow::Result<()>>)>,
     tasks: Vec<(&'static str, JoinHandle<anyhow::Result<()>>)>,
 }
 
@@ -114,6 +119,20 @@ impl Running {
     /// error from any of them is returned.
     pub async fn wait(self) -> anyhow::Result<()> {
         let mut first_error = None;
+        for (name, task) in self.front {
+            match task.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    tracing::error!(server = name, error = %e, "server failed");
+                    self.shutdown.trigger();
+                    first_error.get_or_insert(e);
+                }
+                Err(e) => {
+                    first_error.get_or_insert(anyhow::anyhow!("{name} task failed: {e}"));
+                }
+            }
+        }
+        self.back.trigger();
         for (name, task) in self.tasks {
             match task.await {
                 Ok(Ok(())) => {}
@@ -198,12 +217,14 @@ pub async fn start(c: PlatformConfig) -> anyhow::Result<Running> {
     .await?;
     let gateway_app = gateway::Application::build_on(gateway_cfg, gateway_l).await?;
 
-    let shutdown = Shutdown::new();
-    let tasks = vec![
-        ("order", tokio::spawn(order_app.run(shutdown.clone()))),
-        ("payment", tokio::spawn(payment_app.run(shutdown.clone()))),
-        ("notification", tokio::spawn(notification_app.run(shutdown.clone()))),
+    let (shutdown, back) = (Shutdown::new(), Shutdown::new());
+    let front = vec![
         ("gateway", tokio::spawn(gateway_app.run(shutdown.clone()))),
+        ("order", tokio::spawn(order_app.run(shutdown.clone()))),
     ];
-    Ok(Running { order, payment, notification, gateway, shutdown, tasks })
+    let tasks = vec![
+        ("payment", tokio::spawn(payment_app.run(back.clone()))),
+        ("notification", tokio::spawn(notification_app.run(back.clone()))),
+    ];
+    Ok(Running { order, payment, notification, gateway, shutdown, back, front, tasks })
 }

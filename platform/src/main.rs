@@ -23,14 +23,39 @@ struct Cli {
 enum Command {
     /// Submit a CSV of orders to a running platform and follow its progress.
     Import(ec_platform::cli_import::ImportArgs),
+    /// Run a minimal OTLP/gRPC trace collector that counts what it receives
+    /// (to measure tracing overhead without a Jaeger at hand).
+    OtlpSink {
+        #[arg(long, default_value = "127.0.0.1:4317")]
+        addr: std::net::SocketAddr,
+    },
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if let Some(Command::Import(args)) = cli.command {
-        let code = ec_platform::cli_import::run(args).await?;
-        std::process::exit(code);
+    match cli.command {
+        Some(Command::Import(args)) => {
+            let code = ec_platform::cli_import::run(args).await?;
+            std::process::exit(code);
+        }
+        Some(Command::OtlpSink { addr }) => {
+            let (bound, sink) = ec_platform::otlp_sink::start_on(addr).await?;
+            println!("otlp-sink listening {bound}");
+            let mut last = 0;
+            loop {
+                tokio::select! {
+                    () = ec_common::shutdown::signal() => return Ok(()),
+                    () = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
+                }
+                let n = sink.count();
+                if n != last {
+                    eprintln!("otlp-sink: {n} spans received");
+                    last = n;
+                }
+            }
+        }
+        None => {}
     }
     // One process, four services: each reports its own service.name.
     ec_common::telemetry::init(&["gateway", "order-service", "payment-service", "notification-service"]);

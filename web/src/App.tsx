@@ -5,6 +5,8 @@ import { AppShell } from '@/components/layout/AppShell';
 import { I18nProvider } from '@/lib/i18n';
 import { createQueryClient } from '@/lib/query-client';
 import { DashboardPage } from '@/routes/DashboardPage';
+import { ImportDetailPage } from '@/routes/ImportDetailPage';
+import { ImportsPage } from '@/routes/ImportsPage';
 import { NewOrderPage } from '@/routes/NewOrderPage';
 import { NotFoundPage, RouteErrorPage } from '@/routes/NotFoundPage';
 import { OrderDetailPage } from '@/routes/OrderDetailPage';
@@ -23,6 +25,8 @@ const router = createBrowserRouter([
           { path: 'orders', element: <OrdersPage /> },
           { path: 'orders/new', element: <NewOrderPage /> },
           { path: 'orders/:id', element: <OrderDetailPage /> },
+          { path: 'imports', element: <ImportsPage /> },
+          { path: 'imports/:id', element: <ImportDetailPage /> },
           { path: 'templates', element: <TemplatesPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],

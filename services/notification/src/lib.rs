@@ -19,4 +19,4 @@ pub mod store;
 pub mod template;
 
 pub use config::Config;
-pub use startup::Application;
+pub use startup::{Application, serve};

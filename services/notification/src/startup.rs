@@ -65,3 +65,9 @@ impl Application {
         Ok(())
     }
 }
+
+/// Builds the service and serves until `shutdown` fires: the one call a
+/// binary (or anything embedding the service) needs.
+pub async fn serve(config: Config, shutdown: Shutdown) -> anyhow::Result<()> {
+    Application::build(config).await?.run(shutdown).await
+}

@@ -16,4 +16,4 @@ pub mod store;
 pub mod webhook;
 
 pub use config::Config;
-pub use startup::Application;
+pub use startup::{Application, serve};

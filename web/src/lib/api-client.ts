@@ -111,6 +111,8 @@ export type RequestOptions = {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   query?: Query;
   body?: unknown;
+  /** A body sent as it is (a `FormData` upload); the browser sets its Content-Type. */
+  rawBody?: BodyInit;
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /** Statuses (besides 2xx) whose JSON body is a normal answer, e.g. 503 from /readyz. */
@@ -119,7 +121,7 @@ export type RequestOptions = {
 
 export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...opts.headers };
-  let body: string | undefined;
+  let body: BodyInit | undefined = opts.rawBody;
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);

@@ -25,6 +25,12 @@ export type TemplateUpdate = Schemas['TemplateUpdate'];
 export type QueueStats = Schemas['QueueStats'];
 export type Readiness = Schemas['Readiness'];
 export type Problem = Schemas['Problem'];
+export type Import = Schemas['Import'];
+export type ImportReport = Schemas['ImportReport'];
+export type ImportList = Schemas['ImportList'];
+export type ImportErrors = Schemas['ImportErrors'];
+export type ImportStatus = Schemas['ImportStatus'];
+export type RowError = Schemas['RowError'];
 
 /** Every order status, in the order of the happy path then the dead ends. */
 export const ORDER_STATUSES = [
@@ -36,6 +42,16 @@ export const ORDER_STATUSES = [
   'payment_failed',
   'cancelled',
 ] as const satisfies readonly OrderStatus[];
+
+/** Every import status; `validated` is a dry run's (never stored). */
+export const IMPORT_STATUSES = [
+  'queued',
+  'running',
+  'completed',
+  'completed_with_errors',
+  'failed',
+  'validated',
+] as const satisfies readonly ImportStatus[];
 
 /** Ids are opaque: they go into URLs exactly as the API sent them. */
 export type Id = string | number;

@@ -6,9 +6,8 @@ import { PageHeader } from '@/components/ui/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
 import { buttonClass } from '@/components/ui/styles';
 import { useOrders } from '@/features/orders/api/get-orders';
-import type { OrderFilters } from '@/features/orders/api/keys';
+import type { OrderFilters, Sort } from '@/features/orders/api/keys';
 import { OrdersTable } from '@/features/orders/components/OrdersTable';
-import { sortOrders, type Sort } from '@/features/orders/components/sort-orders';
 import { useI18n } from '@/lib/i18n';
 import { ORDER_STATUSES, type OrderStatus } from '@/lib/types';
 
@@ -24,6 +23,8 @@ function readFilters(sp: URLSearchParams): Omit<OrderFilters, 'cursor'> {
     batch_id: sp.get('batch')?.trim() || undefined,
     // Any page size from 1 to 200 may come in the URL; the menu offers the usual ones.
     limit: Number.isInteger(limit) && limit >= 1 && limit <= 200 ? limit : PAGE_SIZES[0],
+    // The gateway sorts (a page of the newest orders reversed is not the oldest ones).
+    order: sp.get('sort') === 'asc' ? 'asc' : undefined,
   };
 }
 
@@ -31,7 +32,7 @@ export function OrdersPage() {
   const { t } = useI18n();
   const [sp, setSp] = useSearchParams();
   const filters = readFilters(sp);
-  const sort: Sort = sp.get('sort') === 'asc' ? 'asc' : 'desc';
+  const sort: Sort = filters.order ?? 'desc';
   const filtersKey = JSON.stringify(filters);
 
   const setParams = (patch: Record<string, string | undefined>) => {
@@ -49,9 +50,9 @@ export function OrdersPage() {
         title={t('orders.title')}
         actions={<Link to="/orders/new" className={buttonClass('primary')}>+ {t('nav.newOrder')}</Link>}
       />
-      <FilterBar key={filtersKey} filters={filters} onApply={setParams} />
-      {/* Keyed by the filters: changing them starts again at page one. */}
-      <OrderResults key={filtersKey} filters={filters} sort={sort} onSort={(s) => setParams({ sort: s === 'asc' ? 'asc' : undefined })} onLimit={(n) => setParams({ limit: String(n) })} />
+      <FilterBar key={`filters:${filtersKey}`} filters={filters} onApply={setParams} />
+      {/* Keyed by the filters and the sort: changing them starts again at page one. */}
+      <OrderResults key={`results:${filtersKey}`} filters={filters} sort={sort} onSort={(s) => setParams({ sort: s === 'asc' ? 'asc' : undefined })} onLimit={(n) => setParams({ limit: String(n) })} />
     </>
   );
 }
@@ -136,7 +137,7 @@ function OrderResults({ filters, sort, onSort, onLimit }: { filters: Omit<OrderF
         </EmptyState>
       ) : (
         <div className={q.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>
-          <OrdersTable orders={sortOrders(q.data.orders, sort)} sortControl={sortControl} />
+          <OrdersTable orders={q.data.orders} sortControl={sortControl} />
         </div>
       )}
       <nav className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-100 px-4 py-3 sm:px-5" aria-label="pagination">

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { Toaster } from '@/components/ui/Toaster';
 import { cn } from '@/lib/cn';
@@ -51,6 +52,16 @@ export function LanguageSwitch({ dark = true }: { dark?: boolean }) {
 export function AppShell() {
   const { t } = useI18n();
   const { pathname } = useLocation();
+  // The phone tab bar scrolls sideways: keep the current tab in sight.
+  const tabs = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const bar = tabs.current;
+    const current = bar?.querySelector<HTMLElement>('[aria-current=page]');
+    if (!bar || !current) return;
+    const left = current.offsetLeft;
+    const right = left + current.offsetWidth;
+    if (left < bar.scrollLeft || right > bar.scrollLeft + bar.clientWidth) bar.scrollLeft = Math.max(0, right - bar.clientWidth + 16);
+  }, [pathname]);
   return (
     <div className="min-h-dvh lg:pl-60">
       {/* Sidebar: wide screens */}
@@ -84,7 +95,7 @@ export function AppShell() {
           <Logo />
           <LanguageSwitch />
         </div>
-        <nav aria-label={t('nav.menu')} className="overflow-x-auto border-t border-slate-800">
+        <nav ref={tabs} aria-label={t('nav.menu')} className="relative overflow-x-auto border-t border-slate-800">
           <ul className="flex min-w-max px-2">
             {NAV_ITEMS.map((n) => (
               <li key={n.to}>

@@ -9,6 +9,8 @@ describe('isNavActive', () => {
     ['/orders', ['/orders']],
     ['/orders/42', ['/orders']],
     ['/orders/new', ['/orders/new']],
+    ['/imports', ['/imports']],
+    ['/imports/0190-abc', ['/imports']],
     ['/templates', ['/templates']],
     ['/nowhere', []],
   ])('%s highlights %j', (path, expected) => {

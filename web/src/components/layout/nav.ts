@@ -11,11 +11,12 @@ export const ICONS = {
   upload: 'M3 16.5v2.25A2.25 2.25 0 005.25 21h13.5A2.25 2.25 0 0021 18.75V16.5m-13.5-9L12 3m0 0l4.5 4.5M12 3v13.5',
 } as const;
 
-/** The main navigation. A later issue adds the bulk import page here ({ to: '/import', icon: 'upload' }). */
+/** The main navigation. */
 export const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'nav.dashboard', icon: 'home', end: true },
   { to: '/orders', label: 'nav.orders', icon: 'list' },
   { to: '/orders/new', label: 'nav.newOrder', icon: 'plus', end: true },
+  { to: '/imports', label: 'nav.imports', icon: 'upload' },
   { to: '/templates', label: 'nav.templates', icon: 'mail' },
 ];
 

@@ -5,7 +5,7 @@ import { orderKeys, type OrderFilters } from './keys';
 
 export function getOrders(f: OrderFilters, signal?: AbortSignal): Promise<OrderList> {
   return apiFetch<OrderList>('/api/v1/orders', {
-    query: { status: f.status, customer_email: f.customer_email, batch_id: f.batch_id, limit: f.limit, cursor: f.cursor },
+    query: { status: f.status, customer_email: f.customer_email, batch_id: f.batch_id, limit: f.limit, order: f.order, cursor: f.cursor },
     signal,
   });
 }

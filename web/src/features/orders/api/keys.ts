@@ -1,10 +1,15 @@
 import type { Id, OrderStatus } from '@/lib/types';
 
+/** Date order of the list, applied by the gateway (`order=`). */
+export type Sort = 'desc' | 'asc';
+
 export type OrderFilters = {
   status?: OrderStatus;
   customer_email?: string;
   batch_id?: string;
   limit: number;
+  /** Newest first when absent. */
+  order?: Sort;
   cursor?: string;
 };
 

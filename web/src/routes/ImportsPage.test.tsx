@@ -1,0 +1,97 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { makeImport } from '@/test/fixtures';
+import { jsonResponse, renderWithProviders } from '@/test/render';
+import { ImportsPage } from './ImportsPage';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+const GOOD = 'customer_name,customer_email,product_id,product_name,quantity,unit_price\n山田,taro@example.jp,1,茶,1,100\n';
+
+function route(post: (url: URL, init: RequestInit) => Response) {
+  return vi.fn((input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = new URL(String(input), 'http://localhost');
+    if (init.method === 'POST') return Promise.resolve(post(url, init));
+    if (url.pathname === '/api/v1/orders/imports') return Promise.resolve(jsonResponse({ imports: [], next_cursor: null }));
+    return Promise.resolve(jsonResponse({}, 404));
+  });
+}
+
+describe('ImportsPage', () => {
+  it('checks the file before sending: type and header', async () => {
+    const fetchMock = route(() => jsonResponse({}, 500));
+    vi.stubGlobal('fetch', fetchMock);
+    const user = userEvent.setup({ applyAccept: false });
+    renderWithProviders(<ImportsPage />, { lang: 'en' });
+    expect(await screen.findByText('No imports yet')).toBeInTheDocument();
+
+    await user.upload(screen.getByTestId('import-file'), new File(['x'], 'photo.png', { type: 'image/png' }));
+    expect(await screen.findByTestId('file-problem')).toHaveTextContent('“photo.png” is not a CSV file');
+    expect(screen.getByTestId('dry-run')).toBeDisabled();
+
+    await user.upload(screen.getByTestId('import-file'), new File(['name,email\na,b\n'], 'orders.csv', { type: 'text/csv' }));
+    await waitFor(() => expect(screen.getByTestId('file-problem')).toHaveTextContent('Required columns are missing: customer_name, customer_email, product_id'));
+    expect(screen.getByTestId('start-import')).toBeDisabled();
+    expect(fetchMock.mock.calls.filter(([, init]) => init?.method === 'POST')).toHaveLength(0);
+  });
+
+  it('sends a dry run as multipart with the options and shows the refused rows', async () => {
+    let sent: { url: URL; body: unknown } | undefined;
+    const fetchMock = route((url, init) => {
+      sent = { url, body: init.body };
+      return jsonResponse({
+        ...makeImport({ status: 'validated', dry_run: true, total_rows: 3, processed_rows: 3, succeeded_rows: 1, failed_rows: 2, encoding: 'shift_jis' }),
+        errors: [
+          { row: 3, column: 'customer_email', reason: 'must be an e-mail address' },
+          { row: 4, column: 'quantity', reason: 'must be a whole number from 1 to 10000' },
+        ],
+      });
+    });
+    vi.stubGlobal('fetch', fetchMock);
+    const user = userEvent.setup();
+    renderWithProviders(<ImportsPage />, { lang: 'en' });
+
+    await user.upload(screen.getByTestId('import-file'), new File([GOOD], 'orders.csv', { type: 'text/csv' }));
+    await waitFor(() => expect(screen.getByTestId('dry-run')).toBeEnabled());
+    await user.selectOptions(screen.getByTestId('import-encoding'), 'shift_jis');
+    await user.click(screen.getByTestId('import-digest'));
+    await user.click(screen.getByTestId('dry-run'));
+
+    const report = await screen.findByTestId('dry-run-report');
+    expect(sent?.url.pathname).toBe('/api/v1/orders/imports');
+    expect(Object.fromEntries(sent?.url.searchParams ?? [])).toMatchObject({ dry_run: 'true', encoding: 'shift_jis', digest: 'true', file_name: 'orders.csv' });
+    expect(sent?.body).toBeInstanceOf(FormData);
+    expect(((sent?.body as FormData).get('file') as File).name).toBe('orders.csv');
+
+    expect(within(report).getByTestId('dry-total')).toHaveTextContent('3');
+    expect(within(report).getByTestId('dry-valid')).toHaveTextContent('1');
+    expect(within(report).getByTestId('dry-failed')).toHaveTextContent('2');
+    const rows = within(report).getAllByTestId('row-error');
+    expect(rows.map((r) => r.getAttribute('data-row'))).toEqual(['3', '4']);
+    expect(rows[1]).toHaveTextContent('quantity');
+  });
+
+  it('shows the gateway problem when the file is refused as a whole', async () => {
+    vi.stubGlobal(
+      'fetch',
+      route(() =>
+        jsonResponse(
+          { status: 422, code: 'TOO_MANY_ROWS', title: 'Unprocessable Entity', detail: 'the file has 10001 data rows; at most 10000 are allowed' },
+          422,
+          'application/problem+json',
+        ),
+      ),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<ImportsPage />, { lang: 'en' });
+    await user.upload(screen.getByTestId('import-file'), new File([GOOD], 'big.csv', { type: 'text/csv' }));
+    await waitFor(() => expect(screen.getByTestId('start-import')).toBeEnabled());
+    await user.click(screen.getByTestId('start-import'));
+    const box = await screen.findByTestId('import-error');
+    expect(within(box).getByTestId('error-detail')).toHaveTextContent('at most 10000 are allowed');
+    expect(box).toHaveTextContent('TOO_MANY_ROWS');
+  });
+});
