@@ -17,7 +17,7 @@ command -v wrk >/dev/null || scripts/setup.sh
 
 data=$(mktemp -d)
 log="$data/platform.log"
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; }
+cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
 
 EC_DATA_DIR="$data" GATEWAY_ADDR=127.0.0.1:0 ORDER_ADDR=127.0.0.1:0 PAYMENT_ADDR=127.0.0.1:0 \

@@ -9,6 +9,7 @@ use std::{
 };
 
 use opentelemetry_proto::tonic::{
+    collector::metrics::v1 as metrics,
     collector::trace::v1::{
         ExportTraceServiceRequest, ExportTraceServiceResponse,
         trace_service_server::{TraceService, TraceServiceServer},
@@ -98,13 +99,30 @@ impl TraceService for Sink {
     }
 }
 
+/// Accepts metric exports and drops them (the platform pushes metrics to
+/// the same endpoint as traces).
+#[derive(Clone, Default)]
+struct MetricsSink;
+
+#[tonic::async_trait]
+impl metrics::metrics_service_server::MetricsService for MetricsSink {
+    async fn export(
+        &self,
+        _: tonic::Request<metrics::ExportMetricsServiceRequest>,
+    ) -> Result<tonic::Response<metrics::ExportMetricsServiceResponse>, tonic::Status> {
+        Ok(tonic::Response::new(Default::default()))
+    }
+}
+
 /// Starts a collector on `listener`; answers its handle.
 pub fn start(listener: TcpListener) -> Sink {
     let sink = Sink::default();
     let service = TraceServiceServer::new(sink.clone());
+    let metrics = metrics::metrics_service_server::MetricsServiceServer::new(MetricsSink);
     tokio::spawn(async move {
         if let Err(e) = tonic::transport::Server::builder()
             .add_service(service)
+            .add_service(metrics)
             .serve_with_incoming(TcpListenerStream::new(listener))
             .await
         {

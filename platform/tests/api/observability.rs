@@ -76,8 +76,11 @@ async fn one_trace_per_request_through_every_hop() {
     assert_eq!(trace_id.len(), 32);
     let traceparent = created.headers["traceparent"].to_str().expect("ascii");
     assert!(traceparent.starts_with(&format!("00-{trace_id}-")), "{traceparent}");
+    // The webhook's client span ends last (after its server span).
     let spans = trace_of(&sink, &trace_id, |s| {
-        s.span.name == "ec.order.v1.OrderService/HandlePaymentWebhook" && s.service == "order-service"
+        s.span.name == "ec.order.v1.OrderService/HandlePaymentWebhooks"
+            && s.service == "payment-service"
+            && s.span.kind == 3
     })
     .await;
 
@@ -96,7 +99,7 @@ async fn one_trace_per_request_through_every_hop() {
     for (caller, callee, rpc) in [
         ("gateway", "order-service", "ec.order.v1.OrderService/CreateOrder"),
         ("order-service", "payment-service", "ec.payment.v1.PaymentService/CreatePayment"),
-        ("payment-service", "order-service", "ec.order.v1.OrderService/HandlePaymentWebhook"),
+        ("payment-service", "order-service", "ec.order.v1.OrderService/HandlePaymentWebhooks"),
         ("order-service", "notification-service", "ec.notification.v1.NotificationService/SendEmail"),
     ] {
         let client = spans

@@ -171,6 +171,36 @@ impl OrderService for OrderGrpc {
         Ok(Response::new(pb::HandlePaymentWebhookResponse { applied, status: status.to_proto() as i32 }))
     }
 
+    async fn handle_payment_webhooks(
+        &self,
+        request: Request<pb::HandlePaymentWebhooksRequest>,
+    ) -> Result<Response<pb::HandlePaymentWebhooksResponse>, Status> {
+        let events = request.into_inner().events;
+        if events.len() > 1000 {
+            return Err(bad("events", "at most 1000 events per call"));
+        }
+        let results = self
+            .detached(move |f| async move {
+                // Submitted together, applied by the writer in one batch.
+                let outcomes = futures::future::join_all(events.into_iter().map(|e| f.webhook(e))).await;
+                Ok(outcomes
+                    .into_iter()
+                    .map(|o| match o {
+                        Ok((status, applied)) => {
+                            pb::WebhookResult { applied, status: status.to_proto() as i32, error_reason: String::new() }
+                        }
+                        Err(e) => pb::WebhookResult {
+                            applied: false,
+                            status: pb::OrderStatus::Unspecified as i32,
+                            error_reason: e.fault().reason.to_owned(),
+                        },
+                    })
+                    .collect())
+            })
+            .await?;
+        Ok(Response::new(pb::HandlePaymentWebhooksResponse { results }))
+    }
+
     async fn get_order_stats(
         &self,
         request: Request<pb::GetOrderStatsRequest>,

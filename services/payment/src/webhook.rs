@@ -1,61 +1,93 @@
 //! Reports payment status changes to the order service (seed section 4:
-//! payment -> order `POST /api/v1/orders/{id}/webhook`, 10 s), as the
-//! `HandlePaymentWebhook` RPC.
+//! payment -> order `POST /api/v1/orders/{id}/webhook`, 10 s).
 //!
-//! Sent after the answer, in a task of its own, so the payer never waits for
-//! it; the order service applies each event once (by `event_id`), so the
-//! retries here are safe. The task carries the caller's span, so the webhook
-//! shows up in the same trace.
+//! Reports are sent after the answer, never making the payer wait. They are
+//! coalesced: one sender task collects what arrives within a few
+//! milliseconds and sends it as one `HandlePaymentWebhooks` call, so under
+//! load one RPC carries many events instead of one RPC per payment. The
+//! order service applies each event once (by `event_id`), so the retries
+//! here are safe. The call runs in a span whose parent is the first event's
+//! span (linked to the others'), so a payment's webhook shows up in its trace.
 
 use std::time::Duration;
 
-use ec_common::deadline::Deadline;
-use ec_common::grpc::TracedChannel as Channel;
-use ec_proto::order::v1::{HandlePaymentWebhookRequest, PaymentEventStatus, order_service_client::OrderServiceClient};
-use tonic::Code;
+use ec_common::{deadline::Deadline, grpc::TracedChannel as Channel};
+use ec_proto::order::v1::{
+    HandlePaymentWebhookRequest, HandlePaymentWebhooksRequest, PaymentEventStatus,
+    order_service_client::OrderServiceClient,
+};
+use tokio::sync::mpsc;
 use tracing::Instrument;
 
 const ATTEMPTS: u32 = 3;
+/// How long the sender waits for more events after the first one.
+const LINGER: Duration = Duration::from_millis(3);
+const MAX_EVENTS: usize = 500;
 
 #[derive(Clone)]
 pub struct Webhook {
-    client: OrderServiceClient<Channel>,
-    timeout: Duration,
+    tx: mpsc::UnboundedSender<(HandlePaymentWebhookRequest, tracing::Span)>,
 }
 
 impl Webhook {
+    /// Starts the sender task.
     pub fn new(order: Channel, timeout: Duration) -> Self {
-        Self { client: OrderServiceClient::new(order), timeout }
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(send_loop(OrderServiceClient::new(order), timeout, rx));
+        Self { tx }
     }
 
-    /// Sends the event in the background.
+    /// Queues one event; it is sent within milliseconds.
     pub fn report(&self, order_id: i64, payment_id: i64, status: PaymentEventStatus, amount: i64, event_id: String) {
-        let this = self.clone();
-        let span = tracing::info_span!("payment_webhook", order_id, payment_id, event_id = %event_id);
-        tokio::spawn(
-            async move {
-                let event =
-                    HandlePaymentWebhookRequest { order_id, payment_id, status: status as i32, amount, event_id };
-                for attempt in 1..=ATTEMPTS {
-                    let request = match Deadline::NONE.request(event.clone(), this.timeout) {
-                        Ok(r) => r,
-                        Err(_) => return,
-                    };
-                    match this.client.clone().handle_payment_webhook(request).await {
-                        Ok(_) => return,
-                        // The order service answered: nothing a retry can fix.
-                        Err(s) if matches!(s.code(), Code::NotFound | Code::InvalidArgument) => {
-                            tracing::warn!(code = ?s.code(), message = s.message(), "webhook refused");
-                            return;
-                        }
-                        Err(s) => {
-                            tracing::warn!(attempt, code = ?s.code(), message = s.message(), "webhook failed");
-                            tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
-                        }
+        let event = HandlePaymentWebhookRequest { order_id, payment_id, status: status as i32, amount, event_id };
+        if self.tx.send((event, tracing::Span::current())).is_err() {
+            tracing::warn!(order_id, "webhook sender stopped; event not sent (the order service reconciles)");
+        }
+    }
+}
+
+async fn send_loop(
+    client: OrderServiceClient<Channel>,
+    timeout: Duration,
+    mut rx: mpsc::UnboundedReceiver<(HandlePaymentWebhookRequest, tracing::Span)>,
+) {
+    let mut batch = Vec::with_capacity(MAX_EVENTS);
+    while rx.recv_many(&mut batch, MAX_EVENTS).await > 0 {
+        // Linger a moment: under load, many payments complete together.
+        tokio::time::sleep(LINGER).await;
+        while batch.len() < MAX_EVENTS {
+            match rx.try_recv() {
+                Ok(item) => batch.push(item),
+                Err(_) => break,
+            }
+        }
+        let (events, spans): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
+        let span = tracing::info_span!(parent: &spans[0], "payment_webhooks", events = events.len());
+        for other in spans.iter().skip(1) {
+            span.follows_from(other);
+        }
+        // Sent in the background so the next batch can gather meanwhile.
+        tokio::spawn(send(client.clone(), timeout, events).instrument(span));
+    }
+}
+
+async fn send(mut client: OrderServiceClient<Channel>, timeout: Duration, events: Vec<HandlePaymentWebhookRequest>) {
+    let request = HandlePaymentWebhooksRequest { events };
+    for attempt in 1..=ATTEMPTS {
+        let Ok(req) = Deadline::NONE.request(request.clone(), timeout) else { return };
+        match client.handle_payment_webhooks(req).await {
+            Ok(r) => {
+                for (event, result) in request.events.iter().zip(r.into_inner().results) {
+                    if !result.error_reason.is_empty() {
+                        tracing::warn!(order_id = event.order_id, reason = %result.error_reason, "webhook event refused");
                     }
                 }
+                return;
             }
-            .instrument(span),
-        );
+            Err(s) => {
+                tracing::warn!(attempt, code = ?s.code(), message = s.message(), events = request.events.len(), "webhook failed");
+                tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
+            }
+        }
     }
 }
