@@ -52,3 +52,33 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
     })
     .await
 }
+
+/// The largest value of an integer column (0 for an empty table): where a
+/// writer that allocates ids itself starts counting.
+pub async fn max_id(db: &DatabaseConnection, table: &str, column: &str) -> Result<i64, DbErr> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let sql = format!("SELECT COALESCE(MAX({column}), 0) FROM {table}");
+    let row = db.query_one_raw(Statement::from_string(DbBackend::Sqlite, sql)).await?;
+    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0))
+}
+
+/// A migration written as SQL, with an explicit name (SeaORM's derived
+/// names come from the module, the same for every migration in it).
+pub struct SqlMigration {
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+impl sea_orm_migration::MigrationName for SqlMigration {
+    fn name(&self) -> &str {
+        self.name
+    }
+}
+
+#[async_trait::async_trait]
+impl sea_orm_migration::MigrationTrait for SqlMigration {
+    async fn up(&self, manager: &sea_orm_migration::SchemaManager) -> Result<(), DbErr> {
+        sea_orm::ConnectionTrait::execute_unprepared(manager.get_connection(), self.sql).await?;
+        Ok(())
+    }
+}

@@ -71,7 +71,7 @@ impl GrpcServer {
         mut self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send,
-    ) -> Result<(), tonic::transport::Error> {
+    ) -> Result<(), ServeError> {
         let mut v1 = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(self.descriptors)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -84,10 +84,10 @@ impl GrpcServer {
             v1 = v1.with_service_name(*name);
             v1alpha = v1alpha.with_service_name(*name);
         }
-        // Building from descriptors compiled into the binary cannot fail at
-        // run time unless the build itself is broken; fail loudly at start-up.
-        let v1 = v1.build_v1().map_err(reflection_error)?;
-        let v1alpha = v1alpha.build_v1alpha().map_err(reflection_error)?;
+        // Descriptors compiled into the binary: this fails only if the build
+        // is broken, and then at start-up, with a readable error.
+        let v1 = v1.build_v1()?;
+        let v1alpha = v1alpha.build_v1alpha()?;
         self.routes.add_service(v1);
         self.routes.add_service(v1alpha);
         // `Server::tcp_nodelay` only applies to listeners tonic binds itself;
@@ -105,14 +105,18 @@ impl GrpcServer {
             .layer(ServerTraceLayer { service: self.service })
             .add_routes(self.routes.routes())
             .serve_with_incoming_shutdown(incoming, shutdown)
-            .await
+            .await?;
+        Ok(())
     }
 }
 
-fn reflection_error(e: tonic_reflection::server::Error) -> tonic::transport::Error {
-    // tonic::transport::Error has no public constructor; reflection set-up
-    // failing means the embedded descriptors are corrupt, which is a build bug.
-    panic!("gRPC reflection could not be built from the embedded descriptors: {e}")
+/// Why a gRPC server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("gRPC reflection cannot be built from the embedded descriptors: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    #[error("gRPC server: {0}")]
+    Transport(#[from] tonic::transport::Error),
 }
 
 /// A channel that connects on first use and reconnects after failures, so a

@@ -1,6 +1,6 @@
 //! Schema of `notification_service.db`, applied at start-up, with the
-//! templates a fresh database must have.
 
+use ec_common::db::SqlMigration;
 use sea_orm_migration::prelude::*;
 
 pub struct Migrator;
@@ -8,57 +8,14 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Initial), Box::new(M0002Batches)]
+        vec![
+            Box::new(SqlMigration { name: "m0001_initial", sql: M0001_INITIAL }),
+            Box::new(SqlMigration { name: "m0002_batches", sql: M0002_BATCHES }),
+        ]
     }
 }
 
-struct M0001Initial;
-
-impl MigrationName for M0001Initial {
-    fn name(&self) -> &str {
-        "m0001_initial"
-    }
-}
-
-/// Named explicitly: a derived name comes from the module, the same for
-/// every migration here.
-struct M0002Batches;
-
-impl MigrationName for M0002Batches {
-    fn name(&self) -> &str {
-        "m0002_batches"
-    }
-}
-
-#[async_trait::async_trait]
-impl MigrationTrait for M0002Batches {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // Bulk imports: notifications grouped by batch, and the per-customer
-        // digest mail.
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
-ALTER TABLE notifications ADD COLUMN batch_id TEXT;
-CREATE INDEX notifications_by_batch ON notifications (batch_id, status) WHERE batch_id IS NOT NULL;
-INSERT INTO notification_templates (code, subject, body, updated_at) VALUES
- ('ORDER_CONFIRMATION_BATCH', '【ご注文確認】{{order_count}} 件のご注文',
-  '{{customer_name}} 様' || char(10) || char(10) || '以下 {{order_count}} 件のご注文のお支払いを確認しました（合計 {{total_amount}} 円）。' || char(10) || char(10) || '{{order_list}}' || char(10) || char(10) || '発送まで今しばらくお待ちください。',
-  strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
-"#,
-            )
-            .await?;
-        Ok(())
-    }
-}
-
-#[async_trait::async_trait]
-impl MigrationTrait for M0001Initial {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+const M0001_INITIAL: &str = r#"
 CREATE TABLE notification_templates (
     code       TEXT PRIMARY KEY,
     subject    TEXT NOT NULL,
@@ -96,9 +53,15 @@ INSERT INTO notification_templates (code, subject, body, updated_at) VALUES
  ('ORDER_CANCELLED', '【キャンセル完了】注文番号 {{order_id}}',
   '{{customer_name}} 様' || char(10) || char(10) || 'ご注文 {{order_id}} のキャンセルを承りました。お支払い済みの金額 {{total_amount}} 円は返金いたします。',
   strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
-"#,
-            )
-            .await?;
-        Ok(())
-    }
-}
+"#;
+
+/// Bulk imports: notifications grouped by batch, and the per-customer
+/// digest mail.
+const M0002_BATCHES: &str = r#"
+ALTER TABLE notifications ADD COLUMN batch_id TEXT;
+CREATE INDEX notifications_by_batch ON notifications (batch_id, status) WHERE batch_id IS NOT NULL;
+INSERT INTO notification_templates (code, subject, body, updated_at) VALUES
+ ('ORDER_CONFIRMATION_BATCH', '【ご注文確認】{{order_count}} 件のご注文',
+  '{{customer_name}} 様' || char(10) || char(10) || '以下 {{order_count}} 件のご注文のお支払いを確認しました（合計 {{total_amount}} 円）。' || char(10) || char(10) || '{{order_list}}' || char(10) || char(10) || '発送まで今しばらくお待ちください。',
+  strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+"#;

@@ -1,5 +1,6 @@
 //! Schema of `order_service.db`, applied at start-up.
 
+use ec_common::db::SqlMigration;
 use sea_orm_migration::prelude::*;
 
 pub struct Migrator;
@@ -7,87 +8,17 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Initial), Box::new(M0002Imports)]
+        vec![
+            Box::new(SqlMigration { name: "m0001_initial", sql: M0001_INITIAL }),
+            Box::new(SqlMigration { name: "m0002_imports", sql: M0002_IMPORTS }),
+        ]
     }
 }
 
-struct M0001Initial;
-
-impl MigrationName for M0001Initial {
-    fn name(&self) -> &str {
-        "m0001_initial"
-    }
-}
-
-/// Named explicitly: a derived name comes from the module, the same for
-/// every migration here.
-struct M0002Imports;
-
-impl MigrationName for M0002Imports {
-    fn name(&self) -> &str {
-        "m0002_imports"
-    }
-}
-
-#[async_trait::async_trait]
-impl MigrationTrait for M0002Imports {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // The import history. The uploaded file is kept with its import so a
-        // resumed import reads exactly what was sent; its orders carry the
-        // import id as batch_id and "import/<id>/<row key>" as idempotency
-        // key, so a row can never become two orders.
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
-CREATE TABLE imports (
-    id                    TEXT    PRIMARY KEY,
-    seq                   INTEGER NOT NULL UNIQUE,
-    file_name             TEXT    NOT NULL,
-    submitted_by          TEXT    NOT NULL,
-    status                TEXT    NOT NULL,
-    digest                INTEGER NOT NULL,
-    encoding              TEXT    NOT NULL,
-    content               BLOB    NOT NULL,
-    total_rows            INTEGER NOT NULL DEFAULT 0,
-    processed_rows        INTEGER NOT NULL DEFAULT 0,
-    succeeded_rows        INTEGER NOT NULL DEFAULT 0,
-    failed_rows           INTEGER NOT NULL DEFAULT 0,
-    orders_created        INTEGER NOT NULL DEFAULT 0,
-    payments_total_amount INTEGER NOT NULL DEFAULT 0,
-    notifications_queued  INTEGER NOT NULL DEFAULT 0,
-    error                 TEXT,
-    created_at            TEXT    NOT NULL,
-    started_at            TEXT,
-    finished_at           TEXT
-);
-CREATE INDEX imports_unfinished ON imports (status) WHERE status IN ('queued', 'running');
-
-CREATE TABLE import_errors (
-    id          INTEGER PRIMARY KEY,
-    import_id   TEXT    NOT NULL REFERENCES imports (id),
-    row         INTEGER NOT NULL,
-    column_name TEXT    NOT NULL,
-    reason      TEXT    NOT NULL
-);
-CREATE INDEX import_errors_by_import ON import_errors (import_id, row);
-"#,
-            )
-            .await?;
-        Ok(())
-    }
-}
-
-#[async_trait::async_trait]
-impl MigrationTrait for M0001Initial {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // `batch_id` exists from the start so the bulk import needs no
-        // breaking change; `refund_due` and `pending_notification` are the
-        // order's own outbox for work a failure interrupted.
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+/// `batch_id` exists from the start so the bulk import needs no
+/// breaking change; `refund_due` and `pending_notification` are the
+/// order's own outbox for work a failure interrupted.
+const M0001_INITIAL: &str = r#"
 CREATE TABLE orders (
     id                   INTEGER PRIMARY KEY,
     customer_name        TEXT    NOT NULL,
@@ -138,9 +69,42 @@ CREATE TABLE payment_events (
     amount      INTEGER NOT NULL,
     received_at TEXT    NOT NULL
 );
-"#,
-            )
-            .await?;
-        Ok(())
-    }
-}
+"#;
+
+/// The import history. The uploaded file is kept with its import so a
+/// resumed import reads exactly what was sent; its orders carry the
+/// import id as batch_id and "import/<id>/<row key>" as idempotency
+/// key, so a row can never become two orders.
+const M0002_IMPORTS: &str = r#"
+CREATE TABLE imports (
+    id                    TEXT    PRIMARY KEY,
+    seq                   INTEGER NOT NULL UNIQUE,
+    file_name             TEXT    NOT NULL,
+    submitted_by          TEXT    NOT NULL,
+    status                TEXT    NOT NULL,
+    digest                INTEGER NOT NULL,
+    encoding              TEXT    NOT NULL,
+    content               BLOB    NOT NULL,
+    total_rows            INTEGER NOT NULL DEFAULT 0,
+    processed_rows        INTEGER NOT NULL DEFAULT 0,
+    succeeded_rows        INTEGER NOT NULL DEFAULT 0,
+    failed_rows           INTEGER NOT NULL DEFAULT 0,
+    orders_created        INTEGER NOT NULL DEFAULT 0,
+    payments_total_amount INTEGER NOT NULL DEFAULT 0,
+    notifications_queued  INTEGER NOT NULL DEFAULT 0,
+    error                 TEXT,
+    created_at            TEXT    NOT NULL,
+    started_at            TEXT,
+    finished_at           TEXT
+);
+CREATE INDEX imports_unfinished ON imports (status) WHERE status IN ('queued', 'running');
+
+CREATE TABLE import_errors (
+    id          INTEGER PRIMARY KEY,
+    import_id   TEXT    NOT NULL REFERENCES imports (id),
+    row         INTEGER NOT NULL,
+    column_name TEXT    NOT NULL,
+    reason      TEXT    NOT NULL
+);
+CREATE INDEX import_errors_by_import ON import_errors (import_id, row);
+"#;

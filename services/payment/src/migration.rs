@@ -1,5 +1,6 @@
 //! Schema of `payment_service.db`, applied at start-up.
 
+use ec_common::db::SqlMigration;
 use sea_orm_migration::prelude::*;
 
 pub struct Migrator;
@@ -7,60 +8,16 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Initial), Box::new(M0002Batches)]
+        vec![
+            Box::new(SqlMigration { name: "m0001_initial", sql: M0001_INITIAL }),
+            Box::new(SqlMigration { name: "m0002_batches", sql: M0002_BATCHES }),
+        ]
     }
 }
 
-struct M0001Initial;
-
-impl MigrationName for M0001Initial {
-    fn name(&self) -> &str {
-        "m0001_initial"
-    }
-}
-
-/// Named explicitly: a derived name comes from the module, the same for
-/// every migration here.
-struct M0002Batches;
-
-impl MigrationName for M0002Batches {
-    fn name(&self) -> &str {
-        "m0002_batches"
-    }
-}
-
-#[async_trait::async_trait]
-impl MigrationTrait for M0002Batches {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // Refused items of batch payments, so a batch summary can count them
-        // (accepted ones are the payments with the batch id).
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
-CREATE TABLE payment_rejections (
-    batch_id   TEXT    NOT NULL,
-    order_id   INTEGER NOT NULL,
-    reason     TEXT    NOT NULL,
-    created_at TEXT    NOT NULL,
-    PRIMARY KEY (batch_id, order_id)
-);
-"#,
-            )
-            .await?;
-        Ok(())
-    }
-}
-
-#[async_trait::async_trait]
-impl MigrationTrait for M0001Initial {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // The UNIQUE order_id is the duplicate-payment rule, enforced by the
-        // database as well as checked by the writer.
-        manager
-            .get_connection()
-            .execute_unprepared(
-                r#"
+/// The UNIQUE order_id is the duplicate-payment rule, enforced by the
+/// database as well as checked by the writer.
+const M0001_INITIAL: &str = r#"
 CREATE TABLE payments (
     id              INTEGER PRIMARY KEY,
     order_id        INTEGER NOT NULL UNIQUE,
@@ -84,9 +41,16 @@ CREATE TABLE refunds (
     created_at      TEXT    NOT NULL
 );
 CREATE INDEX refunds_by_payment ON refunds (payment_id, id);
-"#,
-            )
-            .await?;
-        Ok(())
-    }
-}
+"#;
+
+/// Refused items of batch payments, so a batch summary can count them
+/// (accepted ones are the payments with the batch id).
+const M0002_BATCHES: &str = r#"
+CREATE TABLE payment_rejections (
+    batch_id   TEXT    NOT NULL,
+    order_id   INTEGER NOT NULL,
+    reason     TEXT    NOT NULL,
+    created_at TEXT    NOT NULL,
+    PRIMARY KEY (batch_id, order_id)
+);
+"#;

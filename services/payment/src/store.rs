@@ -85,18 +85,7 @@ pub struct Store {
 
 impl Store {
     pub async fn open(db: DatabaseConnection, max_batch: usize) -> Result<Self, DbErr> {
-        #[derive(FromQueryResult)]
-        struct MaxId {
-            max_id: Option<i64>,
-        }
-        let max = MaxId::find_by_statement(Statement::from_string(
-            DbBackend::Sqlite,
-            "SELECT MAX(id) AS max_id FROM payments",
-        ))
-        .one(&db)
-        .await?
-        .and_then(|m| m.max_id)
-        .unwrap_or(0);
+        let max = ec_common::db::max_id(&db, "payments", "id").await?;
         let next_id = Arc::new(AtomicI64::new(max + 1));
         let wdb = db.clone();
         let writer = Batcher::spawn("payment-service", max_batch, move |ops| {
@@ -201,22 +190,13 @@ fn wrong_kind() -> Error {
     Error::Db(DbErr::Custom("writer answered the wrong kind".into()))
 }
 
-async fn run_batch(db: &DatabaseConnection, next_id: &AtomicI64, ops: Vec<WriteOp>) -> Vec<WriteResult> {
-    match apply(db, next_id, &ops).await {
-        Ok(outs) => outs,
-        Err(e) if ops.len() == 1 => vec![Err(e.into())],
-        Err(e) => {
-            tracing::warn!(error = %e, ops = ops.len(), "batch failed; retrying its operations one by one");
-            let mut outs = Vec::with_capacity(ops.len());
-            for op in ops {
-                outs.push(match apply(db, next_id, std::slice::from_ref(&op)).await {
-                    Ok(mut one) => one.pop().unwrap_or_else(|| Err(Error::Db(DbErr::Custom("no output".into())))),
-                    Err(e) => Err(e.into()),
-                });
-            }
-            outs
-        }
-    }
+async fn run_batch(db: &DatabaseConnection, next_id: &Arc<AtomicI64>, ops: Vec<WriteOp>) -> Vec<WriteResult> {
+    let (db, next_id) = (db.clone(), next_id.clone());
+    ec_common::batch::apply_or_split(ops, move |ops| {
+        let (db, next_id) = (db.clone(), next_id.clone());
+        Box::pin(async move { apply(&db, &next_id, ops).await })
+    })
+    .await
 }
 
 async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
