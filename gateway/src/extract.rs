@@ -59,6 +59,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     }
 }
 
+/// The `limit` query parameter: absent or blank means the service's default
+/// (0 on the wire), otherwise an integer in 1..=`max`.
+pub fn limit_param(value: Option<&str>, max: i32) -> Result<i32, ApiError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(0),
+        Some(v) => v
+            .parse::<i32>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| ApiError::validation("limit", format!("must be an integer between 1 and {max}"))),
+    }
+}
+
 /// A positive integer id from the path; anything else is "no such thing".
 pub struct Id(pub i64);
 

@@ -91,8 +91,8 @@ pub struct Running {
     /// ...and the payment and notification services once those are done, so
     /// the order service's last flows can still reach them.
     back: Shutdown,
-    front: Vec<(&'static str, JoinHandle<anyhow::Result<()>>)>,
-    tasks: Vec<(&'static str, JoinHandle<anyhow::Result<()>>)>,
+    front: Vec<ServerTask>,
+    tasks: Vec<ServerTask>,
 }
 
 impl Running {
@@ -119,33 +119,9 @@ impl Running {
     /// error from any of them is returned.
     pub async fn wait(self) -> anyhow::Result<()> {
         let mut first_error = None;
-        for (name, task) in self.front {
-            match task.await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => {
-                    tracing::error!(server = name, error = %e, "server failed");
-                    self.shutdown.trigger();
-                    first_error.get_or_insert(e);
-                }
-                Err(e) => {
-                    first_error.get_or_insert(anyhow::anyhow!("{name} task failed: {e}"));
-                }
-            }
-        }
+        join_servers(&self.shutdown, self.front, &mut first_error).await;
         self.back.trigger();
-        for (name, task) in self.tasks {
-            match task.await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => {
-                    tracing::error!(server = name, error = %e, "server failed");
-                    self.shutdown.trigger();
-                    first_error.get_or_insert(e);
-                }
-                Err(e) => {
-                    first_error.get_or_insert(anyhow::anyhow!("{name} task failed: {e}"));
-                }
-            }
-        }
+        join_servers(&self.shutdown, self.tasks, &mut first_error).await;
         first_error.map_or(Ok(()), Err)
     }
 
@@ -153,6 +129,22 @@ impl Running {
     pub async fn stop(self) -> anyhow::Result<()> {
         self.shutdown.trigger();
         self.wait().await
+    }
+}
+
+type ServerTask = (&'static str, JoinHandle<anyhow::Result<()>>);
+
+/// Waits for `tasks`; a server that fails stops the others.
+async fn join_servers(shutdown: &Shutdown, tasks: Vec<ServerTask>, first_error: &mut Option<anyhow::Error>) {
+    for (name, task) in tasks {
+        let error = match task.await {
+            Ok(Ok(())) => continue,
+            Ok(Err(e)) => e,
+            Err(e) => anyhow::anyhow!("{name} task failed: {e}"),
+        };
+        tracing::error!(server = name, error = %error, "server failed");
+        shutdown.trigger();
+        first_error.get_or_insert(error);
     }
 }
 

@@ -70,6 +70,11 @@ impl Fault {
         Self { fields, ..Self::new(Code::InvalidArgument, reason::VALIDATION_FAILED, message) }
     }
 
+    /// INVALID_ARGUMENT for one bad field.
+    pub fn invalid(field: impl Into<String>, why: impl Into<String>) -> Self {
+        Self::validation(vec![FieldViolation::new(field, why)])
+    }
+
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::new(Code::NotFound, reason::NOT_FOUND, what)
     }

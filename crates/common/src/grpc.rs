@@ -148,6 +148,27 @@ fn grpc_status<B>(res: &http::Response<B>) -> i64 {
     res.headers().get("grpc-status").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
+/// One RPC's duration, by service, method, status and the service measuring it.
+fn record_rpc(
+    histogram: &opentelemetry::metrics::Histogram<f64>,
+    start: Instant,
+    service: String,
+    method: String,
+    who: &'static str,
+    code: i64,
+) {
+    histogram.record(
+        start.elapsed().as_secs_f64(),
+        &[
+            opentelemetry::KeyValue::new("rpc.system", "grpc"),
+            opentelemetry::KeyValue::new("rpc.service", service),
+            opentelemetry::KeyValue::new("rpc.method", method),
+            opentelemetry::KeyValue::new(crate::telemetry::SERVICE_KEY, who),
+            opentelemetry::KeyValue::new("rpc.grpc.status_code", code),
+        ],
+    );
+}
+
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
 /// A tonic channel whose calls are client spans (`rpc.*` attributes) and
@@ -185,12 +206,7 @@ impl tower::Service<http::Request<Body>> for TracedChannel {
             ec.service = self.caller,
         );
         span.in_scope(|| crate::telemetry::inject_headers(req.headers_mut()));
-        let labels = [
-            opentelemetry::KeyValue::new("rpc.system", "grpc"),
-            opentelemetry::KeyValue::new("rpc.service", service.to_owned()),
-            opentelemetry::KeyValue::new("rpc.method", method.to_owned()),
-            opentelemetry::KeyValue::new(crate::telemetry::SERVICE_KEY, self.caller),
-        ];
+        let (rpc_service, rpc_method, who) = (service.to_owned(), method.to_owned(), self.caller);
         let fut = self.inner.call(req);
         Box::pin(async move {
             let start = Instant::now();
@@ -203,9 +219,7 @@ impl tower::Service<http::Request<Body>> for TracedChannel {
             if code != 0 {
                 span.record("otel.status_code", "ERROR");
             }
-            let mut labels = labels.to_vec();
-            labels.push(opentelemetry::KeyValue::new("rpc.grpc.status_code", code));
-            crate::telemetry::metrics().rpc_client.record(start.elapsed().as_secs_f64(), &labels);
+            record_rpc(&crate::telemetry::metrics().rpc_client, start, rpc_service, rpc_method, who, code);
             res
         })
     }
@@ -267,12 +281,7 @@ where
         if crate::telemetry::tracing_enabled() {
             let _ = span.set_parent(crate::telemetry::extract_headers(req.headers()));
         }
-        let labels = [
-            opentelemetry::KeyValue::new("rpc.system", "grpc"),
-            opentelemetry::KeyValue::new("rpc.service", service.to_owned()),
-            opentelemetry::KeyValue::new("rpc.method", method.to_owned()),
-            opentelemetry::KeyValue::new(crate::telemetry::SERVICE_KEY, self.service),
-        ];
+        let (rpc_service, rpc_method, who) = (service.to_owned(), method.to_owned(), self.service);
         let fut = span.in_scope(|| self.inner.call(req));
         Box::pin(async move {
             let start = Instant::now();
@@ -284,9 +293,7 @@ where
                 if matches!(code, 2 | 4 | 12 | 13 | 14 | 15) {
                     span.record("otel.status_code", "ERROR");
                 }
-                let mut labels = labels.to_vec();
-                labels.push(opentelemetry::KeyValue::new("rpc.grpc.status_code", code));
-                crate::telemetry::metrics().rpc_server.record(start.elapsed().as_secs_f64(), &labels);
+                record_rpc(&crate::telemetry::metrics().rpc_server, start, rpc_service, rpc_method, who, code);
             }
             res
         })

@@ -8,6 +8,7 @@
 //!   `google.rpc.ErrorInfo` in a `tonic::Status`).
 //! - [`db`]: opening a service's own SQLite file the way every service must.
 //! - [`batch`]: group commit, so concurrent writes share one transaction.
+//! - [`validate`]: e-mail and phone checks.
 //! - [`telemetry`], [`shutdown`], [`time`]: logging set-up, signals, timestamps.
 
 pub mod batch;
@@ -18,3 +19,4 @@ pub mod grpc;
 pub mod shutdown;
 pub mod telemetry;
 pub mod time;
+pub mod validate;

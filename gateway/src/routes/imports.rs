@@ -141,14 +141,7 @@ pub async fn list_imports(
     State(s): State<AppState>,
     Query(p): Query<PageParams>,
 ) -> Result<axum::Json<ImportList>, ApiError> {
-    let limit = match p.limit.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => 0,
-        Some(v) => v
-            .parse::<i32>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| ApiError::validation("limit", "must be an integer between 1 and 100"))?,
-    };
+    let limit = crate::extract::limit_param(p.limit.as_deref(), 100)?;
     let req = pb::ListImportsRequest { limit, cursor: p.cursor.unwrap_or_default() };
     let res = s.orders().list_imports(s.call(req, s.notification_timeout)?).await?.into_inner();
     Ok(axum::Json(ImportList {

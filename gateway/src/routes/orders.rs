@@ -81,14 +81,7 @@ pub async fn list_orders(
             OrderStatus::parse(v).ok_or_else(|| ApiError::validation("status", "unknown order status"))?.to_proto()
         }
     };
-    let limit = match p.limit.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => 0,
-        Some(v) => v
-            .parse::<i32>()
-            .ok()
-            .filter(|n| (1..=200).contains(n))
-            .ok_or_else(|| ApiError::validation("limit", "must be an integer between 1 and 200"))?,
-    };
+    let limit = crate::extract::limit_param(p.limit.as_deref(), 200)?;
     let oldest_first = match p.order.as_deref().map(str::trim) {
         None | Some("") | Some("desc") => false,
         Some("asc") => true,

@@ -2,7 +2,10 @@
 
 use std::collections::HashMap;
 
-use ec_common::error::{Fault, FieldViolation, reason};
+use ec_common::{
+    error::{Fault, FieldViolation, reason},
+    validate::{is_valid_email, is_valid_phone},
+};
 use ec_proto::notification::v1::{self as pb, notification_service_server::NotificationService};
 use tonic::{Code, Request, Response, Status};
 
@@ -109,27 +112,6 @@ fn template_fault(e: TemplateError) -> Fault {
         }
         TemplateError::Malformed(_) => Fault::new(Code::Internal, reason::INTERNAL, "the stored template is malformed"),
     }
-}
-
-fn is_valid_email(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            s.len() <= 254
-                && !local.is_empty()
-                && domain.contains('.')
-                && !domain.contains('@')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        }
-        None => false,
-    }
-}
-
-fn is_valid_phone(s: &str) -> bool {
-    let digits = s.chars().filter(char::is_ascii_digit).count();
-    (6..=20).contains(&digits)
-        && s.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (c == '+' && i == 0))
 }
 
 pub fn notification_to_proto(n: notifications::Model) -> pb::Notification {
@@ -254,7 +236,7 @@ impl NotificationService for NotificationGrpc {
     ) -> Result<Response<pb::EnqueueNotificationsResponse>, Status> {
         let r = request.into_inner();
         if r.items.len() > 1000 {
-            return Err(Fault::validation(vec![FieldViolation::new("items", "at most 1000 items per call")]).into());
+            return Err(Fault::invalid("items", "at most 1000 items per call").into());
         }
         let batch_id = Some(r.batch_id.trim().to_owned()).filter(|b| !b.is_empty());
         let mut results = vec![pb::EnqueueResult::default(); r.items.len()];

@@ -160,30 +160,7 @@ fn optional_text(field: &str, value: Option<&str>, max: usize, errors: &mut Vec<
     }
 }
 
-/// A practical e-mail check: one `@`, a non-empty local part, a dotted domain,
-/// no spaces. Deliverability is the mail system's business.
-pub fn is_valid_email(s: &str) -> bool {
-    if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return false;
-    }
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains("..")
-        }
-        None => false,
-    }
-}
-
-pub fn is_valid_phone(s: &str) -> bool {
-    let digits = s.chars().filter(char::is_ascii_digit).count();
-    (6..=20).contains(&digits)
-        && s.chars().enumerate().all(|(i, c)| c.is_ascii_digit() || " -()".contains(c) || (c == '+' && i == 0))
-}
+pub use ec_common::validate::{is_valid_email, is_valid_phone};
 
 impl NewOrder {
     /// Parses a create request, collecting every field error at once.

@@ -192,11 +192,7 @@ impl Flows {
     /// paid -> shipped (ORDER_SHIPPED), shipped -> delivered.
     pub async fn set_status(&self, id: i64, to: OrderStatus, deadline: Deadline) -> Result<OrderView, Error> {
         if !matches!(to, OrderStatus::Shipped | OrderStatus::Delivered) {
-            return Err(Fault::validation(vec![ec_common::error::FieldViolation::new(
-                "status",
-                "can only be set to shipped or delivered (cancel with DELETE)",
-            )])
-            .into());
+            return Err(Fault::invalid("status", "can only be set to shipped or delivered (cancel with DELETE)").into());
         }
         let t = self.store.transition(Transition::strict(id, to)).await?;
         let order = self.store.get(id).await?;

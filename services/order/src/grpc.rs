@@ -75,10 +75,6 @@ pub fn order_to_proto(v: OrderView) -> pb::Order {
     }
 }
 
-fn bad(field: &str, why: &str) -> Status {
-    Fault::validation(vec![ec_common::error::FieldViolation::new(field, why)]).into()
-}
-
 #[tonic::async_trait]
 impl OrderService for OrderGrpc {
     async fn create_order(
@@ -107,7 +103,7 @@ impl OrderService for OrderGrpc {
         let limit = match r.limit {
             0 => 50,
             n @ 1..=200 => n as u64,
-            _ => return Err(bad("limit", "must be between 1 and 200")),
+            _ => return Err(Status::from(Fault::invalid("limit", "must be between 1 and 200"))),
         };
         let after_id = match r.cursor.trim() {
             "" => None,
@@ -115,12 +111,12 @@ impl OrderService for OrderGrpc {
                 c.parse::<i64>()
                     .ok()
                     .filter(|n| *n > 0)
-                    .ok_or_else(|| bad("cursor", "is not a cursor this server gave"))?,
+                    .ok_or_else(|| Status::from(Fault::invalid("cursor", "is not a cursor this server gave")))?,
             ),
         };
         let status = match pb::OrderStatus::try_from(r.status) {
             Ok(s) => OrderStatus::from_proto(s),
-            Err(_) => return Err(bad("status", "unknown status")),
+            Err(_) => return Err(Status::from(Fault::invalid("status", "unknown status"))),
         };
         let non_empty = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         let filter = ListFilter {
@@ -157,7 +153,7 @@ impl OrderService for OrderGrpc {
         let to = pb::OrderStatus::try_from(r.status)
             .ok()
             .and_then(OrderStatus::from_proto)
-            .ok_or_else(|| bad("status", "must be shipped or delivered"))?;
+            .ok_or_else(|| Status::from(Fault::invalid("status", "must be shipped or delivered")))?;
         let order = self.detached(move |f| async move { f.set_status(r.id, to, deadline).await }).await?;
         Ok(Response::new(pb::UpdateOrderStatusResponse { order: Some(order_to_proto(order)) }))
     }
@@ -177,7 +173,7 @@ impl OrderService for OrderGrpc {
     ) -> Result<Response<pb::HandlePaymentWebhooksResponse>, Status> {
         let events = request.into_inner().events;
         if events.len() > 1000 {
-            return Err(bad("events", "at most 1000 events per call"));
+            return Err(Status::from(Fault::invalid("events", "at most 1000 events per call")));
         }
         let results = self
             .detached(move |f| async move {
@@ -207,7 +203,7 @@ impl OrderService for OrderGrpc {
     ) -> Result<Response<pb::GetOrderStatsResponse>, Status> {
         let offset = request.into_inner().utc_offset_minutes;
         if !(-14 * 60..=14 * 60).contains(&offset) {
-            return Err(bad("utc_offset_minutes", "must be between -840 and 840"));
+            return Err(Status::from(Fault::invalid("utc_offset_minutes", "must be between -840 and 840")));
         }
         let today = (Utc::now() + chrono::Duration::minutes(offset.into())).date_naive();
         let stats = self.flows.store.stats(offset, today).await?;
@@ -266,7 +262,7 @@ impl OrderService for OrderGrpc {
         let limit = match r.limit {
             0 => 20,
             n @ 1..=100 => n as u64,
-            _ => return Err(bad("limit", "must be between 1 and 100")),
+            _ => return Err(Status::from(Fault::invalid("limit", "must be between 1 and 100"))),
         };
         let before = match r.cursor.trim() {
             "" => None,
@@ -274,7 +270,7 @@ impl OrderService for OrderGrpc {
                 c.parse::<i64>()
                     .ok()
                     .filter(|n| *n > 0)
-                    .ok_or_else(|| bad("cursor", "is not a cursor this server gave"))?,
+                    .ok_or_else(|| Status::from(Fault::invalid("cursor", "is not a cursor this server gave")))?,
             ),
         };
         let page = records::list(self.flows.store.db(), limit + 1, before).await.map_err(Error::from)?;

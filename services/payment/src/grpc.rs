@@ -50,10 +50,6 @@ impl PaymentGrpc {
 /// Items per CreatePaymentBatch call.
 const MAX_BATCH_ITEMS: usize = 1000;
 
-fn bad(field: &str, why: &str) -> Status {
-    Fault::validation(vec![ec_common::error::FieldViolation::new(field, why)]).into()
-}
-
 pub fn payment_to_proto(v: PaymentView) -> pb::Payment {
     let p = v.payment;
     pb::Payment {
@@ -132,11 +128,7 @@ impl PaymentService for PaymentGrpc {
         let r = request.into_inner();
         let reason = r.reason.trim();
         if reason.chars().count() > 500 {
-            return Err(Fault::validation(vec![ec_common::error::FieldViolation::new(
-                "reason",
-                "must be at most 500 characters",
-            )])
-            .into());
+            return Err(Fault::invalid("reason", "must be at most 500 characters").into());
         }
         let key = Some(r.idempotency_key.trim().to_owned()).filter(|k| !k.is_empty());
         let req = RefundRequest {
@@ -175,10 +167,10 @@ impl PaymentService for PaymentGrpc {
         let r = request.into_inner();
         let batch_id = r.batch_id.trim().to_owned();
         if batch_id.is_empty() || batch_id.len() > 100 {
-            return Err(bad("batch_id", "must be 1 to 100 characters"));
+            return Err(Status::from(Fault::invalid("batch_id", "must be 1 to 100 characters")));
         }
         if r.items.len() > MAX_BATCH_ITEMS {
-            return Err(bad("items", "at most 1000 items per call"));
+            return Err(Status::from(Fault::invalid("items", "at most 1000 items per call")));
         }
         // Validate each item on its own: a refused item never stops the rest.
         let mut results: Vec<pb::BatchPaymentResult> = Vec::with_capacity(r.items.len());

@@ -13,7 +13,7 @@ use std::{
 use ec_common::{
     batch::Batcher,
     deadline::Deadline,
-    error::{Fault, FieldViolation, reason},
+    error::{Fault, reason},
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet,
@@ -342,9 +342,7 @@ async fn refund(
     let remaining = payment.amount - payment.refunded_amount;
     let amount = r.amount.unwrap_or(remaining);
     if r.amount.is_some_and(|a| a <= 0) {
-        return Ok(Err(
-            Fault::validation(vec![FieldViolation::new("amount", "must be a positive number of JPY")]).into()
-        ));
+        return Ok(Err(Fault::invalid("amount", "must be a positive number of JPY").into()));
     }
     if remaining == 0 || amount > remaining {
         return Ok(Err(Fault::new(

@@ -6,7 +6,7 @@ pub mod parse;
 pub mod records;
 pub mod worker;
 
-use ec_common::error::{Fault, FieldViolation, reason};
+use ec_common::error::{Fault, reason};
 use ec_proto::order::v1 as pb;
 use tonic::Code;
 
@@ -28,9 +28,8 @@ impl Importer {
     /// is stored (with its file) and started. Nothing is stored for a file
     /// that cannot be imported at all (bad header, too many rows).
     pub async fn submit(&self, s: Submission) -> Result<(imports::Model, Vec<parse::RowError>), Error> {
-        let encoding = parse::Encoding::parse(&s.encoding).ok_or_else(|| {
-            Fault::validation(vec![FieldViolation::new("encoding", "must be auto, utf-8 or shift_jis")])
-        })?;
+        let encoding = parse::Encoding::parse(&s.encoding)
+            .ok_or_else(|| Fault::invalid("encoding", "must be auto, utf-8 or shift_jis"))?;
         let file_name = match s.file_name.trim() {
             "" => "upload.csv".to_owned(),
             n => n.chars().take(200).collect(),
@@ -41,7 +40,7 @@ impl Importer {
                     .with("rows", found)
                     .with("limit", limit)
             }
-            other => Fault::validation(vec![FieldViolation::new("file", other.to_string())]),
+            other => Fault::invalid("file", other.to_string()),
         })?;
         let now = ec_common::time::now();
         let mut model = imports::Model {
@@ -77,7 +76,7 @@ impl Importer {
             return Ok((model, errors));
         }
         model.content = s.content;
-        records::insert(self.db_handle(), &model).await?;
+        records::insert(self.db(), &model).await?;
         model.content = Vec::new();
         self.spawn(model.id.clone());
         Ok((model, Vec::new()))

@@ -87,11 +87,7 @@ impl Importer {
         &self.inner.config
     }
 
-    fn db(&self) -> &DatabaseConnection {
-        self.inner.store.db()
-    }
-
-    pub(super) fn db_handle(&self) -> &DatabaseConnection {
+    pub(super) fn db(&self) -> &DatabaseConnection {
         self.inner.store.db()
     }
 
@@ -166,16 +162,15 @@ impl Importer {
         };
 
         self.stage(id, &parsed).await?;
-        let orders = self.inner.store.batch_orders(id).await?;
+        let mut orders = self.inner.store.batch_orders(id).await?;
         counters.orders_created = orders.len() as i64;
-        self.tally(&orders, &rows_of, &mut counters, parsed.failed_rows());
+        tally(&orders, &rows_of, &mut counters, parsed.failed_rows());
         records::save_counters(self.db(), id, counters).await?;
 
-        self.pay(id, orders, &rows_of, &mut counters, parsed.failed_rows()).await?;
+        self.pay(id, &mut orders, &rows_of, &mut counters, parsed.failed_rows()).await?;
         counters.notifications_queued = self.notify(id, import.digest).await?;
 
-        let orders = self.inner.store.batch_orders(id).await?;
-        self.tally(&orders, &rows_of, &mut counters, parsed.failed_rows());
+        tally(&orders, &rows_of, &mut counters, parsed.failed_rows());
         counters.processed_rows = counters.total_rows;
         records::save_counters(self.db(), id, counters).await?;
         let status = if counters.failed_rows == 0 { records::COMPLETED } else { records::COMPLETED_WITH_ERRORS };
@@ -187,26 +182,6 @@ impl Importer {
             "import finished"
         );
         Ok(())
-    }
-
-    /// Counts rows by the state of their orders.
-    fn tally(&self, orders: &[BatchOrder], rows_of: &HashMap<String, i64>, c: &mut Counters, parse_failed: i64) {
-        let (mut ok, mut failed, mut amount) = (0, parse_failed, 0);
-        for o in orders {
-            let rows = rows_of.get(&o.key).copied().unwrap_or(1);
-            match o.status {
-                OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Delivered => {
-                    ok += rows;
-                    amount += o.total;
-                }
-                OrderStatus::PaymentFailed | OrderStatus::Cancelled => failed += rows,
-                _ => {}
-            }
-        }
-        c.succeeded_rows = ok;
-        c.failed_rows = failed;
-        c.payments_total_amount = amount;
-        c.processed_rows = ok + failed;
     }
 
     /// Stores the valid orders `pending`, skipping those already stored.
@@ -225,34 +200,41 @@ impl Importer {
         Ok(())
     }
 
-    /// Pays every order not paid yet, a chunk per call, a few calls at once.
+    /// Pays every order not paid yet, a chunk per call, a few calls at once,
+    /// keeping `orders` up to date with what each chunk settled.
     async fn pay(
         &self,
         id: &str,
-        orders: Vec<BatchOrder>,
+        orders: &mut [BatchOrder],
         rows_of: &HashMap<String, i64>,
         counters: &mut Counters,
         parse_failed: i64,
     ) -> Result<(), Error> {
+        let index: HashMap<i64, usize> = orders.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
         let unpaid: Vec<BatchOrder> = orders
-            .into_iter()
+            .iter()
             .filter(|o| matches!(o.status, OrderStatus::Pending | OrderStatus::PaymentProcessing))
+            .cloned()
             .collect();
         let chunks: Vec<Vec<BatchOrder>> =
             unpaid.chunks(self.inner.config.chunk.max(1)).map(<[BatchOrder]>::to_vec).collect();
         let mut done = futures::stream::iter(chunks.into_iter().map(|c| self.pay_chunk(id, c)))
             .buffer_unordered(self.inner.config.in_flight.max(1));
         while let Some(settled) = done.try_next().await? {
+            for (order_id, status) in settled {
+                if let Some(&i) = index.get(&order_id) {
+                    orders[i].status = status;
+                }
+            }
             // Progress after every chunk, for the watchers.
-            let orders = self.inner.store.batch_orders(id).await?;
-            self.tally(&orders, rows_of, counters, parse_failed);
-            let _ = settled;
+            tally(orders, rows_of, counters, parse_failed);
             records::save_counters(self.db(), id, *counters).await?;
         }
         Ok(())
     }
 
-    async fn pay_chunk(&self, id: &str, chunk: Vec<BatchOrder>) -> Result<usize, Error> {
+    /// Pays one chunk; answers where each of its orders ended up.
+    async fn pay_chunk(&self, id: &str, chunk: Vec<BatchOrder>) -> Result<Vec<(i64, OrderStatus)>, Error> {
         let store = &self.inner.store;
         let moving = chunk
             .iter()
@@ -281,10 +263,11 @@ impl Importer {
             let to = if r.payment_id > 0 { OrderStatus::Paid } else { OrderStatus::PaymentFailed };
             store.transition(Transition::lenient(r.order_id, to))
         });
-        for r in join_all(settled).await {
-            r?;
+        let mut statuses = Vec::with_capacity(results.len());
+        for (r, t) in results.iter().zip(join_all(settled).await) {
+            statuses.push((r.order_id, t?.status));
         }
-        Ok(results.len())
+        Ok(statuses)
     }
 
     /// Queues the confirmations still owed: one per order, or one digest per
@@ -393,6 +376,26 @@ impl Importer {
             Err(_) => items.len() as i64,
         })
     }
+}
+
+/// Counts rows by the state of their orders.
+fn tally(orders: &[BatchOrder], rows_of: &HashMap<String, i64>, c: &mut Counters, parse_failed: i64) {
+    let (mut ok, mut failed, mut amount) = (0, parse_failed, 0);
+    for o in orders {
+        let rows = rows_of.get(&o.key).copied().unwrap_or(1);
+        match o.status {
+            OrderStatus::Paid | OrderStatus::Shipped | OrderStatus::Delivered => {
+                ok += rows;
+                amount += o.total;
+            }
+            OrderStatus::PaymentFailed | OrderStatus::Cancelled => failed += rows,
+            _ => {}
+        }
+    }
+    c.succeeded_rows = ok;
+    c.failed_rows = failed;
+    c.payments_total_amount = amount;
+    c.processed_rows = ok + failed;
 }
 
 /// Calls `f` until it succeeds, backing off while the service is down; an
