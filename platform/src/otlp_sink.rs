@@ -40,6 +40,11 @@ impl CollectedSpan {
         hex(&self.span.parent_span_id)
     }
 
+    /// The (trace id, span id) of every span this one links to.
+    pub fn links(&self) -> Vec<(String, String)> {
+        self.span.links.iter().map(|l| (hex(&l.trace_id), hex(&l.span_id))).collect()
+    }
+
     /// A string, integer or boolean attribute, as text.
     pub fn attr(&self, key: &str) -> Option<String> {
         self.span.attributes.iter().find(|kv| kv.key == key).and_then(|kv| match kv.value.as_ref()?.value.as_ref()? {

@@ -16,6 +16,8 @@
 //   E2E_SKIP_BUILD=1  use web/dist as it is instead of running `vite build`
 //   E2E_SCREENSHOTS   where screenshots go (default ../docs/screenshots)
 //   E2E_HEADFUL=1     show the browser (needs a display)
+//   E2E_CPU_THROTTLE  slow the pages' CPU down this many times (CDP), to
+//                     shake out tests that race the page's rendering
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -296,6 +298,11 @@ async function main() {
     if (lang) await context.addInitScript((l) => window.localStorage.setItem('ec-admin.lang', l), lang);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
+    const throttle = Number(process.env.E2E_CPU_THROTTLE ?? 1);
+    if (throttle > 1) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    }
     page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error' && !/status of (404|409|422|503)/.test(m.text())) pageErrors.push(`${page.url()}: console: ${m.text()}`);
@@ -493,6 +500,9 @@ async function main() {
       await page.fill('#f-email', 'taro.yamada@example.jp');
       await page.click('[data-testid=apply-filters]');
       await page.waitForURL(/email=/);
+      // The URL changes first; the rows shown are the filter's once the
+      // results say so (until then the unfiltered rows may still be there).
+      await page.locator('[data-testid=order-results][data-email="taro.yamada@example.jp"][aria-busy=false]').waitFor();
       await page.locator(`[data-testid=order-row][data-order-id="${orderId}"]`).waitFor();
       assert((await page.locator('[data-testid=order-row]').count()) === 1, 'the email filter left other rows');
     });
@@ -685,6 +695,8 @@ async function main() {
       await page.goto('/templates');
       for (const code of ['ORDER_CONFIRMATION', 'ORDER_SHIPPED', 'ORDER_CANCELLED']) await page.locator(`[data-testid=template-list] [data-code=${code}]`).waitFor();
       await page.click('[data-testid=template-list] [data-code=ORDER_SHIPPED]');
+      // Typing before the editor switched would type into the old template.
+      await page.locator('[data-testid=template-editor][data-code=ORDER_SHIPPED]').waitFor();
       await page.fill('#tpl-subject', '【発送のお知らせ】{{customer_name}} 様 ご注文 #{{order_id}}');
       await page.locator('[data-testid=preview-subject]', { hasText: '山田 太郎 様 ご注文 #1024' }).waitFor();
       await page.locator('[data-testid=template-dirty]').waitFor();
@@ -694,6 +706,7 @@ async function main() {
       await page.locator('[data-testid=template-dirty]').waitFor({ state: 'detached' });
       await page.reload();
       await page.click('[data-testid=template-list] [data-code=ORDER_SHIPPED]');
+      await page.locator('[data-testid=template-editor][data-code=ORDER_SHIPPED]').waitFor();
       const v = await page.inputValue('#tpl-subject');
       assert(v.startsWith('【発送のお知らせ】'), `subject after reload: ${v}`);
       await shoot(page, 'templates');

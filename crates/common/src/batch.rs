@@ -9,9 +9,11 @@
 //! A submitted operation runs to completion even if its caller goes away, so
 //! a client hanging up can never leave half of a write behind.
 //!
-//! Tracing: a batch runs in a `db.batch` span that is a child of the first
-//! submitter's span and links to the others', so the statements of a write
-//! show up in the trace of the request that asked for it.
+//! Tracing: a batch of one operation runs in a `db.batch` span under its
+//! submitter's span, so the statements of a write show up in the trace of
+//! the request that asked for it. A batch of several does the work of
+//! several traces and belongs to none of them: its span is a root of its own
+//! that links to every submitter's span.
 
 use std::future::Future;
 
@@ -54,15 +56,7 @@ impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
         tokio::spawn(async move {
             let mut jobs = Vec::with_capacity(max_batch);
             while rx.recv_many(&mut jobs, max_batch).await > 0 {
-                let span = match jobs.first() {
-                    Some(first) => {
-                        tracing::info_span!(parent: &first.span, "db.batch", ops = jobs.len(), ec.service = service)
-                    }
-                    None => tracing::Span::none(),
-                };
-                for other in jobs.iter().skip(1) {
-                    span.follows_from(&other.span);
-                }
+                let span = batch_span(&jobs, service);
                 let (ops, replies): (Vec<Op>, Vec<_>) = jobs.drain(..).map(|j| (j.op, j.reply)).unzip();
                 let outs = run(ops).instrument(span).await;
                 debug_assert_eq!(outs.len(), replies.len(), "one output per operation");
@@ -80,6 +74,20 @@ impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
         let (reply, rx) = oneshot::channel();
         self.tx.send(Job { op, reply, span: tracing::Span::current() }).await.map_err(|_| WriterStopped)?;
         rx.await.map_err(|_| WriterStopped)
+    }
+}
+
+fn batch_span<Op, Out>(jobs: &[Job<Op, Out>], service: &'static str) -> tracing::Span {
+    match jobs {
+        [] => tracing::Span::none(),
+        [one] => tracing::info_span!(parent: &one.span, "db.batch", ops = 1, ec.service = service),
+        many => {
+            let span = tracing::info_span!(parent: None, "db.batch", ops = many.len(), ec.service = service);
+            for job in many {
+                span.follows_from(&job.span);
+            }
+            span
+        }
     }
 }
 

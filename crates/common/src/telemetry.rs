@@ -17,6 +17,7 @@
 //!   when an endpoint is set.
 
 use std::{
+    collections::HashMap,
     sync::{Mutex, OnceLock},
     time::{Duration, Instant, SystemTime},
 };
@@ -106,6 +107,15 @@ pub struct Telemetry {
     tracer_provider: Option<SdkTracerProvider>,
     meter_provider: SdkMeterProvider,
     registry: prometheus::Registry,
+    otlp_endpoint: Option<String>,
+}
+
+impl Telemetry {
+    /// Where spans go (the endpoint of the configuration that won: only the
+    /// first initialisation in a process counts).
+    pub fn otlp_endpoint(&self) -> Option<&str> {
+        self.otlp_endpoint.as_deref()
+    }
 }
 
 static TELEMETRY: OnceLock<Telemetry> = OnceLock::new();
@@ -180,7 +190,7 @@ fn build(config: TelemetryConfig) -> Telemetry {
             .with_filter(targets)
     });
     let _ = tracing_subscriber::registry().with(fmt.with_filter(log_filter)).with(otel).try_init();
-    Telemetry { tracer_provider, meter_provider, registry }
+    Telemetry { tracer_provider, meter_provider, registry, otlp_endpoint: config.otlp_endpoint }
 }
 
 /// Flushes and stops the exporters (call once at exit; bounded in time).
@@ -306,6 +316,43 @@ pub fn inject_headers(headers: &mut http::HeaderMap) {
 /// Reads a caller's trace context from headers (gRPC metadata are headers).
 pub fn extract_headers(headers: &http::HeaderMap) -> Context {
     opentelemetry::global::get_text_map_propagator(|p| p.extract(&HeaderExtractor(headers)))
+}
+
+/// The current span's trace context as a carrier (W3C `traceparent`,
+/// `tracestate`), for work that travels apart from its request: a queued
+/// event, one of many in a batch call. Empty when nothing is traced.
+pub fn context_carrier() -> HashMap<String, String> {
+    let mut carrier = HashMap::new();
+    if tracing_enabled() {
+        let cx = tracing::Span::current().context();
+        opentelemetry::global::get_text_map_propagator(|p| p.inject_context(&cx, &mut carrier));
+    }
+    carrier
+}
+
+/// The span context a carrier holds, if it holds a valid one.
+fn carried_span(carrier: &HashMap<String, String>) -> Option<Context> {
+    if carrier.is_empty() || !tracing_enabled() {
+        return None;
+    }
+    let cx = opentelemetry::global::get_text_map_propagator(|p| p.extract(carrier));
+    cx.span().span_context().is_valid().then_some(cx)
+}
+
+/// Makes `span` a child of the work a carrier came from (see
+/// [`context_carrier`]); an empty carrier leaves its parent as it is.
+pub fn continue_carried(span: &tracing::Span, carrier: &HashMap<String, String>) {
+    if let Some(cx) = carried_span(carrier) {
+        let _ = span.set_parent(cx);
+    }
+}
+
+/// Links `span` to the work a carrier came from: a batch that does the work
+/// of many traces belongs to none of them and points at each.
+pub fn link_carried(span: &tracing::Span, carrier: &HashMap<String, String>) {
+    if let Some(cx) = carried_span(carrier) {
+        span.add_link(cx.span().span_context().clone());
+    }
 }
 
 /// The current span's trace id, if it is being traced.

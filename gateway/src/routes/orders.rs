@@ -176,6 +176,7 @@ pub async fn payment_webhook(
         status: status as i32,
         amount: body.amount,
         event_id: body.event_id,
+        ..Default::default()
     };
     let res = s.orders().handle_payment_webhook(s.call(req, s.webhook_timeout)?).await?.into_inner();
     let order = s.orders().get_order(s.call(pb::GetOrderRequest { id }, s.webhook_timeout)?).await?.into_inner();

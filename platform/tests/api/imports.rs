@@ -248,8 +248,9 @@ async fn shift_jis_files_round_trip_japanese_names() {
 
 #[tokio::test]
 async fn the_notification_queue_survives_a_restart_and_sends_nothing_twice() {
+    // One delivery at once, then one a second: the 30 take half a minute.
     let app = spawn_with(|c| {
-        c.notify_rate_per_sec = 10.0;
+        c.notify_rate_per_sec = 1.0;
         c.notify_burst = 1;
     })
     .await;
@@ -260,11 +261,14 @@ async fn the_notification_queue_survives_a_restart_and_sends_nothing_twice() {
             .await;
         assert_eq!(a.status, 201);
     }
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    app.eventually("/api/v1/notifications/order/9", "delivery under way", |b| {
+        b.as_array().is_some_and(|a| a.iter().any(|n| n["status"] == "sent"))
+    })
+    .await;
     let dir = app.stop().await;
     let m = dir.path().join("notification_service.db");
     let sent_before = scalar(&m, "SELECT COUNT(*) FROM notifications WHERE status = 'sent'").await;
-    assert!(sent_before < 30, "some were still queued at the stop ({sent_before} sent)");
+    assert!((1..30).contains(&sent_before), "some were sent and some still queued at the stop ({sent_before} sent)");
 
     let app = spawn_in(dir, |c| c.notify_rate_per_sec = 200.0).await;
     app.eventually("/api/v1/notifications/order/9", "all sent after the restart", |b| {
@@ -315,7 +319,7 @@ async fn killing_the_platform_mid_import_loses_and_duplicates_nothing() {
     let id = a["id"].as_str().expect("id").to_owned();
     // Wait until it is under way, then kill -9.
     let mut seen = Value::Null;
-    for _ in 0..500 {
+    for _ in 0..3000 {
         seen = http
             .get(format!("{gateway}/api/v1/orders/imports/{id}"))
             .send()

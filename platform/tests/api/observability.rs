@@ -1,6 +1,10 @@
 //! Traces and metrics: a real OTLP collector inside the test receives the
-//! platform's spans. (nextest runs each test in its own process, so each test
-//! sets up telemetry once, its own way.)
+//! platform's spans.
+//!
+//! The tracer is process-wide and set once, so each test here needs a
+//! process of its own: nextest gives every test one. [`telemetry_to`]
+//! refuses to run any other way (say, `cargo test`, which runs the tests of
+//! a binary as threads of one process).
 
 use std::{collections::HashSet, time::Duration};
 
@@ -11,29 +15,54 @@ use serde_json::json;
 use crate::helpers::*;
 
 const SERVICES: [&str; 4] = ["gateway", "order-service", "payment-service", "notification-service"];
+const WEBHOOKS: &str = "ec.order.v1.OrderService/HandlePaymentWebhooks";
+const PUBLISH: &str = "payment_event publish";
+const PROCESS: &str = "payment_event process";
 
 async fn telemetry_to(endpoint: String) {
+    assert_eq!(
+        std::env::var("NEXTEST_EXECUTION_MODE").as_deref(),
+        Ok("process-per-test"),
+        "the observability tests install a process-wide tracer each: run them with `cargo nextest run`, \
+         which gives every test a process of its own"
+    );
     let mut config = TelemetryConfig::from_env(&SERVICES);
-    config.otlp_endpoint = Some(endpoint);
+    config.otlp_endpoint = Some(endpoint.clone());
     config.protocol = OtlpProtocol::Grpc;
     config.log_filter = "warn".into();
-    telemetry::init_with(config);
+    let installed = telemetry::init_with(config);
+    assert_eq!(installed.otlp_endpoint(), Some(endpoint.as_str()), "another test's tracer is installed");
 }
 
-/// Flushes until the trace holds a span matching `until` (spans of the
-/// webhook end after the answer), then answers the trace's spans.
+/// The parts of a trace that are not (yet) in it: spans whose parent did not
+/// arrive. Spans end, and so are exported, in any order.
+fn orphans(spans: &[CollectedSpan]) -> Vec<String> {
+    let ids: HashSet<String> = spans.iter().map(CollectedSpan::span_id).collect();
+    spans
+        .iter()
+        .filter(|s| !s.span.parent_span_id.is_empty() && !ids.contains(&s.parent_span_id()))
+        .map(|s| format!("{} ({})", s.span.name, s.service))
+        .collect()
+}
+
+/// Flushes until the trace holds a span matching `until` and every span's
+/// parent (spans of the webhook end after the answer), then answers the
+/// trace's spans. Bounded: a trace that never completes fails with what it
+/// holds.
 async fn trace_of(sink: &Sink, trace_id: &str, until: impl Fn(&CollectedSpan) -> bool) -> Vec<CollectedSpan> {
-    for _ in 0..100 {
+    let mut spans = Vec::new();
+    for _ in 0..150 {
         tokio::task::spawn_blocking(telemetry::force_flush).await.expect("flush");
-        let spans: Vec<_> = sink.spans().into_iter().filter(|s| s.trace_id() == trace_id).collect();
-        if spans.iter().any(&until) {
+        spans = sink.spans().into_iter().filter(|s| s.trace_id() == trace_id).collect();
+        if spans.iter().any(&until) && orphans(&spans).is_empty() {
             return spans;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!(
-        "trace {trace_id} never got the span waited for; spans: {:?}",
-        sink.spans().iter().map(|s| (&s.service, &s.span.name)).collect::<Vec<_>>()
+        "trace {trace_id} never became complete with the span waited for; orphans {:?}; spans: {:?}",
+        orphans(&spans),
+        spans.iter().map(|s| (&s.service, &s.span.name)).collect::<Vec<_>>()
     );
 }
 
@@ -46,21 +75,40 @@ fn find<'a>(spans: &'a [CollectedSpan], service: &str, name: &str) -> &'a Collec
     })
 }
 
+/// One root, and every other span's parent in the same trace.
 #[track_caller]
 fn assert_one_tree(spans: &[CollectedSpan]) {
-    let ids: HashSet<String> = spans.iter().map(CollectedSpan::span_id).collect();
     let roots: Vec<_> = spans.iter().filter(|s| s.span.parent_span_id.is_empty()).collect();
     assert_eq!(roots.len(), 1, "one root: {:?}", roots.iter().map(|s| &s.span.name).collect::<Vec<_>>());
-    for s in spans {
-        if !s.span.parent_span_id.is_empty() {
-            assert!(
-                ids.contains(&s.parent_span_id()),
-                "{} ({}) has a parent outside the trace",
-                s.span.name,
-                s.service
-            );
-        }
+    assert_eq!(orphans(spans), Vec::<String>::new(), "spans whose parent is outside the trace");
+}
+
+/// The webhook event of order `id` in `spans`: published by the payment
+/// service under its CreatePayment span, applied by the order service under
+/// the published span. Answers the published span.
+#[track_caller]
+fn assert_event_of_order<'a>(spans: &'a [CollectedSpan], id: i64, rpc: &str) -> &'a CollectedSpan {
+    let id = id.to_string();
+    let publish = spans
+        .iter()
+        .find(|s| s.service == "payment-service" && s.span.name == PUBLISH && s.attr("ec.order_id") == Some(id.clone()))
+        .unwrap_or_else(|| panic!("no published event of order {id}"));
+    let rpc_server = spans
+        .iter()
+        .find(|s| s.service == "payment-service" && s.span.name == rpc && s.span.kind == 2)
+        .unwrap_or_else(|| panic!("no {rpc} server span"));
+    assert_eq!(publish.parent_span_id(), rpc_server.span_id(), "the event is published by {rpc}");
+    let process = spans
+        .iter()
+        .find(|s| s.service == "order-service" && s.span.name == PROCESS && s.parent_span_id() == publish.span_id())
+        .unwrap_or_else(|| panic!("the event of order {id} is not applied in its trace"));
+    assert_eq!(process.attr("ec.order_id"), Some(id), "the applied event is this order's");
+    for s in spans.iter().filter(|s| s.span.name == PROCESS || s.span.name == PUBLISH) {
+        assert_eq!(s.attr("ec.order_id"), process.attr("ec.order_id"), "another order's event in this trace");
     }
+    // The coalesced call that carried it is a trace of its own.
+    assert!(!spans.iter().any(|s| s.span.name == WEBHOOKS), "the batch call is in a request's trace");
+    publish
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -69,20 +117,15 @@ async fn one_trace_per_request_through_every_hop() {
     telemetry_to(format!("http://{addr}")).await;
     let app = spawn_app().await;
 
-    // Create: gateway -> order -> payment (-> webhook -> order) -> notification.
+    // Create: gateway -> order -> payment (-> webhook event -> order) -> notification.
     let created = app.post("/api/v1/orders", order_body(2400)).await;
     assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_i64().expect("id");
     let trace_id = created.headers["x-trace-id"].to_str().expect("ascii").to_owned();
     assert_eq!(trace_id.len(), 32);
     let traceparent = created.headers["traceparent"].to_str().expect("ascii");
     assert!(traceparent.starts_with(&format!("00-{trace_id}-")), "{traceparent}");
-    // The webhook's client span ends last (after its server span).
-    let spans = trace_of(&sink, &trace_id, |s| {
-        s.span.name == "ec.order.v1.OrderService/HandlePaymentWebhooks"
-            && s.service == "payment-service"
-            && s.span.kind == 3
-    })
-    .await;
+    let spans = trace_of(&sink, &trace_id, |s| s.span.name == PROCESS).await;
 
     let services: HashSet<&str> = spans.iter().map(|s| s.service.as_str()).collect();
     assert_eq!(services, SERVICES.into_iter().collect(), "every service reports its own service.name");
@@ -99,7 +142,6 @@ async fn one_trace_per_request_through_every_hop() {
     for (caller, callee, rpc) in [
         ("gateway", "order-service", "ec.order.v1.OrderService/CreateOrder"),
         ("order-service", "payment-service", "ec.payment.v1.PaymentService/CreatePayment"),
-        ("payment-service", "order-service", "ec.order.v1.OrderService/HandlePaymentWebhooks"),
         ("order-service", "notification-service", "ec.notification.v1.NotificationService/SendEmail"),
     ] {
         let client = spans
@@ -117,6 +159,30 @@ async fn one_trace_per_request_through_every_hop() {
             assert!(s.attr("rpc.service").is_some() && s.attr("rpc.method").is_some());
         }
     }
+    // The payment -> order webhook: the event is in the order's trace; the
+    // call that carried it is its own trace, linked to the event.
+    let publish = assert_event_of_order(&spans, id, "ec.payment.v1.PaymentService/CreatePayment");
+    let (publish_trace, publish_span) = (publish.trace_id(), publish.span_id());
+    let mut linked = false;
+    for _ in 0..100 {
+        tokio::task::spawn_blocking(telemetry::force_flush).await.expect("flush");
+        let all = sink.spans();
+        linked = all.iter().any(|send| {
+            send.service == "payment-service"
+                && send.span.name == "payment_webhooks send"
+                && send.trace_id() != publish_trace
+                && send.span.parent_span_id.is_empty()
+                && send.links().contains(&(publish_trace.clone(), publish_span.clone()))
+                && all
+                    .iter()
+                    .any(|c| c.span.name == WEBHOOKS && c.span.kind == 3 && c.parent_span_id() == send.span_id())
+        });
+        if linked {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(linked, "no HandlePaymentWebhooks call in a trace of its own links to the event");
     // The database work is in the trace too.
     let db: Vec<_> = spans.iter().filter(|s| s.attr("db.system.name").as_deref() == Some("sqlite")).collect();
     assert!(db.iter().any(|s| s.service == "order-service"), "order DB spans");
@@ -128,12 +194,14 @@ async fn one_trace_per_request_through_every_hop() {
     let cancelled = app.delete(&format!("/api/v1/orders/{id}")).await;
     let cancel_trace = cancelled.headers["x-trace-id"].to_str().expect("ascii").to_owned();
     assert_ne!(cancel_trace, trace_id);
-    let spans = trace_of(&sink, &cancel_trace, |s| {
+    trace_of(&sink, &cancel_trace, |s| {
         s.span.name == "ec.notification.v1.NotificationService/SendEmail" && s.service == "notification-service"
     })
     .await;
+    let spans = trace_of(&sink, &cancel_trace, |s| s.span.name == PROCESS).await;
     assert_one_tree(&spans);
     find(&spans, "payment-service", "ec.payment.v1.PaymentService/RefundPayment");
+    assert_event_of_order(&spans, id, "ec.payment.v1.PaymentService/RefundPayment");
     find(&spans, "gateway", "DELETE /api/v1/orders/{id}");
 
     let other = app.paid_order(800).await["id"].as_i64().expect("id");
@@ -175,6 +243,32 @@ async fn one_trace_per_request_through_every_hop() {
         "rpc_grpc_status_code=\"5\"",
     ] {
         assert!(metrics.contains(needle), "{needle} missing from /metrics:\n{metrics}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_keep_their_traces_apart() {
+    let (addr, sink) = otlp_sink::start_on(([127, 0, 0, 1], 0).into()).await.expect("collector");
+    telemetry_to(format!("http://{addr}")).await;
+    let app = spawn_app().await;
+    // Twenty at once: their payments' webhooks are coalesced into shared
+    // calls and their writes into shared commits.
+    let answers = futures::future::join_all((0..20).map(|i| app.post("/api/v1/orders", order_body(1000 + i)))).await;
+    let mut traces = HashSet::new();
+    for a in &answers {
+        assert_eq!(a.status, 201, "{}", a.body);
+        let id = a.body["id"].as_i64().expect("id");
+        let trace_id = a.headers["x-trace-id"].to_str().expect("ascii").to_owned();
+        assert!(traces.insert(trace_id.clone()), "two requests share trace {trace_id}");
+        let spans = trace_of(&sink, &trace_id, |s| s.span.name == PROCESS).await;
+        assert_one_tree(&spans);
+        find(&spans, "gateway", "POST /api/v1/orders");
+        assert_event_of_order(&spans, id, "ec.payment.v1.PaymentService/CreatePayment");
+        // A commit shared by several requests is a trace of its own.
+        for batch in spans.iter().filter(|s| s.span.name == "db.batch") {
+            assert_eq!(batch.attr("ops").as_deref(), Some("1"), "a shared commit in the trace of order {id}");
+        }
     }
     app.stop().await;
 }

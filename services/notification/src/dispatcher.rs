@@ -93,7 +93,7 @@ impl Dispatcher {
         for n in &due {
             self.bucket.acquire().await;
             match self.sender.send(n).await {
-                Ok(()) => sent.push(n.id),
+                Ok(()) => sent.push((n.id, ec_common::time::now())),
                 Err(e) => {
                     let attempt = n.attempts + 1;
                     let retry_at = (attempt < self.max_attempts)
@@ -104,7 +104,7 @@ impl Dispatcher {
             }
         }
         let count = due.len();
-        self.store.mark_sent(sent, ec_common::time::now()).await?;
+        self.store.mark_sent(sent).await?;
         Ok(count)
     }
 }

@@ -209,14 +209,20 @@ impl Store {
             .await?)
     }
 
-    /// Marks delivered notifications sent, in one statement.
-    pub async fn mark_sent(&self, ids: Vec<i64>, at: DateTime<Utc>) -> Result<(), Error> {
-        if ids.is_empty() {
-            return Ok(());
-        }
+    /// Marks delivered notifications sent, each with the time it was
+    /// delivered, in one statement.
+    pub async fn mark_sent(&self, delivered: Vec<(i64, DateTime<Utc>)>) -> Result<(), Error> {
+        let Some((_, first_at)) = delivered.first().copied() else { return Ok(()) };
+        let ids: Vec<i64> = delivered.iter().map(|(id, _)| *id).collect();
+        let sent_at = delivered
+            .iter()
+            .fold(sea_orm::sea_query::CaseStatement::new(), |case, (id, at)| {
+                case.case(Expr::col(notifications::Column::Id).eq(*id), Expr::value(Some(*at)))
+            })
+            .finally(Expr::value(Some(first_at)));
         notifications::Entity::update_many()
             .col_expr(notifications::Column::Status, Expr::value("sent"))
-            .col_expr(notifications::Column::SentAt, Expr::value(Some(at)))
+            .col_expr(notifications::Column::SentAt, sent_at.into())
             .col_expr(notifications::Column::Attempts, Expr::col(notifications::Column::Attempts).add(1))
             .filter(notifications::Column::Id.is_in(ids))
             .exec(&self.db)

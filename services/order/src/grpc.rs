@@ -177,8 +177,19 @@ impl OrderService for OrderGrpc {
         }
         let results = self
             .detached(move |f| async move {
-                // Submitted together, applied by the writer in one batch.
-                let outcomes = futures::future::join_all(events.into_iter().map(|e| f.webhook(e))).await;
+                // Submitted together, applied by the writer in one batch;
+                // each in the trace of the payment that caused it.
+                let outcomes = futures::future::join_all(events.into_iter().map(|e| {
+                    let span = tracing::info_span!(
+                        "payment_event process",
+                        otel.kind = "consumer",
+                        ec.order_id = e.order_id,
+                        ec.event_id = %e.event_id,
+                    );
+                    ec_common::telemetry::continue_carried(&span, &e.trace_context);
+                    f.webhook(e).instrument(span)
+                }))
+                .await;
                 Ok(outcomes
                     .into_iter()
                     .map(|o| match o {

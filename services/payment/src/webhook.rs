@@ -6,8 +6,13 @@
 //! milliseconds and sends it as one `HandlePaymentWebhooks` call, so under
 //! load one RPC carries many events instead of one RPC per payment. The
 //! order service applies each event once (by `event_id`), so the retries
-//! here are safe. The call runs in a span whose parent is the first event's
-//! span (linked to the others'), so a payment's webhook shows up in its trace.
+//! here are safe.
+//!
+//! Tracing: each event is published in a `payment_event publish` span of the
+//! payment's own trace and carries that span's context; the order service
+//! applies it under that context, so every payment's webhook is in its own
+//! trace. The coalesced call does the work of many traces and belongs to
+//! none: it is a trace of its own, linked to every event it carries.
 
 use std::time::Duration;
 
@@ -26,7 +31,7 @@ const MAX_EVENTS: usize = 500;
 
 #[derive(Clone)]
 pub struct Webhook {
-    tx: mpsc::UnboundedSender<(HandlePaymentWebhookRequest, tracing::Span)>,
+    tx: mpsc::UnboundedSender<HandlePaymentWebhookRequest>,
 }
 
 impl Webhook {
@@ -39,8 +44,22 @@ impl Webhook {
 
     /// Queues one event; it is sent within milliseconds.
     pub fn report(&self, order_id: i64, payment_id: i64, status: PaymentEventStatus, amount: i64, event_id: String) {
-        let event = HandlePaymentWebhookRequest { order_id, payment_id, status: status as i32, amount, event_id };
-        if self.tx.send((event, tracing::Span::current())).is_err() {
+        let publish = tracing::info_span!(
+            "payment_event publish",
+            otel.kind = "producer",
+            ec.order_id = order_id,
+            ec.event_id = %event_id,
+        );
+        let trace_context = publish.in_scope(ec_common::telemetry::context_carrier);
+        let event = HandlePaymentWebhookRequest {
+            order_id,
+            payment_id,
+            status: status as i32,
+            amount,
+            event_id,
+            trace_context,
+        };
+        if self.tx.send(event).is_err() {
             tracing::warn!(order_id, "webhook sender stopped; event not sent (the order service reconciles)");
         }
     }
@@ -49,7 +68,7 @@ impl Webhook {
 async fn send_loop(
     client: OrderServiceClient<Channel>,
     timeout: Duration,
-    mut rx: mpsc::UnboundedReceiver<(HandlePaymentWebhookRequest, tracing::Span)>,
+    mut rx: mpsc::UnboundedReceiver<HandlePaymentWebhookRequest>,
 ) {
     let mut batch = Vec::with_capacity(MAX_EVENTS);
     while rx.recv_many(&mut batch, MAX_EVENTS).await > 0 {
@@ -61,10 +80,10 @@ async fn send_loop(
                 Err(_) => break,
             }
         }
-        let (events, spans): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
-        let span = tracing::info_span!(parent: &spans[0], "payment_webhooks", events = events.len());
-        for other in spans.iter().skip(1) {
-            span.follows_from(other);
+        let events = std::mem::replace(&mut batch, Vec::with_capacity(MAX_EVENTS));
+        let span = tracing::info_span!(parent: None, "payment_webhooks send", events = events.len());
+        for event in &events {
+            ec_common::telemetry::link_carried(&span, &event.trace_context);
         }
         // Sent in the background so the next batch can gather meanwhile.
         tokio::spawn(send(client.clone(), timeout, events).instrument(span));

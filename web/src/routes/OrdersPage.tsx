@@ -120,7 +120,16 @@ function OrderResults({ filters, sort, onSort, onLimit }: { filters: Omit<OrderF
   );
 
   return (
-    <div className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+    // Says which filters the rows answer and whether an answer is on its
+    // way: a filter applied shows the old rows until the new ones arrive.
+    <div
+      className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200"
+      data-testid="order-results"
+      data-email={filters.customer_email ?? ''}
+      data-status={filters.status ?? ''}
+      data-batch={filters.batch_id ?? ''}
+      aria-busy={q.isFetching}
+    >
       <div className="flex items-center justify-between gap-2 border-b border-slate-100 px-4 py-2 md:hidden">
         <span className="text-xs text-slate-500">{sort === 'desc' ? t('orders.sortNewest') : t('orders.sortOldest')}</span>
         <Button variant="ghost" size="sm" onClick={() => onSort(sort === 'desc' ? 'asc' : 'desc')}>

@@ -63,7 +63,7 @@ export function TemplateEditor({ template }: { template: Template }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="grid items-start gap-4 lg:grid-cols-2" data-testid="template-editor">
+    <form onSubmit={onSubmit} className="grid items-start gap-4 lg:grid-cols-2" data-testid="template-editor" data-code={template.code}>
       <Card
         title={<span className="font-mono">{template.code}</span>}
         actions={dirty && <span className="text-xs font-medium text-amber-700" data-testid="template-dirty">{t('templates.unsaved')}</span>}
