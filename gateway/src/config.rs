@@ -2,7 +2,11 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
+use ec_common::config::Deadlines;
+
+/// Where the gateway listens and what it calls, plus its settings.
 #[derive(Debug, Clone, clap::Args)]
+#[group(id = "gateway-service")]
 pub struct Config {
     /// Address the HTTP server listens on (port 0: any free port).
     #[arg(long = "gateway-addr", env = "GATEWAY_ADDR", default_value = "127.0.0.1:8080")]
@@ -13,23 +17,32 @@ pub struct Config {
     pub payment_url: String,
     #[arg(long, env = "NOTIFICATION_URL", default_value = "http://127.0.0.1:8002")]
     pub notification_url: String,
-    /// Deadline of payment calls, and of order calls that take a payment or
-    /// refund (create, cancel), in milliseconds (seed: 30 s).
-    #[arg(long, env = "PAYMENT_TIMEOUT_MS", default_value_t = 30_000)]
-    pub payment_timeout_ms: u64,
-    /// Deadline of notification calls and of every other order call, in
-    /// milliseconds (seed: 10 s).
-    #[arg(long, env = "NOTIFICATION_TIMEOUT_MS", default_value_t = 10_000)]
-    pub notification_timeout_ms: u64,
-    /// Deadline of the webhook call, in milliseconds (seed: 10 s).
-    #[arg(long, env = "WEBHOOK_TIMEOUT_MS", default_value_t = 10_000)]
-    pub webhook_timeout_ms: u64,
-    /// Largest request body accepted, in bytes.
-    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    #[command(flatten)]
+    pub deadlines: Deadlines,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// What the gateway alone reads (the all-in-one flattens it whole).
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[group(id = "gateway-settings")]
+pub struct Settings {
+    /// Deadline of every call that neither pays nor refunds (reads, status
+    /// changes, notifications, imports), in milliseconds (seed: 10 s).
+    #[arg(long, env = "DEFAULT_TIMEOUT_MS", default_value_t = Settings::default().default_timeout_ms)]
+    pub default_timeout_ms: u64,
+    /// Largest request body accepted, in bytes (import uploads: 32 MiB).
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = Settings::default().max_body_bytes)]
     pub max_body_bytes: usize,
     /// The built web admin (web/dist), served at `/`.
     #[arg(long, env = "WEB_DIR", default_value = "web/dist")]
     pub web_dir: PathBuf,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { default_timeout_ms: 10_000, max_body_bytes: 1024 * 1024, web_dir: PathBuf::from("web/dist") }
+    }
 }
 
 impl Config {
@@ -39,23 +52,20 @@ impl Config {
             order_url,
             payment_url,
             notification_url,
-            payment_timeout_ms: 30_000,
-            notification_timeout_ms: 10_000,
-            webhook_timeout_ms: 10_000,
-            max_body_bytes: 1024 * 1024,
-            web_dir: PathBuf::from("web/dist"),
+            deadlines: Deadlines::default(),
+            settings: Settings::default(),
         }
     }
 
     pub fn payment_timeout(&self) -> Duration {
-        Duration::from_millis(self.payment_timeout_ms)
+        self.deadlines.payment()
     }
 
-    pub fn notification_timeout(&self) -> Duration {
-        Duration::from_millis(self.notification_timeout_ms)
+    pub fn default_timeout(&self) -> Duration {
+        Duration::from_millis(self.settings.default_timeout_ms)
     }
 
     pub fn webhook_timeout(&self) -> Duration {
-        Duration::from_millis(self.webhook_timeout_ms)
+        self.deadlines.webhook()
     }
 }

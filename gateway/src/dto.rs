@@ -1,8 +1,10 @@
 //! The JSON shapes of the REST contract (DESIGN.md section 3), which are also
 //! the OpenAPI schemas, and their conversions from the gRPC messages.
 //!
-//! Request fields default when missing, so a missing field is reported by the
-//! service's validation with its name, like any other invalid field.
+//! Required request fields have no default: a missing one is a 422 that
+//! names it (see [`crate::extract::Json`]), never a zero or an empty string.
+//! The limits of each field are published in the OpenAPI document from
+//! `ec_common::rules` (see [`crate::openapi`]).
 
 use std::collections::BTreeMap;
 
@@ -11,8 +13,40 @@ use ec_proto::{notification::v1 as npb, order::v1 as opb, payment::v1 as ppb};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-fn ts(t: Option<prost_types::Timestamp>) -> DateTime<Utc> {
-    ec_common::time::from_proto(t.as_ref())
+use crate::{
+    error::{ApiError, required},
+    extract::{blank_as_none, whole, whole_opt},
+};
+
+/// A service's answer without a field it must carry, or with a value this
+/// gateway does not know: an internal error, never a made-up default.
+fn broken(what: &str) -> ApiError {
+    tracing::error!(field = what, "a service answered a value the gateway cannot read");
+    ApiError::internal()
+}
+
+fn ts(t: Option<prost_types::Timestamp>, what: &str) -> Result<DateTime<Utc>, ApiError> {
+    let t = required(t, what)?;
+    ec_common::time::from_proto_checked(&t).ok_or_else(|| broken(what))
+}
+
+fn ts_opt(t: Option<prost_types::Timestamp>, what: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+    t.map(|t| ts(Some(t), what)).transpose()
+}
+
+/// A wire enum value this gateway knows (UNSPECIFIED and unknown are broken).
+fn known<E: TryFrom<i32>>(v: i32, what: &str) -> Result<E, ApiError> {
+    E::try_from(v).map_err(|_| broken(what))
+}
+
+/// Converts each element of a list answer.
+fn all<P, T: TryFrom<P, Error = ApiError>>(items: Vec<P>) -> Result<Vec<T>, ApiError> {
+    items.into_iter().map(T::try_from).collect()
+}
+
+/// The message an answer must carry, converted.
+pub fn answered<P, T: TryFrom<P, Error = ApiError>>(message: Option<P>, what: &str) -> Result<T, ApiError> {
+    T::try_from(required(message, what)?)
 }
 
 // ---------------------------------------------------------------- orders
@@ -30,15 +64,39 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
-    pub fn from_proto(v: i32) -> Self {
-        match opb::OrderStatus::try_from(v).unwrap_or_default() {
-            opb::OrderStatus::Unspecified | opb::OrderStatus::Pending => Self::Pending,
+    pub const ALL: [OrderStatus; 7] = [
+        Self::Pending,
+        Self::PaymentProcessing,
+        Self::Paid,
+        Self::Shipped,
+        Self::Delivered,
+        Self::PaymentFailed,
+        Self::Cancelled,
+    ];
+
+    pub fn from_proto(v: i32) -> Result<Self, ApiError> {
+        Ok(match known::<opb::OrderStatus>(v, "order status")? {
+            opb::OrderStatus::Unspecified => return Err(broken("order status")),
+            opb::OrderStatus::Pending => Self::Pending,
             opb::OrderStatus::PaymentProcessing => Self::PaymentProcessing,
             opb::OrderStatus::Paid => Self::Paid,
             opb::OrderStatus::Shipped => Self::Shipped,
             opb::OrderStatus::Delivered => Self::Delivered,
             opb::OrderStatus::PaymentFailed => Self::PaymentFailed,
             opb::OrderStatus::Cancelled => Self::Cancelled,
+        })
+    }
+
+    /// The REST spelling, e.g. `payment_processing`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::PaymentProcessing => "payment_processing",
+            Self::Paid => "paid",
+            Self::Shipped => "shipped",
+            Self::Delivered => "delivered",
+            Self::PaymentFailed => "payment_failed",
+            Self::Cancelled => "cancelled",
         }
     }
 
@@ -53,38 +111,28 @@ impl OrderStatus {
             Self::Cancelled => opb::OrderStatus::Cancelled,
         }
     }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        serde_json::from_value(serde_json::Value::from(s)).ok()
-    }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewOrderItem {
     /// SKU, e.g. "1001" or "P-1".
-    #[serde(default)]
     pub product_id: String,
-    #[serde(default)]
     pub product_name: String,
-    /// Positive.
-    #[serde(default)]
+    #[serde(deserialize_with = "whole")]
     pub quantity: i64,
-    /// JPY, not negative.
-    #[serde(default)]
+    /// JPY; 0 is a free item.
+    #[serde(deserialize_with = "whole")]
     pub unit_price: i64,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewOrder {
-    #[serde(default)]
     pub customer_name: String,
-    #[serde(default)]
     pub customer_email: String,
     #[serde(default)]
     pub customer_phone: Option<String>,
     #[serde(default)]
     pub shipping_address: Option<String>,
-    #[serde(default)]
     pub items: Vec<NewOrderItem>,
 }
 
@@ -101,8 +149,8 @@ impl NewOrder {
                 .map(|i| opb::NewOrderItem {
                     product_id: i.product_id,
                     product_name: i.product_name,
-                    quantity: i.quantity,
-                    unit_price: i.unit_price,
+                    quantity: Some(i.quantity),
+                    unit_price: Some(i.unit_price),
                 })
                 .collect(),
             idempotency_key,
@@ -142,9 +190,11 @@ pub struct Order {
     pub status_history: Vec<StatusChange>,
 }
 
-impl From<opb::Order> for Order {
-    fn from(o: opb::Order) -> Self {
-        Self {
+impl TryFrom<opb::Order> for Order {
+    type Error = ApiError;
+
+    fn try_from(o: opb::Order) -> Result<Self, ApiError> {
+        Ok(Self {
             id: o.id,
             customer_name: o.customer_name,
             customer_email: o.customer_email,
@@ -162,16 +212,16 @@ impl From<opb::Order> for Order {
                 })
                 .collect(),
             total_amount: o.total_amount,
-            status: OrderStatus::from_proto(o.status),
+            status: OrderStatus::from_proto(o.status)?,
             batch_id: o.batch_id,
-            created_at: ts(o.created_at),
-            updated_at: ts(o.updated_at),
+            created_at: ts(o.created_at, "order.created_at")?,
+            updated_at: ts(o.updated_at, "order.updated_at")?,
             status_history: o
                 .status_history
                 .into_iter()
-                .map(|h| StatusChange { status: OrderStatus::from_proto(h.status), at: ts(h.at) })
-                .collect(),
-        }
+                .map(|h| Ok(StatusChange { status: OrderStatus::from_proto(h.status)?, at: ts(h.at, "history.at")? }))
+                .collect::<Result<_, ApiError>>()?,
+        })
     }
 }
 
@@ -182,26 +232,56 @@ pub struct OrderList {
     pub next_cursor: Option<String>,
 }
 
+/// The order of a list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Newest first.
+    #[default]
+    Desc,
+    /// Oldest first.
+    Asc,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// One of the order statuses.
-    pub status: Option<String>,
+    #[serde(default)]
+    #[param(inline)]
+    pub status: Option<OrderStatus>,
+    #[serde(default, deserialize_with = "blank_as_none")]
     pub customer_email: Option<String>,
+    #[serde(default, deserialize_with = "blank_as_none")]
     pub batch_id: Option<String>,
-    /// 1..=200, default 50.
-    pub limit: Option<String>,
+    /// Orders per page (default 50).
+    #[serde(default)]
+    pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[serde(default)]
     pub cursor: Option<String>,
     /// `desc` (newest first, the default) or `asc`.
-    pub order: Option<String>,
+    #[serde(default)]
+    #[param(inline)]
+    pub order: Option<SortOrder>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatsParams {
     /// The caller's offset from UTC in minutes (Japan: 540). Default 0.
-    pub tz_offset_minutes: Option<String>,
+    #[serde(default)]
+    pub tz_offset_minutes: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Items per page (default 20).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -222,45 +302,49 @@ pub struct OrderStats {
     pub total_orders: i64,
 }
 
-impl From<opb::GetOrderStatsResponse> for OrderStats {
-    fn from(s: opb::GetOrderStatsResponse) -> Self {
-        let mut by_status: BTreeMap<String, i64> = [
-            OrderStatus::Pending,
-            OrderStatus::PaymentProcessing,
-            OrderStatus::Paid,
-            OrderStatus::Shipped,
-            OrderStatus::Delivered,
-            OrderStatus::PaymentFailed,
-            OrderStatus::Cancelled,
-        ]
-        .into_iter()
-        .map(|st| (serde_json::to_value(st).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(), 0))
-        .collect();
+impl TryFrom<opb::GetOrderStatsResponse> for OrderStats {
+    type Error = ApiError;
+
+    fn try_from(s: opb::GetOrderStatsResponse) -> Result<Self, ApiError> {
+        let mut by_status: BTreeMap<String, i64> =
+            OrderStatus::ALL.iter().map(|st| (st.as_str().to_owned(), 0)).collect();
         for c in s.by_status {
-            let name = serde_json::to_value(OrderStatus::from_proto(c.status))
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            by_status.insert(name, c.count);
+            by_status.insert(OrderStatus::from_proto(c.status)?.as_str().to_owned(), c.count);
         }
         let revenue_by_day: Vec<DayRevenue> = s
             .revenue_by_day
             .into_iter()
             .map(|d| DayRevenue { date: d.date, amount: d.amount, orders: d.orders })
             .collect();
-        Self {
+        Ok(Self {
             by_status,
             revenue_today: revenue_by_day.last().map(|d| d.amount).unwrap_or(0),
             revenue_by_day,
             total_orders: s.total_orders,
+        })
+    }
+}
+
+/// The statuses an operator sets by hand (cancel with DELETE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ManualStatus {
+    Shipped,
+    Delivered,
+}
+
+impl ManualStatus {
+    pub fn to_proto(self) -> opb::OrderStatus {
+        match self {
+            Self::Shipped => opb::OrderStatus::Shipped,
+            Self::Delivered => opb::OrderStatus::Delivered,
         }
     }
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct StatusUpdate {
-    /// `shipped` or `delivered`.
-    pub status: OrderStatus,
+    pub status: ManualStatus,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -273,9 +357,11 @@ pub enum WebhookStatus {
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct PaymentWebhook {
+    #[serde(deserialize_with = "whole")]
     pub payment_id: i64,
     pub status: WebhookStatus,
-    #[serde(default)]
+    /// JPY.
+    #[serde(deserialize_with = "whole")]
     pub amount: i64,
     /// Unique per event: a repeated event changes nothing.
     pub event_id: String,
@@ -328,16 +414,19 @@ pub struct Import {
     pub error: Option<String>,
 }
 
-impl From<opb::Import> for Import {
-    fn from(i: opb::Import) -> Self {
-        Self {
-            status: match opb::ImportStatus::try_from(i.status).unwrap_or_default() {
+impl TryFrom<opb::Import> for Import {
+    type Error = ApiError;
+
+    fn try_from(i: opb::Import) -> Result<Self, ApiError> {
+        Ok(Self {
+            status: match known::<opb::ImportStatus>(i.status, "import status")? {
+                opb::ImportStatus::Queued => ImportStatus::Queued,
                 opb::ImportStatus::Running => ImportStatus::Running,
                 opb::ImportStatus::Completed => ImportStatus::Completed,
                 opb::ImportStatus::CompletedWithErrors => ImportStatus::CompletedWithErrors,
                 opb::ImportStatus::Failed => ImportStatus::Failed,
                 opb::ImportStatus::Validated => ImportStatus::Validated,
-                _ => ImportStatus::Queued,
+                opb::ImportStatus::Unspecified => return Err(broken("import status")),
             },
             id: i.id,
             file_name: i.file_name,
@@ -353,11 +442,11 @@ impl From<opb::Import> for Import {
             payments_total_amount: i.payments_total_amount,
             notifications_queued: i.notifications_queued,
             notifications_sent: i.notifications_sent,
-            created_at: ts(i.created_at),
-            started_at: i.started_at.map(|t| ts(Some(t))),
-            finished_at: i.finished_at.map(|t| ts(Some(t))),
+            created_at: ts(i.created_at, "import.created_at")?,
+            started_at: ts_opt(i.started_at, "import.started_at")?,
+            finished_at: ts_opt(i.finished_at, "import.finished_at")?,
             error: Some(i.error).filter(|e| !e.is_empty()),
-        }
+        })
     }
 }
 
@@ -368,12 +457,25 @@ pub struct RowError {
     pub row: i64,
     /// The column at fault; empty when the whole row is.
     pub column: String,
+    /// Why, as a machine code (the field codes of problem `errors`).
+    pub code: String,
+    /// The same in English.
     pub reason: String,
+    /// What the code needs to be said in words (`min`, `max`, ...).
+    #[schema(value_type = Object)]
+    pub params: serde_json::Map<String, serde_json::Value>,
 }
 
-impl From<opb::RowError> for RowError {
-    fn from(e: opb::RowError) -> Self {
-        Self { row: e.row, column: e.column, reason: e.reason }
+impl TryFrom<opb::RowError> for RowError {
+    type Error = ApiError;
+
+    fn try_from(e: opb::RowError) -> Result<Self, ApiError> {
+        let params = e
+            .params
+            .into_iter()
+            .map(|(k, v)| (k, v.parse::<i64>().map(serde_json::Value::from).unwrap_or(serde_json::Value::String(v))))
+            .collect();
+        Ok(Self { row: e.row, column: e.column, code: e.code, reason: e.reason, params })
     }
 }
 
@@ -397,19 +499,67 @@ pub struct ImportErrors {
     pub errors: Vec<RowError>,
 }
 
+/// How an import file's bytes are read.
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+pub enum FileEncoding {
+    /// UTF-8 if the file is valid UTF-8, else Shift_JIS.
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "utf-8")]
+    Utf8,
+    #[serde(rename = "shift_jis")]
+    ShiftJis,
+}
+
+impl FileEncoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Utf8 => "utf-8",
+            Self::ShiftJis => "shift_jis",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportParams {
     /// Validate and report only; store nothing.
-    pub dry_run: Option<String>,
+    #[serde(default)]
+    pub dry_run: Option<bool>,
     /// `auto` (default), `utf-8` or `shift_jis`.
-    pub encoding: Option<String>,
+    #[serde(default)]
+    #[param(inline)]
+    pub encoding: Option<FileEncoding>,
     /// One ORDER_CONFIRMATION_BATCH mail per customer instead of one per order.
-    pub digest: Option<String>,
+    #[serde(default)]
+    pub digest: Option<bool>,
     /// Name recorded in the history (multipart uploads carry their own).
+    #[serde(default, deserialize_with = "blank_as_none")]
     pub file_name: Option<String>,
     /// Who submitted it (also the `X-Submitted-By` header).
+    #[serde(default, deserialize_with = "blank_as_none")]
     pub submitted_by: Option<String>,
+}
+
+/// How refused rows are answered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorsFormat {
+    #[default]
+    Json,
+    /// A CSV download (with a BOM, for Excel).
+    Csv,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ErrorsParams {
+    /// `json` (default) or `csv`.
+    #[serde(default)]
+    #[param(inline)]
+    pub format: Option<ErrorsFormat>,
 }
 
 // ---------------------------------------------------------------- payments
@@ -422,13 +572,22 @@ pub enum PaymentStatus {
     Refunded,
 }
 
+/// The only currency taken.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+pub enum Currency {
+    #[serde(rename = "JPY")]
+    Jpy,
+}
+
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewPayment {
+    /// An existing order waiting for its payment.
+    #[serde(deserialize_with = "whole")]
     pub order_id: i64,
+    /// Exactly the order's total, in JPY.
+    #[serde(deserialize_with = "whole")]
     pub amount: i64,
-    /// Only "JPY".
-    #[serde(default)]
-    pub currency: Option<String>,
+    pub currency: Currency,
     /// Default "card".
     #[serde(default)]
     pub method: Option<String>,
@@ -443,9 +602,17 @@ pub struct Refund {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<ppb::Refund> for Refund {
-    fn from(r: ppb::Refund) -> Self {
-        Self { id: r.id, payment_id: r.payment_id, amount: r.amount, reason: r.reason, created_at: ts(r.created_at) }
+impl TryFrom<ppb::Refund> for Refund {
+    type Error = ApiError;
+
+    fn try_from(r: ppb::Refund) -> Result<Self, ApiError> {
+        Ok(Self {
+            id: r.id,
+            payment_id: r.payment_id,
+            amount: r.amount,
+            reason: r.reason,
+            created_at: ts(r.created_at, "refund.created_at")?,
+        })
     }
 }
 
@@ -463,32 +630,36 @@ pub struct Payment {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<ppb::Payment> for Payment {
-    fn from(p: ppb::Payment) -> Self {
-        Self {
+impl TryFrom<ppb::Payment> for Payment {
+    type Error = ApiError;
+
+    fn try_from(p: ppb::Payment) -> Result<Self, ApiError> {
+        Ok(Self {
             id: p.id,
             order_id: p.order_id,
             amount: p.amount,
             currency: p.currency,
             method: p.method,
-            status: match ppb::PaymentStatus::try_from(p.status).unwrap_or_default() {
+            status: match known::<ppb::PaymentStatus>(p.status, "payment status")? {
+                ppb::PaymentStatus::Completed => PaymentStatus::Completed,
                 ppb::PaymentStatus::PartiallyRefunded => PaymentStatus::PartiallyRefunded,
                 ppb::PaymentStatus::Refunded => PaymentStatus::Refunded,
-                _ => PaymentStatus::Completed,
+                ppb::PaymentStatus::Unspecified => return Err(broken("payment status")),
             },
             refunded_amount: p.refunded_amount,
-            refunds: p.refunds.into_iter().map(Refund::from).collect(),
-            created_at: ts(p.created_at),
-            updated_at: ts(p.updated_at),
-        }
+            refunds: all(p.refunds)?,
+            created_at: ts(p.created_at, "payment.created_at")?,
+            updated_at: ts(p.updated_at, "payment.updated_at")?,
+        })
     }
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewRefund {
+    #[serde(deserialize_with = "whole")]
     pub payment_id: i64,
     /// JPY; absent: everything not yet refunded.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_opt")]
     pub amount: Option<i64>,
     #[serde(default)]
     pub reason: Option<String>,
@@ -496,15 +667,34 @@ pub struct NewRefund {
 
 // ---------------------------------------------------------------- notifications
 
+/// An e-mail to render and queue.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct NewNotification {
+pub struct NewEmail {
+    #[serde(deserialize_with = "whole")]
     pub order_id: i64,
-    /// An e-mail address (email) or phone number (sms).
+    /// An e-mail address.
     pub recipient: String,
-    /// Template code, e.g. ORDER_CONFIRMATION.
+    /// An unknown one is UNKNOWN_TEMPLATE (the notification service decides).
+    #[schema(value_type = TemplateCode)]
     pub template: String,
     /// Values for the template's placeholders: strings, numbers or booleans.
-    #[serde(default)]
+    /// A placeholder without a value is MISSING_VARIABLE.
+    #[schema(value_type = Object)]
+    pub variables: serde_json::Map<String, serde_json::Value>,
+}
+
+/// An SMS to render (its template's body) and queue.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewSms {
+    #[serde(deserialize_with = "whole")]
+    pub order_id: i64,
+    /// A phone number: 6 to 20 digits, with spaces, `-`, parentheses and a
+    /// leading `+`.
+    pub recipient: String,
+    /// An unknown one is UNKNOWN_TEMPLATE (the notification service decides).
+    #[schema(value_type = TemplateCode)]
+    pub template: String,
+    /// Values for the template's placeholders: strings, numbers or booleans.
     #[schema(value_type = Object)]
     pub variables: serde_json::Map<String, serde_json::Value>,
 }
@@ -529,7 +719,7 @@ pub struct Notification {
     pub id: i64,
     pub order_id: i64,
     pub channel: Channel,
-    pub template: String,
+    pub template: TemplateCode,
     pub recipient: String,
     pub subject: String,
     pub body: String,
@@ -540,35 +730,72 @@ pub struct Notification {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-impl From<npb::Notification> for Notification {
-    fn from(n: npb::Notification) -> Self {
-        Self {
+impl TryFrom<npb::Notification> for Notification {
+    type Error = ApiError;
+
+    fn try_from(n: npb::Notification) -> Result<Self, ApiError> {
+        Ok(Self {
             id: n.id,
             order_id: n.order_id,
-            channel: match npb::Channel::try_from(n.channel).unwrap_or_default() {
+            channel: match known::<npb::Channel>(n.channel, "channel")? {
+                npb::Channel::Email => Channel::Email,
                 npb::Channel::Sms => Channel::Sms,
-                _ => Channel::Email,
+                npb::Channel::Unspecified => return Err(broken("channel")),
             },
-            template: n.template,
+            template: TemplateCode::parse(&n.template).ok_or_else(|| broken("notification template"))?,
             recipient: n.recipient,
             subject: n.subject,
             body: n.body,
-            status: match npb::NotificationStatus::try_from(n.status).unwrap_or_default() {
+            status: match known::<npb::NotificationStatus>(n.status, "notification status")? {
+                npb::NotificationStatus::Queued => NotificationStatus::Queued,
                 npb::NotificationStatus::Sent => NotificationStatus::Sent,
                 npb::NotificationStatus::Failed => NotificationStatus::Failed,
-                _ => NotificationStatus::Queued,
+                npb::NotificationStatus::Unspecified => return Err(broken("notification status")),
             },
             attempts: n.attempts,
             last_error: Some(n.last_error).filter(|e| !e.is_empty()),
-            created_at: ts(n.created_at),
-            sent_at: n.sent_at.map(|t| ts(Some(t))),
+            created_at: ts(n.created_at, "notification.created_at")?,
+            sent_at: ts_opt(n.sent_at, "notification.sent_at")?,
+        })
+    }
+}
+
+/// A notification template (`ORDER_CONFIRMATION`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TemplateCode {
+    OrderConfirmation,
+    OrderShipped,
+    OrderCancelled,
+    /// The digest mail of a bulk import (`digest=true`).
+    OrderConfirmationBatch,
+}
+
+impl TemplateCode {
+    fn shared(self) -> ec_common::vocab::TemplateCode {
+        use ec_common::vocab::TemplateCode as T;
+        match self {
+            Self::OrderConfirmation => T::OrderConfirmation,
+            Self::OrderShipped => T::OrderShipped,
+            Self::OrderCancelled => T::OrderCancelled,
+            Self::OrderConfirmationBatch => T::OrderConfirmationBatch,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.shared().as_str()
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::OrderConfirmation, Self::OrderShipped, Self::OrderCancelled, Self::OrderConfirmationBatch]
+            .into_iter()
+            .find(|t| t.as_str() == s)
     }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Template {
-    pub code: String,
+    pub code: TemplateCode,
     pub subject: String,
     pub body: String,
     /// Placeholders used, sorted.
@@ -576,9 +803,17 @@ pub struct Template {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<npb::Template> for Template {
-    fn from(t: npb::Template) -> Self {
-        Self { code: t.code, subject: t.subject, body: t.body, variables: t.variables, updated_at: ts(t.updated_at) }
+impl TryFrom<npb::Template> for Template {
+    type Error = ApiError;
+
+    fn try_from(t: npb::Template) -> Result<Self, ApiError> {
+        Ok(Self {
+            code: TemplateCode::parse(&t.code).ok_or_else(|| broken("template code"))?,
+            subject: t.subject,
+            body: t.body,
+            variables: t.variables,
+            updated_at: ts(t.updated_at, "template.updated_at")?,
+        })
     }
 }
 

@@ -1,5 +1,5 @@
-//! Problem details (RFC 9457) and the one place where gRPC statuses become
-//! HTTP statuses (the grpc-gateway table, with DESIGN.md's choices).
+//! Problem details (RFC 9457), built from the platform's one error
+//! vocabulary ([`ErrorCode`]: each code knows its HTTP status).
 //!
 //! 5xx answers never carry internal detail: the cause is logged instead.
 
@@ -7,18 +7,43 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use ec_common::error::{decode, is_timeout, reason};
+use ec_common::error::{ErrorCode, FieldViolation, decode};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use tonic::Code;
 use utoipa::ToSchema;
 
-/// One invalid field.
+/// The media type of every error answer.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One invalid field (or query parameter, or header).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FieldError {
     /// Path of the field, e.g. `items[0].quantity`.
     pub field: String,
+    /// Why, as a machine code: required, too_long, out_of_range,
+    /// invalid_email, invalid_phone, invalid_value, invalid_type, ...
+    pub code: String,
+    /// The same in English.
     pub message: String,
+    /// What the code needs to be said in words (`min`, `max`, `allowed`,
+    /// `expected`): numbers where they are numbers.
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub params: Map<String, Value>,
+}
+
+impl From<FieldViolation> for FieldError {
+    fn from(v: FieldViolation) -> Self {
+        let params = v
+            .params
+            .into_iter()
+            .map(|(k, v)| {
+                let value = v.parse::<i64>().map(Value::from).unwrap_or(Value::String(v));
+                (k, value)
+            })
+            .collect();
+        Self { field: v.field, code: v.code.as_str().to_owned(), message: v.description, params }
+    }
 }
 
 /// An `application/problem+json` body.
@@ -49,13 +74,17 @@ pub struct Problem {
 pub struct ApiError(pub Box<Problem>);
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        let status = code.http();
         Self(Box::new(Problem {
-            type_: format!("https://ec-platform.example/problems/{}", code.to_ascii_lowercase().replace('_', "-")),
+            type_: format!(
+                "https://ec-platform.example/problems/{}",
+                code.as_str().to_ascii_lowercase().replace('_', "-")
+            ),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail: detail.into(),
-            code: code.to_owned(),
+            code: code.as_str().to_owned(),
             errors: Vec::new(),
             order_id: None,
             trace_id: None,
@@ -64,19 +93,30 @@ impl ApiError {
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "MALFORMED_REQUEST", detail)
+        Self::new(ErrorCode::MalformedRequest, detail)
     }
 
-    pub fn validation(field: &str, message: impl Into<String>) -> Self {
-        let message = message.into();
-        let mut e =
-            Self::new(StatusCode::UNPROCESSABLE_ENTITY, reason::VALIDATION_FAILED, format!("{field}: {message}"));
-        e.0.errors.push(FieldError { field: field.to_owned(), message });
+    /// VALIDATION_FAILED for one field, query parameter or header.
+    pub fn field(violation: FieldViolation) -> Self {
+        Self::fields(vec![violation])
+    }
+
+    pub fn fields(violations: Vec<FieldViolation>) -> Self {
+        let detail = match violations.as_slice() {
+            [one] => format!("{}: {}", one.field, one.description),
+            many => format!("{} fields are invalid", many.len()),
+        };
+        let mut e = Self::new(ErrorCode::ValidationFailed, detail);
+        e.0.errors = violations.into_iter().map(FieldError::from).collect();
         e
     }
 
     pub fn not_found(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, reason::NOT_FOUND, detail)
+        Self::new(ErrorCode::NotFound, detail)
+    }
+
+    pub fn internal() -> Self {
+        Self::new(ErrorCode::Internal, "internal error")
     }
 
     pub fn status(&self) -> StatusCode {
@@ -84,44 +124,17 @@ impl ApiError {
     }
 }
 
-/// The HTTP status for a gRPC status.
-pub fn http_status(status: &tonic::Status) -> StatusCode {
-    if is_timeout(status) {
-        return StatusCode::GATEWAY_TIMEOUT;
-    }
-    match status.code() {
-        Code::Ok => StatusCode::OK,
-        Code::InvalidArgument | Code::OutOfRange => StatusCode::UNPROCESSABLE_ENTITY,
-        Code::NotFound => StatusCode::NOT_FOUND,
-        Code::AlreadyExists | Code::Aborted | Code::FailedPrecondition => StatusCode::CONFLICT,
-        Code::ResourceExhausted => StatusCode::TOO_MANY_REQUESTS,
-        Code::DeadlineExceeded => StatusCode::GATEWAY_TIMEOUT,
-        Code::Unavailable | Code::Cancelled => StatusCode::SERVICE_UNAVAILABLE,
-        Code::Unauthenticated => StatusCode::UNAUTHORIZED,
-        Code::PermissionDenied => StatusCode::FORBIDDEN,
-        Code::Unimplemented => StatusCode::NOT_IMPLEMENTED,
-        Code::Unknown | Code::Internal | Code::DataLoss => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
 impl From<tonic::Status> for ApiError {
     fn from(s: tonic::Status) -> Self {
-        let http = http_status(&s);
         let d = decode(&s);
-        let code = d.reason.clone().unwrap_or_else(|| match http {
-            StatusCode::GATEWAY_TIMEOUT => reason::DEADLINE_EXCEEDED.to_owned(),
-            StatusCode::SERVICE_UNAVAILABLE => reason::UNAVAILABLE.to_owned(),
-            StatusCode::NOT_FOUND => reason::NOT_FOUND.to_owned(),
-            StatusCode::UNPROCESSABLE_ENTITY => reason::VALIDATION_FAILED.to_owned(),
-            _ => reason::INTERNAL.to_owned(),
-        });
-        let detail = if http.is_server_error() && d.reason.is_none() {
+        let http = d.code.http();
+        let detail = if !d.ours && http.is_server_error() {
             // Not one of ours (transport error, panic, timeout at the edge):
             // log it, say something generic.
             tracing::warn!(code = ?s.code(), message = s.message(), "upstream call failed");
-            match http {
-                StatusCode::GATEWAY_TIMEOUT => "a service did not answer in time".to_owned(),
-                StatusCode::SERVICE_UNAVAILABLE => "a service is unavailable; try again shortly".to_owned(),
+            match d.code {
+                ErrorCode::DeadlineExceeded => "a service did not answer in time".to_owned(),
+                ErrorCode::Unavailable => "a service is unavailable; try again shortly".to_owned(),
                 _ => "internal error".to_owned(),
             }
         } else if http == StatusCode::INTERNAL_SERVER_ERROR {
@@ -129,8 +142,8 @@ impl From<tonic::Status> for ApiError {
         } else {
             s.message().to_owned()
         };
-        let mut e = ApiError::new(http, &code, detail);
-        e.0.errors = d.fields.into_iter().map(|f| FieldError { field: f.field, message: f.description }).collect();
+        let mut e = ApiError::new(d.code, detail);
+        e.0.errors = d.fields.into_iter().map(FieldError::from).collect();
         for (k, v) in d.metadata {
             if k == "order_id" {
                 e.0.order_id = v.parse().ok();
@@ -144,13 +157,22 @@ impl From<tonic::Status> for ApiError {
     }
 }
 
+/// A service answered without the message it must carry: never invent one
+/// (a missing order would read as "order 0").
+pub fn required<T>(value: Option<T>, what: &str) -> Result<T, ApiError> {
+    value.ok_or_else(|| {
+        tracing::error!(missing = what, "a service answered without it");
+        ApiError::internal()
+    })
+}
+
 impl IntoResponse for ApiError {
     fn into_response(mut self) -> Response {
         let status = self.status();
         self.0.trace_id = ec_common::telemetry::current_trace_id();
         let body = serde_json::to_vec(&self.0).unwrap_or_else(|_| b"{}".to_vec());
         let mut res = (status, body).into_response();
-        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         res
     }
 }
@@ -176,7 +198,17 @@ mod tests {
             (tonic::Status::internal("secret"), 500),
         ];
         for (s, want) in cases {
-            assert_eq!(http_status(&s).as_u16(), want, "{s:?}");
+            assert_eq!(ApiError::from(s.clone()).0.status, want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn each_code_answers_its_own_status() {
+        for code in ErrorCode::ALL {
+            let s = tonic::Status::from(ec_common::error::Fault::new(*code, "x"));
+            let e = ApiError::from(s);
+            assert_eq!(e.0.status, code.http().as_u16(), "{code}");
+            assert_eq!(e.0.code, code.as_str());
         }
     }
 
@@ -185,5 +217,15 @@ mod tests {
         let e = ApiError::from(tonic::Status::internal("db password is hunter2"));
         assert_eq!(e.0.status, 500);
         assert!(!e.0.detail.contains("hunter2"));
+    }
+
+    #[test]
+    fn field_errors_carry_code_and_parameters() {
+        let e = ApiError::field(FieldViolation::out_of_range("items[0].quantity", 1, 10_000));
+        let json = serde_json::to_value(&*e.0).expect("json");
+        assert_eq!(
+            json["errors"][0],
+            serde_json::json!({"field": "items[0].quantity", "code": "out_of_range", "message": "must be between 1 and 10000", "min": 1, "max": 10000})
+        );
     }
 }

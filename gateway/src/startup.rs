@@ -18,6 +18,8 @@ use tower_http::{
     services::{ServeDir, ServeFile},
 };
 
+use ec_common::error::ErrorCode;
+
 use crate::{config::Config, error::ApiError, state::AppState};
 
 pub struct Application {
@@ -35,10 +37,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/metrics", get(ec_common::telemetry::metrics_handler))
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found("no such API route") }))
         .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", "this route does not take that method")
+            ApiError::new(ErrorCode::MethodNotAllowed, "this route does not take that method")
         })
         .with_state(state);
-    let app = match web_admin(&config.web_dir) {
+    let app = match web_admin(&config.settings.web_dir) {
         Some(spa) => api.fallback_service(spa),
         None => api.fallback(|| async {
             (
@@ -47,12 +49,12 @@ pub fn router(state: AppState, config: &Config) -> Router {
             )
         }),
     };
-    app.layer(middleware::from_fn(problem_for_bare_errors)).layer(DefaultBodyLimit::max(config.max_body_bytes)).layer(
-        CatchPanicLayer::custom(|_| {
+    app.layer(middleware::from_fn(problem_for_bare_errors))
+        .layer(DefaultBodyLimit::max(config.settings.max_body_bytes))
+        .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("handler panicked");
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error").into_response()
-        }),
-    )
+            ApiError::internal().into_response()
+        }))
 }
 
 /// The built SPA, with client routes falling back to index.html.
@@ -79,15 +81,16 @@ async fn problem_for_bare_errors(req: Request, next: Next) -> Response {
     let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap_or_default();
     let detail = String::from_utf8_lossy(&body).into_owned();
     let code = match status {
-        StatusCode::BAD_REQUEST => "MALFORMED_REQUEST",
-        StatusCode::PAYLOAD_TOO_LARGE => "PAYLOAD_TOO_LARGE",
-        StatusCode::NOT_FOUND => "NOT_FOUND",
-        StatusCode::UNPROCESSABLE_ENTITY => "VALIDATION_FAILED",
-        s if s.is_server_error() => "INTERNAL",
-        _ => "REQUEST_REJECTED",
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::PayloadTooLarge,
+        StatusCode::NOT_FOUND => ErrorCode::NotFound,
+        StatusCode::UNPROCESSABLE_ENTITY => ErrorCode::ValidationFailed,
+        StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ErrorCode::UnsupportedMediaType,
+        s if s.is_server_error() => ErrorCode::Internal,
+        _ => ErrorCode::MalformedRequest,
     };
     let detail = if status.is_server_error() { "internal error".to_owned() } else { detail };
-    ApiError::new(status, code, detail).into_response()
+    ApiError::new(code, detail).into_response()
 }
 
 impl Application {

@@ -19,7 +19,8 @@ pub struct AppState {
     pub payment_channel: Channel,
     pub notification_channel: Channel,
     pub payment_timeout: Duration,
-    pub notification_timeout: Duration,
+    /// Of every call that neither pays nor refunds.
+    pub default_timeout: Duration,
     pub webhook_timeout: Duration,
 }
 
@@ -30,7 +31,7 @@ impl AppState {
             payment_channel: ec_common::grpc::lazy_channel(&config.payment_url, "gateway")?,
             notification_channel: ec_common::grpc::lazy_channel(&config.notification_url, "gateway")?,
             payment_timeout: config.payment_timeout(),
-            notification_timeout: config.notification_timeout(),
+            default_timeout: config.default_timeout(),
             webhook_timeout: config.webhook_timeout(),
         })
     }

@@ -7,11 +7,15 @@ pub mod otlp_sink;
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use ec_common::{grpc::http_url, shutdown::Shutdown};
+use ec_common::{config::Deadlines, grpc::http_url, shutdown::Shutdown};
 use tokio::task::JoinHandle;
 
-/// Configuration of the all-in-one process (each also has a flag).
+/// Configuration of the all-in-one process: where each server listens, and
+/// every setting of every service, flattened from the services' own
+/// `Settings` (so `ORDER_MAX_BATCH`, `IMPORT_CHUNK`, `NOTIFY_MAX_ATTEMPTS`...
+/// work here exactly as in the per-service binaries).
 #[derive(Debug, Clone, clap::Args)]
+#[group(id = "platform")]
 pub struct PlatformConfig {
     /// Directory of the three SQLite files.
     #[arg(long, env = "EC_DATA_DIR", default_value = "data")]
@@ -24,36 +28,16 @@ pub struct PlatformConfig {
     pub notification_addr: SocketAddr,
     #[arg(long, env = "GATEWAY_ADDR", default_value = "127.0.0.1:8080")]
     pub gateway_addr: SocketAddr,
-    /// Payment call deadline, ms (seed: 30 s).
-    #[arg(long, env = "PAYMENT_TIMEOUT_MS", default_value_t = 30_000)]
-    pub payment_timeout_ms: u64,
-    /// Notification call deadline, ms (seed: 10 s).
-    #[arg(long, env = "NOTIFICATION_TIMEOUT_MS", default_value_t = 10_000)]
-    pub notification_timeout_ms: u64,
-    /// Webhook call deadline, ms (seed: 10 s).
-    #[arg(long, env = "WEBHOOK_TIMEOUT_MS", default_value_t = 10_000)]
-    pub webhook_timeout_ms: u64,
-    /// Notification deliveries per second (seed: 10).
-    #[arg(long, env = "NOTIFY_RATE_PER_SEC", default_value_t = 10.0)]
-    pub notify_rate_per_sec: f64,
-    /// Notification deliveries allowed at once.
-    #[arg(long, env = "NOTIFY_BURST", default_value_t = 10)]
-    pub notify_burst: u32,
-    /// Simulated payment processing time, ms (0 in production).
-    #[arg(long, env = "PAYMENT_DELAY_MS", default_value_t = 0)]
-    pub payment_delay_ms: u64,
-    /// How often the order service settles unfinished work, ms.
-    #[arg(long, env = "RECONCILE_INTERVAL_MS", default_value_t = 2_000)]
-    pub reconcile_interval_ms: u64,
-    /// Largest request body, bytes (import uploads have their own, larger limit).
-    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
-    pub max_body_bytes: usize,
-    /// Data rows allowed in one import file.
-    #[arg(long, env = "IMPORT_MAX_ROWS", default_value_t = 10_000)]
-    pub import_max_rows: i64,
-    /// The built web admin, served by the gateway at `/`.
-    #[arg(long, env = "WEB_DIR", default_value = "web/dist")]
-    pub web_dir: PathBuf,
+    #[command(flatten)]
+    pub deadlines: Deadlines,
+    #[command(flatten)]
+    pub order: order_service::config::Settings,
+    #[command(flatten)]
+    pub payment: payment_service::config::Settings,
+    #[command(flatten)]
+    pub notification: notification_service::config::Settings,
+    #[command(flatten)]
+    pub gateway: gateway::config::Settings,
 }
 
 impl PlatformConfig {
@@ -66,18 +50,65 @@ impl PlatformConfig {
             payment_addr: any,
             notification_addr: any,
             gateway_addr: any,
-            payment_timeout_ms: 30_000,
-            notification_timeout_ms: 10_000,
-            webhook_timeout_ms: 10_000,
-            notify_rate_per_sec: 10.0,
-            notify_burst: 10,
-            payment_delay_ms: 0,
-            reconcile_interval_ms: 200,
-            max_body_bytes: 1024 * 1024,
-            import_max_rows: 10_000,
-            web_dir: PathBuf::from("web/dist"),
+            deadlines: Deadlines::default(),
+            order: order_service::config::Settings::for_tests(),
+            payment: Default::default(),
+            notification: Default::default(),
+            gateway: Default::default(),
         }
     }
+
+    /// The four servers' configurations, on the addresses they got.
+    pub fn compose(&self, bound: &Bound) -> Composed {
+        Composed {
+            order: order_service::Config {
+                addr: bound.order,
+                data_dir: self.data_dir.clone(),
+                payment_url: http_url(bound.payment),
+                notification_url: http_url(bound.notification),
+                deadlines: self.deadlines.clone(),
+                settings: self.order.clone(),
+            },
+            payment: payment_service::Config {
+                addr: bound.payment,
+                data_dir: self.data_dir.clone(),
+                order_url: http_url(bound.order),
+                deadlines: self.deadlines.clone(),
+                settings: self.payment.clone(),
+            },
+            notification: notification_service::Config {
+                addr: bound.notification,
+                data_dir: self.data_dir.clone(),
+                settings: self.notification.clone(),
+            },
+            gateway: gateway::Config {
+                addr: bound.gateway,
+                order_url: http_url(bound.order),
+                payment_url: http_url(bound.payment),
+                notification_url: http_url(bound.notification),
+                deadlines: self.deadlines.clone(),
+                settings: self.gateway.clone(),
+            },
+        }
+    }
+}
+
+/// The addresses the four servers are bound to.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    pub order: SocketAddr,
+    pub payment: SocketAddr,
+    pub notification: SocketAddr,
+    pub gateway: SocketAddr,
+}
+
+/// What each server of the all-in-one is configured with.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    pub order: order_service::Config,
+    pub payment: payment_service::Config,
+    pub notification: notification_service::Config,
+    pub gateway: gateway::Config,
 }
 
 /// A running platform.
@@ -158,46 +189,9 @@ pub async fn start(c: PlatformConfig) -> anyhow::Result<Running> {
     let (order, payment, notification, gateway) =
         (order_l.local_addr()?, payment_l.local_addr()?, notification_l.local_addr()?, gateway_l.local_addr()?);
 
-    let order_cfg = order_service::Config {
-        addr: order,
-        data_dir: c.data_dir.clone(),
-        payment_url: http_url(payment),
-        notification_url: http_url(notification),
-        payment_timeout_ms: c.payment_timeout_ms,
-        notification_timeout_ms: c.notification_timeout_ms,
-        reconcile_interval_ms: c.reconcile_interval_ms,
-        max_batch: 256,
-        import_max_rows: c.import_max_rows,
-        import_chunk: 500,
-        import_in_flight: 4,
-    };
-    let payment_cfg = payment_service::Config {
-        addr: payment,
-        data_dir: c.data_dir.clone(),
-        order_url: http_url(order),
-        webhook_timeout_ms: c.webhook_timeout_ms,
-        processing_delay_ms: c.payment_delay_ms,
-        max_batch: 256,
-    };
-    let notification_cfg = notification_service::Config {
-        addr: notification,
-        data_dir: c.data_dir.clone(),
-        rate_per_sec: c.notify_rate_per_sec,
-        burst: c.notify_burst,
-        max_attempts: 5,
-        max_batch: 256,
-    };
-    let gateway_cfg = gateway::Config {
-        addr: gateway,
-        order_url: http_url(order),
-        payment_url: http_url(payment),
-        notification_url: http_url(notification),
-        payment_timeout_ms: c.payment_timeout_ms,
-        notification_timeout_ms: c.notification_timeout_ms,
-        webhook_timeout_ms: c.webhook_timeout_ms,
-        max_body_bytes: c.max_body_bytes,
-        web_dir: c.web_dir.clone(),
-    };
+    let bound = Bound { order, payment, notification, gateway };
+    let Composed { order: order_cfg, payment: payment_cfg, notification: notification_cfg, gateway: gateway_cfg } =
+        c.compose(&bound);
 
     let order_app = order_service::Application::build_on(order_cfg, order_l).await?;
     let payment_app = payment_service::Application::build_on(payment_cfg, payment_l).await?;
@@ -219,4 +213,76 @@ pub async fn start(c: PlatformConfig) -> anyhow::Result<Running> {
         ("notification", tokio::spawn(notification_app.run(back.clone()))),
     ];
     Ok(Running { order, payment, notification, gateway, shutdown, back, front, tasks })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{Args, Command, FromArgMatches};
+
+    use super::*;
+
+    fn command() -> Command {
+        PlatformConfig::augment_args(Command::new("ec-platform"))
+    }
+
+    /// Where a per-service binary is told where its peers are, the all-in-one
+    /// wires them itself.
+    const WIRED: [&str; 3] = ["ORDER_URL", "PAYMENT_URL", "NOTIFICATION_URL"];
+
+    #[test]
+    fn every_per_service_setting_is_a_setting_of_the_all_in_one() {
+        let platform = ec_common::config::env_names(&command());
+        let services = [
+            ("order", order_service::Config::augment_args(Command::new("order-service"))),
+            ("payment", payment_service::Config::augment_args(Command::new("payment-service"))),
+            ("notification", notification_service::Config::augment_args(Command::new("notification-service"))),
+            ("gateway", gateway::Config::augment_args(Command::new("gateway"))),
+        ];
+        for (name, cmd) in services {
+            for env in ec_common::config::env_names(&cmd) {
+                if WIRED.contains(&env.as_str()) {
+                    continue;
+                }
+                assert!(platform.contains(&env), "{name} reads {env}, which ec-platform ignores");
+            }
+        }
+        command().debug_assert();
+    }
+
+    #[test]
+    fn settings_reach_the_services_they_belong_to() {
+        let args = [
+            "ec-platform",
+            "--order-max-batch=7",
+            "--import-chunk=3",
+            "--import-in-flight=2",
+            "--import-max-rows=99",
+            "--reconcile-interval-ms=1234",
+            "--notify-max-attempts=2",
+            "--notify-rate-per-sec=55.5",
+            "--notify-burst=4",
+            "--notification-max-batch=9",
+            "--payment-max-batch=8",
+            "--payment-delay-ms=11",
+            "--default-timeout-ms=4321",
+            "--max-body-bytes=2048",
+            "--payment-timeout-ms=2500",
+            "--webhook-timeout-ms=700",
+            "--notification-timeout-ms=800",
+        ];
+        let matches = command().try_get_matches_from(args).expect("parses");
+        let config = PlatformConfig::from_arg_matches(&matches).expect("config");
+        let any: SocketAddr = ([127, 0, 0, 1], 1).into();
+        let c = config.compose(&Bound { order: any, payment: any, notification: any, gateway: any });
+        let o = &c.order.settings;
+        assert_eq!((o.max_batch, o.import_chunk, o.import_in_flight, o.import_max_rows), (7, 3, 2, 99));
+        assert_eq!(o.reconcile_interval_ms, 1234);
+        let n = &c.notification.settings;
+        assert_eq!((n.max_attempts, n.rate_per_sec, n.burst, n.max_batch), (2, 55.5, 4, 9));
+        assert_eq!((c.payment.settings.max_batch, c.payment.settings.processing_delay_ms), (8, 11));
+        assert_eq!((c.gateway.settings.default_timeout_ms, c.gateway.settings.max_body_bytes), (4321, 2048));
+        for d in [&c.order.deadlines, &c.payment.deadlines, &c.gateway.deadlines] {
+            assert_eq!((d.payment_timeout_ms, d.webhook_timeout_ms, d.notification_timeout_ms), (2500, 700, 800));
+        }
+    }
 }

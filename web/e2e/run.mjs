@@ -624,7 +624,7 @@ async function main() {
       importId = (await page.getAttribute('[data-testid=open-import]', 'href'))?.split('/').pop();
       assert(importId && href === `/api/v1/orders/imports/${importId}/errors?format=csv`, `download link ${href}`);
       const csv = await (await fetch(gateway + href)).text();
-      assert(/row,column,reason/.test(csv) && csv.includes('customer_email') && csv.includes('quantity'), `errors CSV: ${csv.slice(0, 200)}`);
+      assert(/row,column,code,reason/.test(csv) && csv.includes('customer_email') && csv.includes('quantity'), `errors CSV: ${csv.slice(0, 200)}`);
       await shoot(page, 'import-done', { fullPage: true });
     });
     await check('the mails of the batch are all sent (10/s) and the counter catches up', async () => {

@@ -119,6 +119,18 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
 }
 
+/// The metadata naming the service that makes a call; every
+/// [`TracedChannel`] sends it. It is as trustworthy as the mesh is closed:
+/// only the platform's own services can call once a service credential is
+/// required, and on the embedded loopback default anyone on the machine can
+/// claim any name.
+pub const CALLER: &str = "x-ec-caller";
+
+/// The service that made this call, as it named itself.
+pub fn caller_of<T>(request: &tonic::Request<T>) -> Option<&str> {
+    request.metadata().get(CALLER).and_then(|v| v.to_str().ok())
+}
+
 /// A channel that connects on first use and reconnects after failures, so a
 /// service can start before the services it calls. Every call through it is
 /// traced as a client span of `caller`.
@@ -193,6 +205,7 @@ impl tower::Service<http::Request<Body>> for TracedChannel {
         if is_infrastructure(&path) {
             return Box::pin(self.inner.call(req));
         }
+        req.headers_mut().insert(CALLER, http::HeaderValue::from_static(self.caller));
         let (service, method) = rpc_parts(&path);
         let span = tracing::info_span!(
             "grpc.client",

@@ -1,5 +1,6 @@
 //! Shared runtime of the EC platform's services.
 //!
+//! - [`config`]: settings several processes share (the seed's deadlines).
 //! - [`grpc`]: a server builder that wires health, reflection and graceful
 //!   shutdown for every service, and lazy client channels.
 //! - [`deadline`]: reading the incoming `grpc-timeout` and giving onward calls
@@ -8,15 +9,18 @@
 //!   `google.rpc.ErrorInfo` in a `tonic::Status`).
 //! - [`db`]: opening a service's own SQLite file the way every service must.
 //! - [`batch`]: group commit, so concurrent writes share one transaction.
-//! - [`validate`]: e-mail and phone checks.
+//! - [`rules`]: the limits and checks of orders, payments and contact data.
+//! - [`vocab`]: names the services must spell alike (template codes).
 //! - [`telemetry`], [`shutdown`], [`time`]: logging set-up, signals, timestamps.
 
 pub mod batch;
+pub mod config;
 pub mod db;
 pub mod deadline;
 pub mod error;
 pub mod grpc;
+pub mod rules;
 pub mod shutdown;
 pub mod telemetry;
 pub mod time;
-pub mod validate;
+pub mod vocab;

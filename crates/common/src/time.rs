@@ -7,6 +7,12 @@ pub fn to_proto(t: DateTime<Utc>) -> prost_types::Timestamp {
 }
 
 /// Out-of-range or missing timestamps read as the Unix epoch rather than failing.
+/// A wire timestamp, if it is one (nanoseconds in range, a real instant).
+pub fn from_proto_checked(t: &prost_types::Timestamp) -> Option<DateTime<Utc>> {
+    let nanos = u32::try_from(t.nanos).ok().filter(|n| *n < 1_000_000_000)?;
+    Utc.timestamp_opt(t.seconds, nanos).single()
+}
+
 pub fn from_proto(t: Option<&prost_types::Timestamp>) -> DateTime<Utc> {
     t.and_then(|t| Utc.timestamp_opt(t.seconds, t.nanos.max(0) as u32).single()).unwrap_or_default()
 }

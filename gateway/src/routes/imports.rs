@@ -5,7 +5,7 @@ use std::{convert::Infallible, time::Duration};
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State},
+    extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{
         IntoResponse, Response,
@@ -13,13 +13,16 @@ use axum::{
     },
     routing::get,
 };
+use ec_common::error::{ErrorCode, FieldViolation};
 use ec_proto::order::v1 as pb;
 use futures::StreamExt;
-use serde::Deserialize;
 
 use crate::{
-    dto::{Import, ImportErrors, ImportList, ImportParams, ImportReport, RowError},
+    dto::{
+        ErrorsFormat, ErrorsParams, Import, ImportErrors, ImportList, ImportParams, ImportReport, PageParams, answered,
+    },
     error::{ApiError, Problem},
+    extract::Query,
     state::AppState,
 };
 
@@ -37,17 +40,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/orders/imports/{id}/errors", get(import_errors))
 }
 
-fn flag(v: &Option<String>) -> Result<bool, ApiError> {
-    match v.as_deref().map(str::trim) {
-        None | Some("") | Some("false") | Some("0") => Ok(false),
-        Some("true") | Some("1") => Ok(true),
-        Some(_) => Err(ApiError::validation("dry_run/digest", "must be true or false")),
-    }
-}
-
 /// The uploaded file: a multipart field `file`, or the raw body.
 async fn upload(req: Request, state: &AppState) -> Result<(Option<String>, Vec<u8>), ApiError> {
-    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "the file is too large");
+    let too_large = || ApiError::new(ErrorCode::PayloadTooLarge, "the file is too large");
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -70,7 +65,7 @@ async fn upload(req: Request, state: &AppState) -> Result<(Option<String>, Vec<u
                 return Ok((name, bytes.to_vec()));
             }
         }
-        return Err(ApiError::validation("file", "the multipart form has no `file` field"));
+        return Err(ApiError::field(FieldViolation::required("file")));
     }
     let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { ApiError::bad_request(e.body_text()) }
@@ -95,11 +90,10 @@ pub async fn create_import(
     headers: HeaderMap,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let dry_run = flag(&p.dry_run)?;
-    let digest = flag(&p.digest)?;
+    let (dry_run, digest) = (p.dry_run.unwrap_or(false), p.digest.unwrap_or(false));
     let (upload_name, content) = upload(req, &s).await?;
     if content.is_empty() {
-        return Err(ApiError::validation("file", "the file is empty"));
+        return Err(ApiError::field(FieldViolation::required("file")));
     }
     let submitted_by = p
         .submitted_by
@@ -108,14 +102,15 @@ pub async fn create_import(
     let request = pb::CreateImportRequest {
         file_name: upload_name.or(p.file_name).unwrap_or_default(),
         content,
-        encoding: p.encoding.unwrap_or_default(),
+        encoding: p.encoding.unwrap_or_default().as_str().to_owned(),
         dry_run,
         digest,
         submitted_by,
     };
-    let res = s.orders().create_import(s.call(request, s.notification_timeout)?).await?.into_inner();
-    let import = Import::from(res.import.unwrap_or_default());
-    let report = ImportReport { import, errors: res.errors.into_iter().map(RowError::from).collect() };
+    let res = s.orders().create_import(s.call(request, s.default_timeout)?).await?.into_inner();
+    let import: Import = answered(res.import, "import")?;
+    let report =
+        ImportReport { import, errors: res.errors.into_iter().map(TryFrom::try_from).collect::<Result<_, _>>()? };
     if dry_run {
         return Ok((StatusCode::OK, axum::Json(report)).into_response());
     }
@@ -126,14 +121,6 @@ pub async fn create_import(
     Ok((StatusCode::ACCEPTED, headers, axum::Json(report)).into_response())
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// 1..=100, default 20.
-    pub limit: Option<String>,
-    pub cursor: Option<String>,
-}
-
 /// The import history, newest first.
 #[utoipa::path(get, path = "/api/v1/orders/imports", tag = "imports", params(PageParams),
     responses((status = 200, body = ImportList), (status = 422, body = Problem)))]
@@ -141,11 +128,13 @@ pub async fn list_imports(
     State(s): State<AppState>,
     Query(p): Query<PageParams>,
 ) -> Result<axum::Json<ImportList>, ApiError> {
-    let limit = crate::extract::limit_param(p.limit.as_deref(), 100)?;
-    let req = pb::ListImportsRequest { limit, cursor: p.cursor.unwrap_or_default() };
-    let res = s.orders().list_imports(s.call(req, s.notification_timeout)?).await?.into_inner();
+    let req = pb::ListImportsRequest {
+        limit: super::orders::wire_limit(p.limit, ec_common::rules::page::IMPORTS_MAX)?,
+        cursor: crate::extract::cursor(p.cursor)?,
+    };
+    let res = s.orders().list_imports(s.call(req, s.default_timeout)?).await?.into_inner();
     Ok(axum::Json(ImportList {
-        imports: res.imports.into_iter().map(Import::from).collect(),
+        imports: res.imports.into_iter().map(Import::try_from).collect::<Result<_, _>>()?,
         next_cursor: Some(res.next_cursor).filter(|c| !c.is_empty()),
     }))
 }
@@ -154,8 +143,8 @@ pub async fn list_imports(
 #[utoipa::path(get, path = "/api/v1/orders/imports/{id}", tag = "imports", params(("id" = String, Path)),
     responses((status = 200, body = Import), (status = 404, body = Problem)))]
 pub async fn get_import(State(s): State<AppState>, Path(id): Path<String>) -> Result<axum::Json<Import>, ApiError> {
-    let res = s.orders().get_import(s.call(pb::GetImportRequest { id }, s.notification_timeout)?).await?.into_inner();
-    Ok(axum::Json(res.import.unwrap_or_default().into()))
+    let res = s.orders().get_import(s.call(pb::GetImportRequest { id }, s.default_timeout)?).await?.into_inner();
+    Ok(axum::Json(answered(res.import, "import")?))
 }
 
 /// Progress as Server-Sent Events (`progress` events with the import,
@@ -168,13 +157,18 @@ pub async fn import_events(State(s): State<AppState>, Path(id): Path<String>) ->
     let stream = s.orders().watch_import(req).await?.into_inner();
     let events = stream.map(|item| -> Result<Event, Infallible> {
         Ok(match item {
-            Ok(r) => {
-                let import = Import::from(r.import.unwrap_or_default());
-                let finished =
-                    !matches!(import.status, crate::dto::ImportStatus::Queued | crate::dto::ImportStatus::Running);
-                let event = Event::default().event(if finished { "done" } else { "progress" });
-                event.json_data(&import).unwrap_or_else(|_| Event::default().event("error"))
-            }
+            Ok(r) => match answered::<_, Import>(r.import, "import") {
+                Ok(import) => {
+                    let finished =
+                        !matches!(import.status, crate::dto::ImportStatus::Queued | crate::dto::ImportStatus::Running);
+                    let event = Event::default().event(if finished { "done" } else { "progress" });
+                    event.json_data(&import).unwrap_or_else(|_| Event::default().event("error"))
+                }
+                Err(problem) => Event::default()
+                    .event("error")
+                    .json_data(&*problem.0)
+                    .unwrap_or_else(|_| Event::default().event("error")),
+            },
             Err(status) => {
                 let problem = ApiError::from(status);
                 Event::default()
@@ -187,13 +181,6 @@ pub async fn import_events(State(s): State<AppState>, Path(id): Path<String>) ->
     Ok(Sse::new(events).keep_alive(KeepAlive::default()))
 }
 
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ErrorsParams {
-    /// `json` (default) or `csv` (a download).
-    pub format: Option<String>,
-}
-
 /// The rows an import refused, as JSON or as a CSV download.
 #[utoipa::path(get, path = "/api/v1/orders/imports/{id}/errors", tag = "imports", params(("id" = String, Path), ErrorsParams),
     responses((status = 200, body = ImportErrors), (status = 404, body = Problem)))]
@@ -202,27 +189,23 @@ pub async fn import_errors(
     Path(id): Path<String>,
     Query(p): Query<ErrorsParams>,
 ) -> Result<Response, ApiError> {
-    let csv = match p.format.as_deref().map(str::trim) {
-        None | Some("") | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => return Err(ApiError::validation("format", "must be json or csv")),
-    };
+    let csv = p.format == Some(ErrorsFormat::Csv);
     let req = pb::ListImportErrorsRequest { id: id.clone() };
-    let res = s.orders().list_import_errors(s.call(req, s.notification_timeout)?).await?.into_inner();
-    let errors: Vec<RowError> = res.errors.into_iter().map(RowError::from).collect();
+    let res = s.orders().list_import_errors(s.call(req, s.default_timeout)?).await?.into_inner();
+    let errors: Vec<crate::dto::RowError> = res.errors.into_iter().map(TryFrom::try_from).collect::<Result<_, _>>()?;
     if !csv {
         return Ok(axum::Json(ImportErrors { errors }).into_response());
     }
     // With a BOM, so Excel opens the Japanese text as UTF-8.
     let write = || -> Result<Vec<u8>, Box<dyn std::error::Error>> {
         let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        out.write_record(["row", "column", "reason"])?;
+        out.write_record(["row", "column", "code", "reason"])?;
         for e in &errors {
-            out.write_record([e.row.to_string().as_str(), e.column.as_str(), e.reason.as_str()])?;
+            out.write_record([e.row.to_string().as_str(), e.column.as_str(), e.code.as_str(), e.reason.as_str()])?;
         }
         Ok(out.into_inner()?)
     };
-    let body = write().map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error"))?;
+    let body = write().map_err(|_| ApiError::internal())?;
     let disposition = format!("attachment; filename=\"import-{id}-errors.csv\"");
     Ok((
         [

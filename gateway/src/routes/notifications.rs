@@ -12,7 +12,7 @@ use ec_proto::notification::v1 as pb;
 use serde_json::Value;
 
 use crate::{
-    dto::{NewNotification, Notification, QueueStats, Template, TemplateUpdate},
+    dto::{NewEmail, NewSms, Notification, QueueStats, Template, TemplateCode, TemplateUpdate, answered},
     error::{ApiError, Problem},
     extract::{Id, Json},
     state::AppState,
@@ -36,17 +36,21 @@ fn variables(v: serde_json::Map<String, Value>) -> Result<HashMap<String, String
             Value::String(s) => Ok((k, s)),
             Value::Number(n) => Ok((k, n.to_string())),
             Value::Bool(b) => Ok((k, b.to_string())),
-            _ => Err(ApiError::validation(&format!("variables.{k}"), "must be a string, number or boolean")),
+            _ => Err(ApiError::field(ec_common::error::FieldViolation::new(
+                format!("variables.{k}"),
+                ec_common::error::FieldCode::InvalidType,
+                &[("expected", &"a string, number or boolean")],
+            ))),
         })
         .collect()
 }
 
 /// Render a template and queue an email (delivered by the dispatcher).
-#[utoipa::path(post, path = "/api/v1/notifications/email", tag = "notifications", request_body = NewNotification,
+#[utoipa::path(post, path = "/api/v1/notifications/email", tag = "notifications", request_body = NewEmail,
     responses((status = 201, body = Notification), (status = 422, description = "Unknown template, missing variable or bad recipient", body = Problem)))]
 pub async fn send_email(
     State(s): State<AppState>,
-    Json(b): Json<NewNotification>,
+    Json(b): Json<NewEmail>,
 ) -> Result<(StatusCode, axum::Json<Notification>), ApiError> {
     let req = pb::SendEmailRequest {
         order_id: b.order_id,
@@ -55,16 +59,16 @@ pub async fn send_email(
         variables: variables(b.variables)?,
         idempotency_key: String::new(),
     };
-    let res = s.notifications().send_email(s.call(req, s.notification_timeout)?).await?.into_inner();
-    Ok((StatusCode::CREATED, axum::Json(res.notification.unwrap_or_default().into())))
+    let res = s.notifications().send_email(s.call(req, s.default_timeout)?).await?.into_inner();
+    Ok((StatusCode::CREATED, axum::Json(answered(res.notification, "notification")?)))
 }
 
 /// Render a template's body and queue an SMS.
-#[utoipa::path(post, path = "/api/v1/notifications/sms", tag = "notifications", request_body = NewNotification,
+#[utoipa::path(post, path = "/api/v1/notifications/sms", tag = "notifications", request_body = NewSms,
     responses((status = 201, body = Notification), (status = 422, body = Problem)))]
 pub async fn send_sms(
     State(s): State<AppState>,
-    Json(b): Json<NewNotification>,
+    Json(b): Json<NewSms>,
 ) -> Result<(StatusCode, axum::Json<Notification>), ApiError> {
     let req = pb::SendSmsRequest {
         order_id: b.order_id,
@@ -73,8 +77,8 @@ pub async fn send_sms(
         variables: variables(b.variables)?,
         idempotency_key: String::new(),
     };
-    let res = s.notifications().send_sms(s.call(req, s.notification_timeout)?).await?.into_inner();
-    Ok((StatusCode::CREATED, axum::Json(res.notification.unwrap_or_default().into())))
+    let res = s.notifications().send_sms(s.call(req, s.default_timeout)?).await?.into_inner();
+    Ok((StatusCode::CREATED, axum::Json(answered(res.notification, "notification")?)))
 }
 
 /// An order's notifications, oldest first (empty when none).
@@ -84,42 +88,37 @@ pub async fn order_notifications(
     State(s): State<AppState>,
     Id(order_id): Id,
 ) -> Result<axum::Json<Vec<Notification>>, ApiError> {
-    let req = s.call(pb::ListOrderNotificationsRequest { order_id }, s.notification_timeout)?;
+    let req = s.call(pb::ListOrderNotificationsRequest { order_id }, s.default_timeout)?;
     let res = s.notifications().list_order_notifications(req).await?.into_inner();
-    Ok(axum::Json(res.notifications.into_iter().map(Notification::from).collect()))
+    Ok(axum::Json(res.notifications.into_iter().map(Notification::try_from).collect::<Result<_, _>>()?))
 }
 
 /// Every template.
 #[utoipa::path(get, path = "/api/v1/notifications/templates", tag = "notifications", responses((status = 200, body = Vec<Template>)))]
 pub async fn list_templates(State(s): State<AppState>) -> Result<axum::Json<Vec<Template>>, ApiError> {
-    let res = s
-        .notifications()
-        .list_templates(s.call(pb::ListTemplatesRequest {}, s.notification_timeout)?)
-        .await?
-        .into_inner();
-    Ok(axum::Json(res.templates.into_iter().map(Template::from).collect()))
+    let res =
+        s.notifications().list_templates(s.call(pb::ListTemplatesRequest {}, s.default_timeout)?).await?.into_inner();
+    Ok(axum::Json(res.templates.into_iter().map(Template::try_from).collect::<Result<_, _>>()?))
 }
 
-/// Replace a template's subject and body (or create the template).
-#[utoipa::path(put, path = "/api/v1/notifications/templates/{code}", tag = "notifications", params(("code" = String, Path)),
-    request_body = TemplateUpdate, responses((status = 200, body = Template), (status = 422, body = Problem)))]
+/// Replace a template's subject and body.
+#[utoipa::path(put, path = "/api/v1/notifications/templates/{code}", tag = "notifications", params(("code" = TemplateCode, Path)),
+    request_body = TemplateUpdate, responses((status = 200, body = Template), (status = 404, description = "No such template", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_template(
     State(s): State<AppState>,
     Path(code): Path<String>,
     Json(b): Json<TemplateUpdate>,
 ) -> Result<axum::Json<Template>, ApiError> {
-    let req = pb::UpdateTemplateRequest { code, subject: b.subject, body: b.body };
-    let res = s.notifications().update_template(s.call(req, s.notification_timeout)?).await?.into_inner();
-    Ok(axum::Json(res.template.unwrap_or_default().into()))
+    let code = TemplateCode::parse(&code).ok_or_else(|| ApiError::not_found(format!("no template {code:?}")))?;
+    let req = pb::UpdateTemplateRequest { code: code.as_str().to_owned(), subject: b.subject, body: b.body };
+    let res = s.notifications().update_template(s.call(req, s.default_timeout)?).await?.into_inner();
+    Ok(axum::Json(answered(res.template, "template")?))
 }
 
 /// How many notifications wait, were sent and failed; the delivery rate.
 #[utoipa::path(get, path = "/api/v1/notifications/stats", tag = "notifications", responses((status = 200, body = QueueStats)))]
 pub async fn queue_stats(State(s): State<AppState>) -> Result<axum::Json<QueueStats>, ApiError> {
-    let r = s
-        .notifications()
-        .get_queue_stats(s.call(pb::GetQueueStatsRequest {}, s.notification_timeout)?)
-        .await?
-        .into_inner();
+    let r =
+        s.notifications().get_queue_stats(s.call(pb::GetQueueStatsRequest {}, s.default_timeout)?).await?.into_inner();
     Ok(axum::Json(QueueStats { queued: r.queued, sent: r.sent, failed: r.failed, rate_per_second: r.rate_per_second }))
 }

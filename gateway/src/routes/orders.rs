@@ -2,7 +2,7 @@
 
 use axum::{
     Router,
-    extract::{Query, State},
+    extract::State,
     http::{HeaderMap, HeaderValue, StatusCode},
     response::IntoResponse,
     routing::{get, post, put},
@@ -11,13 +11,14 @@ use ec_proto::order::v1 as pb;
 
 use crate::{
     dto::{
-        ListParams, NewOrder, Order, OrderList, OrderStats, OrderStatus, PaymentWebhook, StatsParams, StatusUpdate,
-        WebhookResult, WebhookStatus,
+        ListParams, NewOrder, Order, OrderList, OrderStats, PaymentWebhook, SortOrder, StatsParams, StatusUpdate,
+        WebhookResult, WebhookStatus, answered,
     },
     error::{ApiError, Problem},
-    extract::{Id, Json},
+    extract::{Id, Json, Query},
     state::AppState,
 };
+use ec_common::{error::FieldViolation, rules};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -51,13 +52,13 @@ pub async fn create_order(
             .to_str()
             .ok()
             .map(|k| k.trim().to_owned())
-            .filter(|k| !k.is_empty() && k.len() <= 200)
-            .ok_or_else(|| ApiError::validation("Idempotency-Key", "must be 1 to 200 visible ASCII characters"))?,
+            .filter(|k| !k.is_empty() && k.len() <= ec_common::rules::KEY_MAX)
+            .ok_or_else(|| ApiError::field(FieldViolation::too_long("Idempotency-Key", ec_common::rules::KEY_MAX)))?,
     };
     // Creating pays: the payment deadline governs the whole call.
     let req = s.call(body.into_proto(key), s.payment_timeout)?;
     let res = s.orders().create_order(req).await?.into_inner();
-    let order = Order::from(res.order.unwrap_or_default());
+    let order: Order = answered(res.order, "order")?;
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/orders/{}", order.id)) {
         headers.insert(axum::http::header::LOCATION, v);
@@ -75,29 +76,17 @@ pub async fn list_orders(
     State(s): State<AppState>,
     Query(p): Query<ListParams>,
 ) -> Result<axum::Json<OrderList>, ApiError> {
-    let status = match p.status.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => pb::OrderStatus::Unspecified,
-        Some(v) => {
-            OrderStatus::parse(v).ok_or_else(|| ApiError::validation("status", "unknown order status"))?.to_proto()
-        }
-    };
-    let limit = crate::extract::limit_param(p.limit.as_deref(), 200)?;
-    let oldest_first = match p.order.as_deref().map(str::trim) {
-        None | Some("") | Some("desc") => false,
-        Some("asc") => true,
-        Some(_) => return Err(ApiError::validation("order", "must be asc or desc")),
-    };
     let req = pb::ListOrdersRequest {
-        status: status as i32,
+        status: p.status.map_or(pb::OrderStatus::Unspecified, |st| st.to_proto()) as i32,
         customer_email: p.customer_email.unwrap_or_default(),
         batch_id: p.batch_id.unwrap_or_default(),
-        limit,
-        cursor: p.cursor.unwrap_or_default(),
-        oldest_first,
+        limit: wire_limit(p.limit, rules::page::ORDERS_MAX)?,
+        cursor: crate::extract::cursor(p.cursor)?,
+        oldest_first: p.order == Some(SortOrder::Asc),
     };
-    let res = s.orders().list_orders(s.call(req, s.notification_timeout)?).await?.into_inner();
+    let res = s.orders().list_orders(s.call(req, s.default_timeout)?).await?.into_inner();
     Ok(axum::Json(OrderList {
-        orders: res.orders.into_iter().map(Order::from).collect(),
+        orders: res.orders.into_iter().map(Order::try_from).collect::<Result<_, _>>()?,
         next_cursor: Some(res.next_cursor).filter(|c| !c.is_empty()),
     }))
 }
@@ -109,23 +98,25 @@ pub async fn order_stats(
     State(s): State<AppState>,
     Query(p): Query<StatsParams>,
 ) -> Result<axum::Json<OrderStats>, ApiError> {
-    let offset = match p.tz_offset_minutes.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => 0,
-        Some(v) => v
-            .parse::<i32>()
-            .map_err(|_| ApiError::validation("tz_offset_minutes", "must be an integer number of minutes"))?,
-    };
+    let max = rules::UTC_OFFSET_MAX_MINUTES;
+    let offset = rules::in_range(
+        "tz_offset_minutes",
+        i64::from(p.tz_offset_minutes.unwrap_or(0)),
+        -i64::from(max),
+        i64::from(max),
+    )
+    .map_err(ApiError::field)? as i32;
     let req = pb::GetOrderStatsRequest { utc_offset_minutes: offset };
-    let res = s.orders().get_order_stats(s.call(req, s.notification_timeout)?).await?.into_inner();
-    Ok(axum::Json(res.into()))
+    let res = s.orders().get_order_stats(s.call(req, s.default_timeout)?).await?.into_inner();
+    Ok(axum::Json(res.try_into()?))
 }
 
 /// One order with its items and status history.
 #[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", params(("id" = i64, Path)),
     responses((status = 200, body = Order), (status = 404, body = Problem)))]
 pub async fn get_order(State(s): State<AppState>, Id(id): Id) -> Result<axum::Json<Order>, ApiError> {
-    let res = s.orders().get_order(s.call(pb::GetOrderRequest { id }, s.notification_timeout)?).await?.into_inner();
-    Ok(axum::Json(res.order.unwrap_or_default().into()))
+    let res = s.orders().get_order(s.call(pb::GetOrderRequest { id }, s.default_timeout)?).await?.into_inner();
+    Ok(axum::Json(answered(res.order, "order")?))
 }
 
 /// Cancel an order: refund what was paid, queue ORDER_CANCELLED.
@@ -141,7 +132,7 @@ pub async fn cancel_order(State(s): State<AppState>, Id(id): Id) -> Result<impl 
     let res = s.orders().cancel_order(req).await?.into_inner();
     let mut headers = HeaderMap::new();
     headers.insert("refunded-amount", HeaderValue::from(res.refunded_amount));
-    Ok((headers, axum::Json(Order::from(res.order.unwrap_or_default()))))
+    Ok((headers, axum::Json(answered::<_, Order>(res.order, "order")?)))
 }
 
 /// Mark an order shipped (queues ORDER_SHIPPED) or delivered.
@@ -153,8 +144,8 @@ pub async fn update_status(
     Json(body): Json<StatusUpdate>,
 ) -> Result<axum::Json<Order>, ApiError> {
     let req = pb::UpdateOrderStatusRequest { id, status: body.status.to_proto() as i32 };
-    let res = s.orders().update_order_status(s.call(req, s.notification_timeout)?).await?.into_inner();
-    Ok(axum::Json(res.order.unwrap_or_default().into()))
+    let res = s.orders().update_order_status(s.call(req, s.default_timeout)?).await?.into_inner();
+    Ok(axum::Json(answered(res.order, "order")?))
 }
 
 /// Payment status callback (seed: payment -> order). Idempotent per event_id.
@@ -180,5 +171,17 @@ pub async fn payment_webhook(
     };
     let res = s.orders().handle_payment_webhook(s.call(req, s.webhook_timeout)?).await?.into_inner();
     let order = s.orders().get_order(s.call(pb::GetOrderRequest { id }, s.webhook_timeout)?).await?.into_inner();
-    Ok(axum::Json(WebhookResult { applied: res.applied, order: order.order.unwrap_or_default().into() }))
+    Ok(axum::Json(WebhookResult { applied: res.applied, order: answered(order.order, "order")? }))
+}
+
+/// A page size as the services take it (0: their default), checked first:
+/// on the wire 0 means "default", in a URL it is a mistake.
+pub fn wire_limit(limit: Option<u32>, max: u32) -> Result<i32, ApiError> {
+    match limit {
+        None => Ok(0),
+        Some(n) => {
+            let n = rules::page_size("limit", Some(n), max, max).map_err(ApiError::field)?;
+            Ok(i32::try_from(n).unwrap_or(i32::MAX))
+        }
+    }
 }

@@ -9,7 +9,7 @@ use axum::{
 use ec_proto::payment::v1 as pb;
 
 use crate::{
-    dto::{NewPayment, NewRefund, Payment, Refund},
+    dto::{NewPayment, NewRefund, Payment, Refund, answered},
     error::{ApiError, Problem},
     extract::{Id, Json},
     state::AppState,
@@ -25,8 +25,10 @@ pub fn router() -> Router<AppState> {
 
 /// Take the payment of an order (100..=1,000,000 JPY, one per order).
 #[utoipa::path(post, path = "/api/v1/payments", tag = "payments", request_body = NewPayment,
-    responses((status = 201, body = Payment), (status = 409, description = "The order already has a payment", body = Problem),
-        (status = 422, description = "Amount out of range or not JPY", body = Problem)))]
+    responses((status = 201, body = Payment),
+        (status = 404, description = "No such order (NOT_FOUND)", body = Problem),
+        (status = 409, description = "The order does not wait for a payment (ORDER_NOT_PAYABLE) or already has one (DUPLICATE_PAYMENT)", body = Problem),
+        (status = 422, description = "Amount out of range (AMOUNT_OUT_OF_RANGE), not the order's total (AMOUNT_MISMATCH), or not JPY", body = Problem)))]
 pub async fn create_payment(
     State(s): State<AppState>,
     Json(body): Json<NewPayment>,
@@ -34,11 +36,11 @@ pub async fn create_payment(
     let req = pb::CreatePaymentRequest {
         order_id: body.order_id,
         amount: body.amount,
-        currency: body.currency.unwrap_or_default(),
+        currency: "JPY".into(),
         method: body.method.unwrap_or_default(),
     };
     let res = s.payments().create_payment(s.call(req, s.payment_timeout)?).await?.into_inner();
-    Ok((StatusCode::CREATED, axum::Json(res.payment.unwrap_or_default().into())))
+    Ok((StatusCode::CREATED, axum::Json(answered(res.payment, "payment")?)))
 }
 
 /// The payment of an order, with its refunds.
@@ -47,7 +49,7 @@ pub async fn create_payment(
 pub async fn payment_by_order(State(s): State<AppState>, Id(order_id): Id) -> Result<axum::Json<Payment>, ApiError> {
     let req = s.call(pb::GetPaymentByOrderRequest { order_id }, s.payment_timeout)?;
     let res = s.payments().get_payment_by_order(req).await?.into_inner();
-    Ok(axum::Json(res.payment.unwrap_or_default().into()))
+    Ok(axum::Json(answered(res.payment, "payment")?))
 }
 
 /// One payment, with its refunds.
@@ -55,7 +57,7 @@ pub async fn payment_by_order(State(s): State<AppState>, Id(order_id): Id) -> Re
     responses((status = 200, body = Payment), (status = 404, body = Problem)))]
 pub async fn get_payment(State(s): State<AppState>, Id(id): Id) -> Result<axum::Json<Payment>, ApiError> {
     let res = s.payments().get_payment(s.call(pb::GetPaymentRequest { id }, s.payment_timeout)?).await?.into_inner();
-    Ok(axum::Json(res.payment.unwrap_or_default().into()))
+    Ok(axum::Json(answered(res.payment, "payment")?))
 }
 
 /// Refund all (no amount) or part of a payment.
@@ -69,8 +71,11 @@ pub async fn refund_payment(
     Json(body): Json<NewRefund>,
 ) -> Result<(StatusCode, axum::Json<Refund>), ApiError> {
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or_default().trim().to_owned();
-    if key.len() > 200 {
-        return Err(ApiError::validation("Idempotency-Key", "must be at most 200 characters"));
+    if key.len() > ec_common::rules::KEY_MAX {
+        return Err(ApiError::field(ec_common::error::FieldViolation::too_long(
+            "Idempotency-Key",
+            ec_common::rules::KEY_MAX,
+        )));
     }
     let req = pb::RefundPaymentRequest {
         payment_id: body.payment_id,
@@ -79,5 +84,5 @@ pub async fn refund_payment(
         idempotency_key: key,
     };
     let res = s.payments().refund_payment(s.call(req, s.payment_timeout)?).await?.into_inner();
-    Ok((StatusCode::CREATED, axum::Json(res.refund.unwrap_or_default().into())))
+    Ok((StatusCode::CREATED, axum::Json(answered(res.refund, "refund")?)))
 }

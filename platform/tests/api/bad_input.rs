@@ -150,3 +150,120 @@ async fn garbage_ids_and_unknown_resources_are_404() {
     assert_eq!(r.status, 200, "still ready: {}", r.body);
     app.stop().await;
 }
+
+/// A missing required field is a 422 that names it, never a default; so is
+/// a query parameter of the wrong type. (field, code) of the first error.
+#[tokio::test]
+async fn missing_fields_and_bad_parameters_are_named() {
+    let app = spawn_app().await;
+    let order =
+        |item: serde_json::Value| json!({"customer_name": "a", "customer_email": "a@example.jp", "items": [item]});
+    let body_cases: Vec<(&str, serde_json::Value, &str, &str)> = vec![
+        (
+            "/api/v1/orders",
+            order(json!({"product_id": "P", "product_name": "x", "quantity": 1})),
+            "items[0].unit_price",
+            "required",
+        ),
+        (
+            "/api/v1/orders",
+            order(json!({"product_id": "P", "product_name": "x", "unit_price": 1})),
+            "items[0].quantity",
+            "required",
+        ),
+        (
+            "/api/v1/orders",
+            order(json!({"product_name": "x", "quantity": 1, "unit_price": 1})),
+            "items[0].product_id",
+            "required",
+        ),
+        ("/api/v1/orders", json!({"customer_name": "a", "items": []}), "customer_email", "required"),
+        ("/api/v1/orders", json!({"customer_name": "a", "customer_email": "a@example.jp"}), "items", "required"),
+        (
+            "/api/v1/orders",
+            order(json!({"product_id": "P", "product_name": "x", "quantity": "1", "unit_price": 1})),
+            "items[0].quantity",
+            "invalid_type",
+        ),
+        (
+            "/api/v1/orders",
+            order(json!({"product_id": "P", "product_name": "x", "quantity": 10_001, "unit_price": 1})),
+            "items[0].quantity",
+            "out_of_range",
+        ),
+        (
+            "/api/v1/orders",
+            order(json!({"product_id": "P", "product_name": "x", "quantity": 1, "unit_price": 100_000_001})),
+            "items[0].unit_price",
+            "out_of_range",
+        ),
+        ("/api/v1/payments", json!({"order_id": 1, "currency": "JPY"}), "amount", "required"),
+        ("/api/v1/payments", json!({"order_id": 1, "amount": 500, "currency": "EUR"}), "currency", "invalid_value"),
+        (
+            "/api/v1/orders/1/webhook",
+            json!({"payment_id": 1, "status": "completed", "event_id": "e"}),
+            "amount",
+            "required",
+        ),
+        (
+            "/api/v1/orders/1/webhook",
+            json!({"payment_id": 1, "status": "lost", "amount": 1, "event_id": "e"}),
+            "status",
+            "invalid_value",
+        ),
+        (
+            "/api/v1/notifications/email",
+            json!({"order_id": 1, "recipient": "a@example.jp", "template": "ORDER_SHIPPED"}),
+            "variables",
+            "required",
+        ),
+        ("/api/v1/payments/refund", json!({"amount": 5}), "payment_id", "required"),
+    ];
+    for (path, body, field, code) in body_cases {
+        let a = app.post(path, body.clone()).await;
+        a.assert_problem(422, "VALIDATION_FAILED");
+        assert_eq!(a.body["errors"][0]["field"], field, "{path} {body}: {}", a.body);
+        assert_eq!(a.body["errors"][0]["code"], code, "{path} {body}: {}", a.body);
+    }
+    // The range of a field comes with its error, for the client to word.
+    let a = app
+        .post("/api/v1/orders", order(json!({"product_id": "P", "product_name": "x", "quantity": 0, "unit_price": 1})))
+        .await;
+    assert_eq!((a.body["errors"][0]["min"].as_i64(), a.body["errors"][0]["max"].as_i64()), (Some(1), Some(10_000)));
+
+    // Not valid UTF-8 inside a string is malformed JSON (RFC 8259): 400.
+    let mut bytes = br#"{"customer_name":""#.to_vec();
+    bytes.extend([0xe3, 0x81]); // half of "あ"
+    bytes.extend(br#"","customer_email":"a@example.jp","items":[]}"#);
+    app.raw(Method::POST, "/api/v1/orders", "application/json", bytes).await.assert_problem(400, "MALFORMED_REQUEST");
+
+    for (path, param, code) in [
+        ("/api/v1/orders?limit=abc", "limit", "invalid_type"),
+        ("/api/v1/orders?limit=0", "limit", "out_of_range"),
+        ("/api/v1/orders?limit=201", "limit", "out_of_range"),
+        ("/api/v1/orders?limit=-1", "limit", "invalid_type"),
+        ("/api/v1/orders?status=lost", "status", "invalid_value"),
+        ("/api/v1/orders?order=sideways", "order", "invalid_value"),
+        ("/api/v1/orders/stats?tz_offset_minutes=east", "tz_offset_minutes", "invalid_type"),
+        ("/api/v1/orders/stats?tz_offset_minutes=900", "tz_offset_minutes", "out_of_range"),
+        ("/api/v1/orders/imports?limit=101", "limit", "out_of_range"),
+        ("/api/v1/orders/imports/x/errors?format=xml", "format", "invalid_value"),
+    ] {
+        let a = app.get(path).await;
+        a.assert_problem(422, "VALIDATION_FAILED");
+        assert_eq!(a.body["errors"][0]["field"], param, "{path}: {}", a.body);
+        assert_eq!(a.body["errors"][0]["code"], code, "{path}: {}", a.body);
+    }
+    let a = app.raw(Method::POST, "/api/v1/orders/imports?dry_run=maybe", "text/csv", b"x".to_vec()).await;
+    a.assert_problem(422, "VALIDATION_FAILED");
+    assert_eq!(a.body["errors"][0]["field"], "dry_run", "{}", a.body);
+    let a = app.raw(Method::POST, "/api/v1/orders/imports?encoding=latin1", "text/csv", b"x".to_vec()).await;
+    assert_eq!(a.body["errors"][0]["field"], "encoding", "{}", a.body);
+    // A blank text filter is absent; a blank typed parameter is not a value.
+    assert_eq!(app.get("/api/v1/orders?customer_email=&batch_id=").await.status, 200);
+    app.get("/api/v1/orders?limit=").await.assert_problem(422, "VALIDATION_FAILED");
+    app.get("/api/v1/orders?cursor=").await.assert_problem(422, "VALIDATION_FAILED");
+    // Nothing was stored.
+    assert_eq!(app.get("/api/v1/orders").await.body["orders"], json!([]));
+    app.stop().await;
+}

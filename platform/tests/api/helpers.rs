@@ -2,6 +2,7 @@
 
 use std::{path::PathBuf, time::Duration};
 
+use ec_common::{grpc::bind, shutdown::Shutdown};
 use ec_platform::{PlatformConfig, Running};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -56,7 +57,7 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut PlatformConfig)) -> TestApp {
 /// Starts the platform on an existing data directory (restart tests).
 pub async fn spawn_in(dir: TempDir, tweak: impl FnOnce(&mut PlatformConfig)) -> TestApp {
     let mut config = PlatformConfig::for_tests(dir.path().to_path_buf());
-    config.web_dir = PathBuf::from("/nonexistent");
+    config.gateway.web_dir = PathBuf::from("/nonexistent");
     tweak(&mut config);
     let running = ec_platform::start(config).await.expect("platform starts");
     let base = running.gateway_url();
@@ -152,4 +153,98 @@ async fn answer(res: reqwest::Response) -> Answer {
     let body =
         serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
     Answer { status, headers, body }
+}
+
+/// The four servers started one by one (not the all-in-one), so the payment
+/// service can be stopped and started again on its address and data.
+pub struct Split {
+    pub dir: TempDir,
+    pub order: std::net::SocketAddr,
+    pub payment: std::net::SocketAddr,
+    pub gateway: std::net::SocketAddr,
+    pub stops: Vec<Shutdown>,
+    pub payment_stop: Shutdown,
+    pub payment_task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+async fn start_payment(
+    dir: &std::path::Path,
+    addr: std::net::SocketAddr,
+    order: std::net::SocketAddr,
+) -> (Shutdown, tokio::task::JoinHandle<anyhow::Result<()>>) {
+    let mut cfg = payment_service::Config::for_tests(dir.to_path_buf(), format!("http://{order}"));
+    cfg.addr = addr;
+    let listener = bind(addr, "payment").await.expect("bind payment");
+    let app = payment_service::Application::build_on(cfg, listener).await.expect("payment builds");
+    let stop = Shutdown::new();
+    (stop.clone(), tokio::spawn(app.run(stop)))
+}
+
+/// Starts the four servers apart; `tweak` adjusts the order service's
+/// configuration (the gateway gets the same deadlines).
+pub async fn split(tweak: impl FnOnce(&mut order_service::Config)) -> Split {
+    let dir = tempfile::tempdir().expect("dir");
+    let any: std::net::SocketAddr = ([127, 0, 0, 1], 0).into();
+    let (ol, pl, nl, gl) = (
+        bind(any, "o").await.expect("o"),
+        bind(any, "p").await.expect("p"),
+        bind(any, "n").await.expect("n"),
+        bind(any, "g").await.expect("g"),
+    );
+    let (order, payment, notification, gateway) = (
+        ol.local_addr().expect("o"),
+        pl.local_addr().expect("p"),
+        nl.local_addr().expect("n"),
+        gl.local_addr().expect("g"),
+    );
+    drop(pl);
+    let url = |a: std::net::SocketAddr| format!("http://{a}");
+    let mut ocfg = order_service::Config::for_tests(dir.path().to_path_buf(), url(payment), url(notification));
+    tweak(&mut ocfg);
+    let mut gcfg = gateway::Config::for_tests(url(order), url(payment), url(notification));
+    gcfg.deadlines = ocfg.deadlines.clone();
+    let o = order_service::Application::build_on(ocfg, ol).await.expect("order");
+    let n = notification_service::Application::build_on(
+        notification_service::Config::for_tests(dir.path().to_path_buf()),
+        nl,
+        std::sync::Arc::new(notification_service::sender::LogSender),
+    )
+    .await
+    .expect("notification");
+    let g = gateway::Application::build_on(gcfg, gl).await.expect("gateway");
+    let stops = vec![Shutdown::new(), Shutdown::new(), Shutdown::new()];
+    tokio::spawn(o.run(stops[0].clone()));
+    tokio::spawn(n.run(stops[1].clone()));
+    tokio::spawn(g.run(stops[2].clone()));
+    let (payment_stop, payment_task) = start_payment(dir.path(), payment, order).await;
+    Split { dir, order, payment, gateway, stops, payment_stop, payment_task }
+}
+
+impl Split {
+    /// A REST client of the split platform's gateway.
+    pub fn client(&self) -> TestApp {
+        TestApp {
+            running: None,
+            base: format!("http://{}", self.gateway),
+            http: reqwest::Client::new(),
+            dir: tempfile::tempdir().expect("dir"),
+        }
+    }
+
+    /// Starts the payment service again on its address and data.
+    pub async fn restart_payment(&self) -> (Shutdown, tokio::task::JoinHandle<anyhow::Result<()>>) {
+        start_payment(self.dir.path(), self.payment, self.order).await
+    }
+
+    pub async fn stop_payment(&mut self) {
+        self.payment_stop.trigger();
+        let task = std::mem::replace(&mut self.payment_task, tokio::spawn(async { Ok(()) }));
+        task.await.expect("join").expect("payment stopped cleanly");
+    }
+
+    pub fn stop(&self) {
+        for s in &self.stops {
+            s.trigger();
+        }
+    }
 }

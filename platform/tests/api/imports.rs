@@ -188,7 +188,7 @@ async fn bad_rows_are_reported_exactly_and_the_good_ones_imported() {
         app.http.get(format!("{}/api/v1/orders/imports/{id}/errors?format=csv", app.base)).send().await.expect("csv");
     assert!(csv.headers()["content-disposition"].to_str().expect("ascii").contains("attachment"));
     let text = csv.text().await.expect("text");
-    assert!(text.trim_start_matches('\u{feff}').starts_with("row,column,reason"), "{text}");
+    assert!(text.trim_start_matches('\u{feff}').starts_with("row,column,code,reason"), "{text}");
     assert_eq!(text.lines().count(), 7);
     let orders = app.get(&format!("/api/v1/orders?batch_id={id}")).await.body["orders"].clone();
     assert_eq!(orders.as_array().map(Vec::len), Some(1));
@@ -198,7 +198,7 @@ async fn bad_rows_are_reported_exactly_and_the_good_ones_imported() {
 
 #[tokio::test]
 async fn unreadable_files_and_dry_runs_store_nothing() {
-    let app = spawn_with(|c| c.import_max_rows = 50).await;
+    let app = spawn_with(|c| c.order.import_max_rows = 50).await;
     upload(&app, "", b"name,email\nx,y\n".to_vec()).await.assert_problem(422, "VALIDATION_FAILED");
     upload(&app, "", HEADER.as_bytes().to_vec()).await.assert_problem(422, "VALIDATION_FAILED");
     let (over, _) = orders_csv(51);
@@ -250,8 +250,8 @@ async fn shift_jis_files_round_trip_japanese_names() {
 async fn the_notification_queue_survives_a_restart_and_sends_nothing_twice() {
     // One delivery at once, then one a second: the 30 take half a minute.
     let app = spawn_with(|c| {
-        c.notify_rate_per_sec = 1.0;
-        c.notify_burst = 1;
+        c.notification.rate_per_sec = 1.0;
+        c.notification.burst = 1;
     })
     .await;
     let vars = serde_json::json!({"customer_name": "x", "order_id": 1, "total_amount": 1});
@@ -270,7 +270,7 @@ async fn the_notification_queue_survives_a_restart_and_sends_nothing_twice() {
     let sent_before = scalar(&m, "SELECT COUNT(*) FROM notifications WHERE status = 'sent'").await;
     assert!((1..30).contains(&sent_before), "some were sent and some still queued at the stop ({sent_before} sent)");
 
-    let app = spawn_in(dir, |c| c.notify_rate_per_sec = 200.0).await;
+    let app = spawn_in(dir, |c| c.notification.rate_per_sec = 200.0).await;
     app.eventually("/api/v1/notifications/order/9", "all sent after the restart", |b| {
         b.as_array().is_some_and(|a| a.len() == 30 && a.iter().all(|n| n["status"] == "sent"))
     })

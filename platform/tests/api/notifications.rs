@@ -101,7 +101,10 @@ async fn templates_are_seeded_and_editable() {
         .assert_problem(422, "VALIDATION_FAILED");
     app.put("/api/v1/notifications/templates/bad-code", json!({"subject": "x", "body": "y"}))
         .await
-        .assert_problem(422, "VALIDATION_FAILED");
+        .assert_problem(404, "NOT_FOUND");
+    app.put("/api/v1/notifications/templates/NEW_TEMPLATE", json!({"subject": "x", "body": "y"}))
+        .await
+        .assert_problem(404, "NOT_FOUND");
     app.put("/api/v1/notifications/templates/ORDER_SHIPPED", json!({"subject": "x", "body": ""}))
         .await
         .assert_problem(422, "VALIDATION_FAILED");
@@ -114,8 +117,8 @@ async fn delivery_never_exceeds_the_configured_rate() {
     // must pass between the first and the last delivery. (A lower bound is a
     // correctness property; how fast the machine is does not matter.)
     let app = spawn_with(|c| {
-        c.notify_rate_per_sec = 20.0;
-        c.notify_burst = 5;
+        c.notification.rate_per_sec = 20.0;
+        c.notification.burst = 5;
     })
     .await;
     let vars = json!({"customer_name": "x", "order_id": 1, "total_amount": 1});

@@ -13,37 +13,92 @@ async fn unpaid_order(app: &TestApp) -> i64 {
 }
 
 #[tokio::test]
-async fn direct_payment_rules_and_webhook_marks_the_order_paid() {
+async fn direct_payment_rules() {
     let app = spawn_app().await;
-    let id = unpaid_order(&app).await;
+    let failed = unpaid_order(&app).await;
     for (amount, code) in [
         (99, "AMOUNT_OUT_OF_RANGE"),
         (1_000_001, "AMOUNT_OUT_OF_RANGE"),
         (0, "AMOUNT_OUT_OF_RANGE"),
         (-5, "AMOUNT_OUT_OF_RANGE"),
     ] {
-        app.post("/api/v1/payments", json!({"order_id": id, "amount": amount, "currency": "JPY"}))
+        app.post("/api/v1/payments", json!({"order_id": failed, "amount": amount, "currency": "JPY"}))
             .await
             .assert_problem(422, code);
     }
-    app.post("/api/v1/payments", json!({"order_id": id, "amount": 500, "currency": "USD"}))
+    let usd = app.post("/api/v1/payments", json!({"order_id": failed, "amount": 500, "currency": "USD"})).await;
+    usd.assert_problem(422, "VALIDATION_FAILED");
+    assert_eq!(usd.field_errors(), ["currency"]);
+    let no_currency = app.post("/api/v1/payments", json!({"order_id": failed, "amount": 500})).await;
+    no_currency.assert_problem(422, "VALIDATION_FAILED");
+    assert_eq!(no_currency.field_errors(), ["currency"], "a missing currency is not taken for JPY");
+    // Nobody created order 900000001: no payment is taken for it.
+    let ghost = app.post("/api/v1/payments", json!({"order_id": 900_000_001, "amount": 500, "currency": "JPY"})).await;
+    ghost.assert_problem(404, "NOT_FOUND");
+    app.get("/api/v1/payments/order/900000001").await.assert_problem(404, "NOT_FOUND");
+    // An order whose payment was refused does not wait for one any more.
+    app.post("/api/v1/payments", json!({"order_id": failed, "amount": 500, "currency": "JPY"}))
         .await
-        .assert_problem(422, "VALIDATION_FAILED");
+        .assert_problem(409, "ORDER_NOT_PAYABLE");
+    // Nor does a paid one.
+    let paid = app.paid_order(1500).await["id"].as_i64().expect("id");
+    let again = app.post("/api/v1/payments", json!({"order_id": paid, "amount": 1500, "currency": "JPY"})).await;
+    again.assert_problem(409, "ORDER_NOT_PAYABLE");
+    assert_eq!(again.body["order_status"], "paid");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_order_left_waiting_is_paid_for_exactly_its_total_and_the_webhook_marks_it_paid() {
+    // The payment service is down when the order is created, so the order
+    // waits (payment_processing); the reconciler would settle it only after
+    // the 30 s payment deadline, long after this test.
+    let mut s = split(|_| {}).await;
+    let app = s.client();
+    s.stop_payment().await;
+    let a = app.post("/api/v1/orders", order_body(2400)).await;
+    a.assert_problem(503, "UNAVAILABLE");
+    let id = a.body["order_id"].as_i64().expect("kept order");
+    let (stop, _task) = s.restart_payment().await;
+
+    let wrong = app.post("/api/v1/payments", json!({"order_id": id, "amount": 2000, "currency": "JPY"})).await;
+    wrong.assert_problem(422, "AMOUNT_MISMATCH");
+    assert_eq!(wrong.body["order_total"], 2400);
+    assert_eq!(wrong.body["errors"][0]["allowed"], 2400);
     let p = app
-        .post(
-            "/api/v1/payments",
-            json!({"order_id": id, "amount": 1_000_000, "currency": "JPY", "method": "bank_transfer"}),
-        )
+        .post("/api/v1/payments", json!({"order_id": id, "amount": 2400, "currency": "JPY", "method": "bank_transfer"}))
         .await;
     assert_eq!(p.status, 201, "{}", p.body);
     assert_eq!(p.body["method"], "bank_transfer");
-    let dup = app.post("/api/v1/payments", json!({"order_id": id, "amount": 500})).await;
-    dup.assert_problem(409, "DUPLICATE_PAYMENT");
+    let dup = app.post("/api/v1/payments", json!({"order_id": id, "amount": 2400, "currency": "JPY"})).await;
+    assert_eq!(dup.status, 409, "{}", dup.body);
     // The payment service reported it by webhook: the kept order is now paid.
     let order =
         app.eventually(&format!("/api/v1/orders/{id}"), "order paid by webhook", |o| o["status"] == "paid").await;
     let last = order["status_history"].as_array().and_then(|h| h.last()).expect("history");
     assert_eq!(last["status"], "paid");
+    let payment = app.get(&format!("/api/v1/payments/order/{id}")).await;
+    assert_eq!(payment.body["amount"], 2400);
+    stop.trigger();
+    s.stop();
+}
+
+#[tokio::test]
+async fn only_the_order_service_pays_batches() {
+    let app = spawn_app().await;
+    let mut client =
+        ec_proto::payment::v1::payment_service_client::PaymentServiceClient::connect(app.grpc_url("payment"))
+            .await
+            .expect("connect");
+    let err = client
+        .create_payment_batch(ec_proto::payment::v1::CreatePaymentBatchRequest {
+            batch_id: "b".into(),
+            items: vec![ec_proto::payment::v1::BatchPaymentItem { order_id: 900_000_001, amount: 500 }],
+            method: String::new(),
+        })
+        .await
+        .expect_err("refused");
+    assert_eq!(err.code(), tonic::Code::PermissionDenied);
     app.stop().await;
 }
 

@@ -1,7 +1,7 @@
 //! The notification service's one error type, and its mapping to gRPC statuses.
 
-use ec_common::error::{Fault, reason};
-use tonic::{Code, Status};
+use ec_common::error::{ErrorCode, Fault};
+use tonic::Status;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -22,7 +22,7 @@ impl From<Error> for Status {
                 Fault::internal().into()
             }
             Error::WriterStopped(_) => {
-                Fault::new(Code::Unavailable, reason::UNAVAILABLE, "the notification service is shutting down").into()
+                Fault::new(ErrorCode::Unavailable, "the notification service is shutting down").into()
             }
         }
     }

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use ec_common::{
-    error::{Fault, FieldViolation, reason},
-    validate::{is_valid_email, is_valid_phone},
+    error::{ErrorCode, Fault, FieldCode, FieldViolation},
+    rules::{is_valid_email, is_valid_phone},
 };
 use ec_proto::notification::v1::{self as pb, notification_service_server::NotificationService};
-use tonic::{Code, Request, Response, Status};
+use tonic::{Request, Response, Status};
 
 use crate::{
     entity::{notification_templates, notifications},
@@ -51,40 +51,46 @@ impl NotificationGrpc {
     ) -> Result<NewNotification, Fault> {
         let mut errors = Vec::new();
         if order_id <= 0 {
-            errors.push(FieldViolation::new("order_id", "must be a positive order id"));
+            errors.push(FieldViolation::at_least("order_id", 1));
         }
+        let max = match channel {
+            Channel::Email => ec_common::rules::order::EMAIL_MAX,
+            Channel::Sms => ec_common::rules::order::PHONE_MAX,
+        };
+        let too_long = recipient.chars().count() > max;
         let recipient = recipient.trim().to_owned();
         let recipient_ok = match channel {
             Channel::Email => is_valid_email(&recipient),
             Channel::Sms => is_valid_phone(&recipient),
         };
-        if !recipient_ok {
-            errors.push(FieldViolation::new(
-                "recipient",
-                match channel {
-                    Channel::Email => "must be an e-mail address",
-                    Channel::Sms => "must be a phone number (6 to 20 digits)",
-                },
-            ));
+        if too_long {
+            errors.push(FieldViolation::too_long("recipient", max));
+        } else if !recipient_ok {
+            let code = match channel {
+                Channel::Email => FieldCode::InvalidEmail,
+                Channel::Sms => FieldCode::InvalidPhone,
+            };
+            errors.push(FieldViolation::new("recipient", code, &[]));
         }
-        if idempotency_key.len() > 200 {
-            errors.push(FieldViolation::new("idempotency_key", "must be at most 200 characters"));
+        if idempotency_key.len() > ec_common::rules::KEY_MAX {
+            errors.push(FieldViolation::too_long("idempotency_key", ec_common::rules::KEY_MAX));
         }
         if !errors.is_empty() {
             return Err(Fault::validation(errors));
         }
         let t = self.store.template(code.trim()).ok_or_else(|| {
-            Fault::new(Code::InvalidArgument, reason::UNKNOWN_TEMPLATE, format!("unknown template {:?}", code.trim()))
+            Fault::new(ErrorCode::UnknownTemplate, format!("unknown template {:?}", code.trim()))
                 .with("template", code.trim())
         })?;
         // An SMS has no subject: only the body's placeholders count.
+        let fault = |e| template_fault(e, &t.code);
         let (subject, body) = match channel {
             Channel::Email => {
-                let mut texts = template::render_all(&[&t.subject, &t.body], variables).map_err(template_fault)?;
+                let mut texts = template::render_all(&[&t.subject, &t.body], variables).map_err(fault)?;
                 let body = texts.pop().unwrap_or_default();
                 (texts.pop().unwrap_or_default(), body)
             }
-            Channel::Sms => (String::new(), template::render(&t.body, variables).map_err(template_fault)?),
+            Channel::Sms => (String::new(), template::render(&t.body, variables).map_err(fault)?),
         };
         let key = Some(idempotency_key.trim().to_owned()).filter(|k| !k.is_empty());
         Ok(NewNotification {
@@ -100,17 +106,23 @@ impl NotificationGrpc {
     }
 }
 
-fn template_fault(e: TemplateError) -> Fault {
+fn template_fault(e: TemplateError, template: &str) -> Fault {
     match &e {
         TemplateError::Missing(vars) => {
-            let mut f = Fault::new(Code::InvalidArgument, reason::MISSING_VARIABLE, e.to_string());
+            let mut f = Fault::new(ErrorCode::MissingVariable, e.to_string());
             f.fields = vars
                 .iter()
-                .map(|v| FieldViolation::new(format!("variables.{v}"), "is required by the template"))
+                .map(|v| {
+                    FieldViolation::new(
+                        format!("variables.{v}"),
+                        FieldCode::MissingVariable,
+                        &[("template", &template)],
+                    )
+                })
                 .collect();
             f
         }
-        TemplateError::Malformed(_) => Fault::new(Code::Internal, reason::INTERNAL, "the stored template is malformed"),
+        TemplateError::Malformed(_) => Fault::new(ErrorCode::Internal, "the stored template is malformed"),
     }
 }
 
@@ -198,17 +210,23 @@ impl NotificationService for NotificationGrpc {
             && code.starts_with(|c: char| c.is_ascii_uppercase())
             && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
         if !code_ok {
-            errors.push(FieldViolation::new("code", "must be 1 to 64 of A-Z, 0-9 and _, starting with a letter"));
+            errors.push(FieldViolation::described(
+                "code",
+                FieldCode::InvalidFormat,
+                "must be 1 to 64 of A-Z, 0-9 and _, starting with a letter",
+            ));
         }
         if r.subject.chars().count() > 200 {
-            errors.push(FieldViolation::new("subject", "must be at most 200 characters"));
+            errors.push(FieldViolation::too_long("subject", 200));
         } else if let Err(e) = template::variables(&r.subject) {
-            errors.push(FieldViolation::new("subject", e.to_string()));
+            errors.push(FieldViolation::described("subject", FieldCode::InvalidFormat, e.to_string()));
         }
-        if r.body.trim().is_empty() || r.body.chars().count() > 10_000 {
-            errors.push(FieldViolation::new("body", "must be 1 to 10000 characters"));
+        if r.body.trim().is_empty() {
+            errors.push(FieldViolation::required("body"));
+        } else if r.body.chars().count() > 10_000 {
+            errors.push(FieldViolation::too_long("body", 10_000));
         } else if let Err(e) = template::variables(&r.body) {
-            errors.push(FieldViolation::new("body", e.to_string()));
+            errors.push(FieldViolation::described("body", FieldCode::InvalidFormat, e.to_string()));
         }
         if !errors.is_empty() {
             return Err(Fault::validation(errors).into());
@@ -236,7 +254,7 @@ impl NotificationService for NotificationGrpc {
     ) -> Result<Response<pb::EnqueueNotificationsResponse>, Status> {
         let r = request.into_inner();
         if r.items.len() > 1000 {
-            return Err(Fault::invalid("items", "at most 1000 items per call").into());
+            return Err(Fault::field(FieldViolation::new("items", FieldCode::TooMany, &[("max", &1000)])).into());
         }
         let batch_id = Some(r.batch_id.trim().to_owned()).filter(|b| !b.is_empty());
         let mut results = vec![pb::EnqueueResult::default(); r.items.len()];
@@ -261,7 +279,7 @@ impl NotificationService for NotificationGrpc {
                     slots.push(i);
                 }
                 Err(f) => {
-                    results[i].error_reason = f.reason.to_owned();
+                    results[i].error_reason = f.code.as_str().to_owned();
                     results[i].error_message = f.message;
                 }
             }

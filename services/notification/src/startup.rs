@@ -34,12 +34,13 @@ impl Application {
     pub async fn build_on(config: Config, listener: TcpListener, sender: Arc<dyn Sender>) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
-        if !(config.rate_per_sec > 0.0 && config.rate_per_sec.is_finite()) {
-            anyhow::bail!("NOTIFY_RATE_PER_SEC must be a positive number, got {}", config.rate_per_sec);
+        let rate = config.settings.rate_per_sec;
+        if !(rate > 0.0 && rate.is_finite()) {
+            anyhow::bail!("NOTIFY_RATE_PER_SEC must be a positive number, got {rate}");
         }
         let db = ec_common::db::open_sqlite(&config.db_path(), 4, "notification-service").await?;
         Migrator::up(&db, None).await?;
-        let store = Store::open(db, config.max_batch).await?;
+        let store = Store::open(db, config.settings.max_batch).await?;
         let addr = listener.local_addr()?;
         Ok(Self { listener, addr, store, config, sender })
     }
@@ -49,13 +50,21 @@ impl Application {
     }
 
     pub async fn run(self, shutdown: Shutdown) -> anyhow::Result<()> {
-        let c = &self.config;
-        let dispatcher =
-            Dispatcher::new(self.store.clone(), self.sender.clone(), c.rate_per_sec, c.burst, c.max_attempts);
+        let (c, settings) = (&self.config, &self.config.settings);
+        let dispatcher = Dispatcher::new(
+            self.store.clone(),
+            self.sender.clone(),
+            settings.rate_per_sec,
+            settings.burst,
+            settings.max_attempts,
+        );
         let dispatching = tokio::spawn(dispatcher.run(shutdown.wait()));
-        tracing::info!(addr = %self.addr, db = %c.db_path().display(), rate = c.rate_per_sec, "notification service listening");
+        tracing::info!(addr = %self.addr, db = %c.db_path().display(), rate = settings.rate_per_sec, "notification service listening");
         GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "notification-service")
-            .add_service(NotificationServiceServer::new(NotificationGrpc::new(self.store.clone(), c.rate_per_sec)))
+            .add_service(NotificationServiceServer::new(NotificationGrpc::new(
+                self.store.clone(),
+                settings.rate_per_sec,
+            )))
             .await
             .serve(self.listener, shutdown.wait())
             .await?;

@@ -2,7 +2,11 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
+use ec_common::config::Deadlines;
+
+/// Where the order service listens and what it calls, plus its settings.
 #[derive(Debug, Clone, clap::Args)]
+#[group(id = "order-service")]
 pub struct Config {
     /// Address the gRPC server listens on (port 0: any free port).
     #[arg(long = "order-addr", env = "ORDER_ADDR", default_value = "127.0.0.1:8000")]
@@ -16,27 +20,50 @@ pub struct Config {
     /// Notification service URL.
     #[arg(long, env = "NOTIFICATION_URL", default_value = "http://127.0.0.1:8002")]
     pub notification_url: String,
-    /// Deadline of every payment call, in milliseconds (seed: 30 s).
-    #[arg(long, env = "PAYMENT_TIMEOUT_MS", default_value_t = 30_000)]
-    pub payment_timeout_ms: u64,
-    /// Deadline of every notification call, in milliseconds (seed: 10 s).
-    #[arg(long, env = "NOTIFICATION_TIMEOUT_MS", default_value_t = 10_000)]
-    pub notification_timeout_ms: u64,
+    #[command(flatten)]
+    pub deadlines: Deadlines,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// What the order service alone reads (the all-in-one flattens it whole).
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[group(id = "order-settings")]
+pub struct Settings {
     /// How often the reconciler looks for unfinished work, in milliseconds.
-    #[arg(long, env = "RECONCILE_INTERVAL_MS", default_value_t = 2_000)]
+    #[arg(long, env = "RECONCILE_INTERVAL_MS", default_value_t = Settings::default().reconcile_interval_ms)]
     pub reconcile_interval_ms: u64,
-    /// Largest number of writes committed together.
-    #[arg(long, env = "ORDER_MAX_BATCH", default_value_t = 256)]
+    /// Largest number of order writes committed together.
+    #[arg(id = "order_max_batch", long = "order-max-batch", env = "ORDER_MAX_BATCH", default_value_t = Settings::default().max_batch)]
     pub max_batch: usize,
     /// Data rows allowed in one import file.
-    #[arg(long, env = "IMPORT_MAX_ROWS", default_value_t = 10_000)]
+    #[arg(long, env = "IMPORT_MAX_ROWS", default_value_t = Settings::default().import_max_rows)]
     pub import_max_rows: i64,
     /// Orders per batch payment / bulk notification call of an import.
-    #[arg(long, env = "IMPORT_CHUNK", default_value_t = 500)]
+    #[arg(long, env = "IMPORT_CHUNK", default_value_t = Settings::default().import_chunk)]
     pub import_chunk: usize,
     /// Batch payment calls an import keeps in flight.
-    #[arg(long, env = "IMPORT_IN_FLIGHT", default_value_t = 4)]
+    #[arg(long, env = "IMPORT_IN_FLIGHT", default_value_t = Settings::default().import_in_flight)]
     pub import_in_flight: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            reconcile_interval_ms: 2_000,
+            max_batch: 256,
+            import_max_rows: 10_000,
+            import_chunk: 500,
+            import_in_flight: 4,
+        }
+    }
+}
+
+impl Settings {
+    /// The defaults, with a reconciler quick enough for tests.
+    pub fn for_tests() -> Self {
+        Self { reconcile_interval_ms: 200, ..Self::default() }
+    }
 }
 
 impl Config {
@@ -47,21 +74,17 @@ impl Config {
             data_dir,
             payment_url,
             notification_url,
-            payment_timeout_ms: 30_000,
-            notification_timeout_ms: 10_000,
-            reconcile_interval_ms: 200,
-            max_batch: 256,
-            import_max_rows: 10_000,
-            import_chunk: 500,
-            import_in_flight: 4,
+            deadlines: Deadlines::default(),
+            settings: Settings::for_tests(),
         }
     }
 
     pub fn import_config(&self) -> crate::import::ImportConfig {
+        let s = &self.settings;
         crate::import::ImportConfig {
-            max_rows: self.import_max_rows.max(1),
-            chunk: self.import_chunk.clamp(1, 1000),
-            in_flight: self.import_in_flight.max(1),
+            max_rows: s.import_max_rows.max(1),
+            chunk: s.import_chunk.clamp(1, 1000),
+            in_flight: s.import_in_flight.max(1),
             payment_timeout: self.payment_timeout(),
             notification_timeout: self.notification_timeout(),
         }
@@ -72,11 +95,11 @@ impl Config {
     }
 
     pub fn payment_timeout(&self) -> Duration {
-        Duration::from_millis(self.payment_timeout_ms)
+        self.deadlines.payment()
     }
 
     pub fn notification_timeout(&self) -> Duration {
-        Duration::from_millis(self.notification_timeout_ms)
+        self.deadlines.notification()
     }
 
     /// A payment_processing order older than this has outlived every payment

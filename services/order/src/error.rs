@@ -1,7 +1,7 @@
 //! The order service's one error type, and its mapping to gRPC statuses.
 
-use ec_common::error::{Fault, reason};
-use tonic::{Code, Status};
+use ec_common::error::{ErrorCode, Fault};
+use tonic::Status;
 
 use crate::domain::OrderStatus;
 
@@ -29,26 +29,21 @@ impl Error {
         match self {
             Error::Fault(f) => f,
             Error::NotFound(id) => Fault::not_found(format!("order {id} not found")).with("order_id", id),
-            Error::IllegalTransition { id, from, to } => Fault::new(
-                Code::FailedPrecondition,
-                reason::ILLEGAL_TRANSITION,
-                format!("order {id} is {from} and cannot become {to}"),
-            )
-            .with("order_id", id)
-            .with("from", from)
-            .with("to", to),
+            Error::IllegalTransition { id, from, to } => {
+                Fault::new(ErrorCode::IllegalTransition, format!("order {id} is {from} and cannot become {to}"))
+                    .with("order_id", id)
+                    .with("from", from)
+                    .with("to", to)
+            }
             Error::IdempotencyConflict => Fault::new(
-                Code::AlreadyExists,
-                reason::IDEMPOTENCY_CONFLICT,
+                ErrorCode::IdempotencyConflict,
                 "this Idempotency-Key was already used with a different request",
             ),
             Error::Db(e) => {
                 tracing::error!(error = %e, "database error");
                 Fault::internal()
             }
-            Error::WriterStopped(_) => {
-                Fault::new(Code::Unavailable, reason::UNAVAILABLE, "the order service is shutting down")
-            }
+            Error::WriterStopped(_) => Fault::new(ErrorCode::Unavailable, "the order service is shutting down"),
             Error::Upstream { service, status, order_id } => upstream_fault(service, &status, order_id),
         }
     }
@@ -57,13 +52,9 @@ impl Error {
 fn upstream_fault(service: &str, status: &Status, order_id: Option<i64>) -> Fault {
     let kept = order_id.map(|id| format!("; order {id} is kept")).unwrap_or_default();
     let mut fault = if ec_common::error::is_timeout(status) {
-        Fault::new(
-            Code::DeadlineExceeded,
-            reason::DEADLINE_EXCEEDED,
-            format!("the {service} service did not answer in time{kept}"),
-        )
+        Fault::new(ErrorCode::DeadlineExceeded, format!("the {service} service did not answer in time{kept}"))
     } else if ec_common::error::is_unreachable(status) {
-        Fault::new(Code::Unavailable, reason::UNAVAILABLE, format!("the {service} service is unavailable{kept}"))
+        Fault::new(ErrorCode::Unavailable, format!("the {service} service is unavailable{kept}"))
     } else {
         tracing::error!(service, code = ?status.code(), message = status.message(), "unexpected upstream error");
         Fault::internal()

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use ec_common::grpc::TracedChannel as Channel;
 use ec_common::{
     deadline::Deadline,
-    error::{Fault, reason},
+    error::{ErrorCode, Fault, FieldViolation},
 };
 use ec_proto::{
     notification::v1::{SendEmailRequest, notification_service_client::NotificationServiceClient},
@@ -24,7 +24,7 @@ use tonic::Code;
 
 use crate::{
     config::Config,
-    domain::{NewOrder, OrderStatus},
+    domain::{NewOrder, OrderStatus, keys},
     error::Error,
     store::{Inserted, OrderView, Outcome, PaymentEvent, Store, Transition, Transitioned},
 };
@@ -121,8 +121,7 @@ impl Flows {
                 Err(payment_rejected(id, "the payment of this order was rejected", order.status).into())
             }
             OrderStatus::Pending | OrderStatus::PaymentProcessing => Err(Fault::new(
-                Code::Aborted,
-                reason::PAYMENT_PENDING,
+                ErrorCode::PaymentPending,
                 format!("the first request with this key is still being processed (order {id})"),
             )
             .with("order_id", id)
@@ -137,8 +136,7 @@ impl Flows {
         let before = self.store.get(id).await?;
         if before.status == OrderStatus::PaymentProcessing {
             return Err(Fault::new(
-                Code::FailedPrecondition,
-                reason::PAYMENT_PENDING,
+                ErrorCode::PaymentPending,
                 format!("order {id} is waiting for its payment and cannot be cancelled yet"),
             )
             .with("order_id", id)
@@ -175,7 +173,7 @@ impl Flows {
                     payment_id,
                     amount: None,
                     reason: "order cancelled".into(),
-                    idempotency_key: format!("order-{id}-cancel"),
+                    idempotency_key: keys::cancel_refund(id),
                 };
                 let req = deadline.request(req, self.config.payment_timeout())?;
                 let r = self.payment.clone().refund_payment(req).await?.into_inner();
@@ -192,7 +190,12 @@ impl Flows {
     /// paid -> shipped (ORDER_SHIPPED), shipped -> delivered.
     pub async fn set_status(&self, id: i64, to: OrderStatus, deadline: Deadline) -> Result<OrderView, Error> {
         if !matches!(to, OrderStatus::Shipped | OrderStatus::Delivered) {
-            return Err(Fault::invalid("status", "can only be set to shipped or delivered (cancel with DELETE)").into());
+            return Err(Fault::field(FieldViolation::described(
+                "status",
+                ec_common::error::FieldCode::InvalidValue,
+                "can only be set to shipped or delivered (cancel with DELETE)",
+            ))
+            .into());
         }
         let t = self.store.transition(Transition::strict(id, to)).await?;
         let order = self.store.get(id).await?;
@@ -209,18 +212,20 @@ impl Flows {
     pub async fn webhook(&self, req: pb::HandlePaymentWebhookRequest) -> Result<(OrderStatus, bool), Error> {
         let mut errors = Vec::new();
         let event_id = req.event_id.trim();
-        if event_id.is_empty() || event_id.len() > 200 {
-            errors.push(ec_common::error::FieldViolation::new("event_id", "must be 1 to 200 characters"));
+        if event_id.is_empty() {
+            errors.push(FieldViolation::required("event_id"));
+        } else if event_id.len() > ec_common::rules::KEY_MAX {
+            errors.push(FieldViolation::too_long("event_id", ec_common::rules::KEY_MAX));
         }
         if req.amount < 0 {
-            errors.push(ec_common::error::FieldViolation::new("amount", "must not be negative"));
+            errors.push(FieldViolation::at_least("amount", 0));
         }
         let (to, label) = match pb::PaymentEventStatus::try_from(req.status) {
             Ok(pb::PaymentEventStatus::Completed) => (Some(OrderStatus::Paid), "completed"),
             Ok(pb::PaymentEventStatus::Failed) => (Some(OrderStatus::PaymentFailed), "failed"),
             Ok(pb::PaymentEventStatus::Refunded) => (None, "refunded"),
             _ => {
-                errors.push(ec_common::error::FieldViolation::new("status", "must be completed, failed or refunded"));
+                errors.push(FieldViolation::one_of("status", &["completed", "failed", "refunded"]));
                 (None, "")
             }
         };
@@ -257,7 +262,7 @@ impl Flows {
             recipient: order.customer_email.clone(),
             template: template.to_owned(),
             variables,
-            idempotency_key: format!("order-{}-{}", order.id, template),
+            idempotency_key: keys::order_mail(order.id, template),
         };
         let sent = match deadline.request(req, self.config.notification_timeout()) {
             Ok(r) => self.notification.clone().send_email(r).await.map(|_| ()),
@@ -283,12 +288,8 @@ impl Flows {
 }
 
 fn payment_rejected(id: i64, why: &str, status: OrderStatus) -> Fault {
-    Fault::new(
-        Code::InvalidArgument,
-        reason::PAYMENT_REJECTED,
-        format!("payment rejected: {why}; order {id} is kept as {status}"),
-    )
-    .with("order_id", id)
+    Fault::new(ErrorCode::PaymentRejected, format!("payment rejected: {why}; order {id} is kept as {status}"))
+        .with("order_id", id)
 }
 
 /// Brings an in-memory order up to date with a transition.

@@ -1,7 +1,11 @@
 //! The tonic layer: decode, run the flow in its own task, encode. No logic.
 
 use chrono::Utc;
-use ec_common::{deadline::Deadline, error::Fault};
+use ec_common::{
+    deadline::Deadline,
+    error::{Fault, FieldViolation},
+    rules,
+};
 use ec_proto::order::v1::{self as pb, order_service_server::OrderService};
 use tonic::{Request, Response, Status};
 use tracing::Instrument;
@@ -100,23 +104,16 @@ impl OrderService for OrderGrpc {
         request: Request<pb::ListOrdersRequest>,
     ) -> Result<Response<pb::ListOrdersResponse>, Status> {
         let r = request.into_inner();
-        let limit = match r.limit {
-            0 => 50,
-            n @ 1..=200 => n as u64,
-            _ => return Err(Status::from(Fault::invalid("limit", "must be between 1 and 200"))),
-        };
+        let limit = page_size(r.limit, rules::page::ORDERS_DEFAULT, rules::page::ORDERS_MAX)?;
         let after_id = match r.cursor.trim() {
             "" => None,
             c => Some(
-                c.parse::<i64>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| Status::from(Fault::invalid("cursor", "is not a cursor this server gave")))?,
+                c.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| Status::from(Fault::field(invalid_cursor())))?,
             ),
         };
         let status = match pb::OrderStatus::try_from(r.status) {
             Ok(s) => OrderStatus::from_proto(s),
-            Err(_) => return Err(Status::from(Fault::invalid("status", "unknown status"))),
+            Err(_) => return Err(Status::from(Fault::field(FieldViolation::required("status")))),
         };
         let non_empty = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         let filter = ListFilter {
@@ -153,7 +150,7 @@ impl OrderService for OrderGrpc {
         let to = pb::OrderStatus::try_from(r.status)
             .ok()
             .and_then(OrderStatus::from_proto)
-            .ok_or_else(|| Status::from(Fault::invalid("status", "must be shipped or delivered")))?;
+            .ok_or_else(|| Status::from(Fault::field(FieldViolation::one_of("status", &["shipped", "delivered"]))))?;
         let order = self.detached(move |f| async move { f.set_status(r.id, to, deadline).await }).await?;
         Ok(Response::new(pb::UpdateOrderStatusResponse { order: Some(order_to_proto(order)) }))
     }
@@ -173,7 +170,11 @@ impl OrderService for OrderGrpc {
     ) -> Result<Response<pb::HandlePaymentWebhooksResponse>, Status> {
         let events = request.into_inner().events;
         if events.len() > 1000 {
-            return Err(Status::from(Fault::invalid("events", "at most 1000 events per call")));
+            return Err(Status::from(Fault::field(FieldViolation::new(
+                "events",
+                ec_common::error::FieldCode::TooMany,
+                &[("max", &1000)],
+            ))));
         }
         let results = self
             .detached(move |f| async move {
@@ -199,7 +200,7 @@ impl OrderService for OrderGrpc {
                         Err(e) => pb::WebhookResult {
                             applied: false,
                             status: pb::OrderStatus::Unspecified as i32,
-                            error_reason: e.fault().reason.to_owned(),
+                            error_reason: e.fault().code.as_str().to_owned(),
                         },
                     })
                     .collect())
@@ -213,9 +214,8 @@ impl OrderService for OrderGrpc {
         request: Request<pb::GetOrderStatsRequest>,
     ) -> Result<Response<pb::GetOrderStatsResponse>, Status> {
         let offset = request.into_inner().utc_offset_minutes;
-        if !(-14 * 60..=14 * 60).contains(&offset) {
-            return Err(Status::from(Fault::invalid("utc_offset_minutes", "must be between -840 and 840")));
-        }
+        let max = i64::from(rules::UTC_OFFSET_MAX_MINUTES);
+        rules::in_range("utc_offset_minutes", i64::from(offset), -max, max).map_err(Fault::field)?;
         let today = (Utc::now() + chrono::Duration::minutes(offset.into())).date_naive();
         let stats = self.flows.store.stats(offset, today).await?;
         Ok(Response::new(pb::GetOrderStatsResponse {
@@ -270,18 +270,11 @@ impl OrderService for OrderGrpc {
         request: Request<pb::ListImportsRequest>,
     ) -> Result<Response<pb::ListImportsResponse>, Status> {
         let r = request.into_inner();
-        let limit = match r.limit {
-            0 => 20,
-            n @ 1..=100 => n as u64,
-            _ => return Err(Status::from(Fault::invalid("limit", "must be between 1 and 100"))),
-        };
+        let limit = page_size(r.limit, rules::page::IMPORTS_DEFAULT, rules::page::IMPORTS_MAX)?;
         let before = match r.cursor.trim() {
             "" => None,
             c => Some(
-                c.parse::<i64>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| Status::from(Fault::invalid("cursor", "is not a cursor this server gave")))?,
+                c.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| Status::from(Fault::field(invalid_cursor())))?,
             ),
         };
         let page = records::list(self.flows.store.db(), limit + 1, before).await.map_err(Error::from)?;
@@ -302,10 +295,7 @@ impl OrderService for OrderGrpc {
         self.load_import(&id).await?;
         let errors = records::errors(self.flows.store.db(), &id).await.map_err(Error::from)?;
         Ok(Response::new(pb::ListImportErrorsResponse {
-            errors: errors
-                .into_iter()
-                .map(|e| pb::RowError { row: e.row, column: e.column_name, reason: e.reason })
-                .collect(),
+            errors: errors.into_iter().map(records::stored_error_to_proto).collect(),
         }))
     }
 
@@ -367,4 +357,14 @@ async fn notifications_sent(importer: &Importer, id: &str) -> i64 {
         Ok(r) => r.into_inner().sent,
         Err(_) => 0,
     }
+}
+
+fn invalid_cursor() -> FieldViolation {
+    FieldViolation::described("cursor", ec_common::error::FieldCode::InvalidValue, "is not a cursor this server gave")
+}
+
+/// A page size on the wire: 0 is the default.
+fn page_size(limit: i32, default: u32, max: u32) -> Result<u64, Fault> {
+    let limit = (limit != 0).then(|| u32::try_from(limit).unwrap_or(u32::MAX));
+    Ok(u64::from(rules::page_size("limit", limit, default, max).map_err(Fault::field)?))
 }

@@ -11,6 +11,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(SqlMigration { name: "m0001_initial", sql: M0001_INITIAL }),
             Box::new(SqlMigration { name: "m0002_imports", sql: M0002_IMPORTS }),
+            Box::new(M0003ImportErrorCodes),
         ]
     }
 }
@@ -108,3 +109,29 @@ CREATE TABLE import_errors (
 );
 CREATE INDEX import_errors_by_import ON import_errors (import_id, row);
 "#;
+
+/// Refused rows carry a machine code and its parameters (so the admin can
+/// say them in the operator's language), next to the English reason.
+struct M0003ImportErrorCodes;
+
+impl MigrationName for M0003ImportErrorCodes {
+    fn name(&self) -> &str {
+        "m0003_import_error_codes"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0003ImportErrorCodes {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite alters one at a time.
+        for column in [
+            ColumnDef::new(Alias::new("code")).string().not_null().default("invalid_value").to_owned(),
+            ColumnDef::new(Alias::new("params")).string().not_null().default("{}").to_owned(),
+        ] {
+            manager
+                .alter_table(Table::alter().table(Alias::new("import_errors")).add_column(column).to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+}

@@ -32,7 +32,7 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
         let db = ec_common::db::open_sqlite(&config.db_path(), 4, "order-service").await?;
         Migrator::up(&db, None).await?;
-        let store = Store::open(db, config.max_batch).await?;
+        let store = Store::open(db, config.settings.max_batch).await?;
         let payment = ec_common::grpc::lazy_channel(&config.payment_url, "order-service")?;
         let notification = ec_common::grpc::lazy_channel(&config.notification_url, "order-service")?;
         let importer = Importer::new(store.clone(), payment.clone(), notification.clone(), config.import_config());
@@ -51,7 +51,7 @@ impl Application {
         let reconciler = tokio::spawn(crate::reconcile::run(
             self.flows.clone(),
             self.payment.clone(),
-            std::time::Duration::from_millis(self.config.reconcile_interval_ms),
+            std::time::Duration::from_millis(self.config.settings.reconcile_interval_ms),
             self.config.stuck_after(),
             shutdown.wait(),
         ));

@@ -2,7 +2,11 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
+use ec_common::config::Deadlines;
+
+/// Where the payment service listens and what it calls, plus its settings.
 #[derive(Debug, Clone, clap::Args)]
+#[group(id = "payment-service")]
 pub struct Config {
     /// Address the gRPC server listens on (port 0: any free port).
     #[arg(long = "payment-addr", env = "PAYMENT_ADDR", default_value = "127.0.0.1:8001")]
@@ -10,19 +14,32 @@ pub struct Config {
     /// Directory holding payment_service.db.
     #[arg(long = "data-dir", env = "EC_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
-    /// Order service URL, for the payment status webhook.
+    /// Order service URL, for the payment status webhook and order look-ups.
     #[arg(long, env = "ORDER_URL", default_value = "http://127.0.0.1:8000")]
     pub order_url: String,
-    /// Deadline of the webhook call, in milliseconds (seed: 10 s).
-    #[arg(long, env = "WEBHOOK_TIMEOUT_MS", default_value_t = 10_000)]
-    pub webhook_timeout_ms: u64,
+    #[command(flatten)]
+    pub deadlines: Deadlines,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// What the payment service alone reads (the all-in-one flattens it whole).
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[group(id = "payment-settings")]
+pub struct Settings {
     /// Artificial processing delay per payment, in milliseconds: stands in
     /// for a slow card processor in tests and demos. 0 in production.
-    #[arg(long, env = "PAYMENT_DELAY_MS", default_value_t = 0)]
+    #[arg(long = "payment-delay-ms", env = "PAYMENT_DELAY_MS", default_value_t = Settings::default().processing_delay_ms)]
     pub processing_delay_ms: u64,
-    /// Largest number of writes committed together.
-    #[arg(long, env = "PAYMENT_MAX_BATCH", default_value_t = 256)]
+    /// Largest number of payment writes committed together.
+    #[arg(id = "payment_max_batch", long = "payment-max-batch", env = "PAYMENT_MAX_BATCH", default_value_t = Settings::default().max_batch)]
     pub max_batch: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { processing_delay_ms: 0, max_batch: 256 }
+    }
 }
 
 impl Config {
@@ -31,9 +48,8 @@ impl Config {
             addr: ([127, 0, 0, 1], 0).into(),
             data_dir,
             order_url,
-            webhook_timeout_ms: 10_000,
-            processing_delay_ms: 0,
-            max_batch: 256,
+            deadlines: Deadlines::default(),
+            settings: Settings::default(),
         }
     }
 
@@ -41,7 +57,8 @@ impl Config {
         self.data_dir.join("payment_service.db")
     }
 
+    /// Deadline of calls to the order service.
     pub fn webhook_timeout(&self) -> Duration {
-        Duration::from_millis(self.webhook_timeout_ms)
+        self.deadlines.webhook()
     }
 }

@@ -1,12 +1,21 @@
 //! Payment rules.
 
-use ec_common::error::{Fault, FieldViolation, reason};
+use ec_common::{
+    error::{ErrorCode, Fault, FieldCode, FieldViolation},
+    rules::payment::{AMOUNT_MAX as MAX_AMOUNT, AMOUNT_MIN as MIN_AMOUNT},
+};
 use ec_proto::payment::v1 as pb;
-use tonic::Code;
 
-/// Per-transaction bounds, in JPY (seed section 4 and 7.3).
-pub const MIN_AMOUNT: i64 = 100;
-pub const MAX_AMOUNT: i64 = 1_000_000;
+/// The ids of the events this service reports, each made in one place.
+pub mod events {
+    pub fn completed(payment_id: i64) -> String {
+        format!("payment-{payment_id}-completed")
+    }
+
+    pub fn refunded(refund_id: i64) -> String {
+        format!("refund-{refund_id}")
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentStatus {
@@ -65,11 +74,11 @@ impl NewPayment {
     pub fn parse(r: pb::CreatePaymentRequest) -> Result<Self, Fault> {
         let mut errors = Vec::new();
         if r.order_id <= 0 {
-            errors.push(FieldViolation::new("order_id", "must be a positive order id"));
+            errors.push(FieldViolation::at_least("order_id", 1));
         }
         let currency = r.currency.trim();
         if !(currency.is_empty() || currency.eq_ignore_ascii_case("JPY")) {
-            errors.push(FieldViolation::new("currency", "only JPY is accepted"));
+            errors.push(FieldViolation::one_of("currency", &["JPY"]));
         }
         let method = match r.method.trim() {
             "" => "card".to_owned(),
@@ -77,20 +86,23 @@ impl NewPayment {
                 m.to_owned()
             }
             _ => {
-                errors.push(FieldViolation::new("method", "must be up to 32 letters, digits, '-' or '_'"));
+                errors.push(FieldViolation::described(
+                    "method",
+                    FieldCode::InvalidFormat,
+                    "must be up to 32 letters, digits, '-' or '_'",
+                ));
                 String::new()
             }
         };
         if !errors.is_empty() {
             return Err(Fault::validation(errors));
         }
-        if !(MIN_AMOUNT..=MAX_AMOUNT).contains(&r.amount) {
+        if !ec_common::rules::payable(r.amount) {
             let mut f = Fault::new(
-                Code::InvalidArgument,
-                reason::AMOUNT_OUT_OF_RANGE,
+                ErrorCode::AmountOutOfRange,
                 format!("amount {} JPY is outside {MIN_AMOUNT}..={MAX_AMOUNT} JPY per transaction", r.amount),
             );
-            f.fields.push(FieldViolation::new("amount", format!("must be between {MIN_AMOUNT} and {MAX_AMOUNT} JPY")));
+            f.fields.push(FieldViolation::out_of_range("amount", MIN_AMOUNT, MAX_AMOUNT));
             return Err(f);
         }
         Ok(Self { order_id: r.order_id, amount: r.amount, method, batch_id: None })
@@ -111,7 +123,7 @@ mod tests {
         assert!(NewPayment::parse(req(1_000_000)).is_ok());
         for bad in [99, 1_000_001, 0, -100] {
             let f = NewPayment::parse(req(bad)).expect_err("out of range");
-            assert_eq!(f.reason, reason::AMOUNT_OUT_OF_RANGE, "{bad}");
+            assert_eq!(f.code, ErrorCode::AmountOutOfRange, "{bad}");
         }
     }
 

@@ -1,7 +1,7 @@
 //! The payment service's one error type, and its mapping to gRPC statuses.
 
-use ec_common::error::{Fault, reason};
-use tonic::{Code, Status};
+use ec_common::error::{ErrorCode, Fault};
+use tonic::Status;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -15,14 +15,10 @@ pub enum Error {
 
 impl Error {
     pub fn duplicate(order_id: i64, payment_id: i64) -> Self {
-        Fault::new(
-            Code::AlreadyExists,
-            reason::DUPLICATE_PAYMENT,
-            format!("order {order_id} already has payment {payment_id}"),
-        )
-        .with("order_id", order_id)
-        .with("payment_id", payment_id)
-        .into()
+        Fault::new(ErrorCode::DuplicatePayment, format!("order {order_id} already has payment {payment_id}"))
+            .with("order_id", order_id)
+            .with("payment_id", payment_id)
+            .into()
     }
 
     pub fn payment_not_found(what: String) -> Self {
@@ -39,7 +35,7 @@ impl From<Error> for Status {
                 Fault::internal().into()
             }
             Error::WriterStopped(_) => {
-                Fault::new(Code::Unavailable, reason::UNAVAILABLE, "the payment service is shutting down").into()
+                Fault::new(ErrorCode::Unavailable, "the payment service is shutting down").into()
             }
         }
     }

@@ -2,32 +2,101 @@
 
 use std::time::Duration;
 
-use ec_common::{deadline::Deadline, error::Fault};
+use ec_common::grpc::TracedChannel;
+use ec_common::{
+    deadline::Deadline,
+    error::{ErrorCode, Fault, FieldCode, FieldViolation},
+};
 use ec_proto::{
-    order::v1::PaymentEventStatus,
+    order::v1::{self as opb, PaymentEventStatus, order_service_client::OrderServiceClient},
     payment::v1::{self as pb, payment_service_server::PaymentService},
 };
 use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
 use crate::{
-    domain::{NewPayment, PaymentStatus},
+    domain::{NewPayment, PaymentStatus, events},
     entity::refunds,
     error::Error,
     store::{PaymentView, RefundRequest, Store},
     webhook::Webhook,
 };
 
+/// The service that creates orders and pays them itself.
+const ORDER_SERVICE: &str = "order-service";
+
 #[derive(Clone)]
 pub struct PaymentGrpc {
     store: Store,
     webhook: Webhook,
+    orders: OrderServiceClient<TracedChannel>,
+    /// Deadline of an order look-up (a call to the order service).
+    order_timeout: Duration,
     processing_delay: Duration,
 }
 
 impl PaymentGrpc {
-    pub fn new(store: Store, webhook: Webhook, processing_delay: Duration) -> Self {
-        Self { store, webhook, processing_delay }
+    pub fn new(
+        store: Store,
+        webhook: Webhook,
+        order: TracedChannel,
+        order_timeout: Duration,
+        processing_delay: Duration,
+    ) -> Self {
+        Self { store, webhook, orders: OrderServiceClient::new(order), order_timeout, processing_delay }
+    }
+
+    /// A payment from anyone but the order service must be for an existing
+    /// order that waits for its payment, and for exactly its total. The
+    /// order service pays only orders it has just created for their total,
+    /// so its own payments skip the look-up (the create flow stays one call).
+    async fn check_order(&self, caller: Option<&str>, p: &NewPayment, deadline: Deadline) -> Result<(), Fault> {
+        if caller == Some(ORDER_SERVICE) {
+            return Ok(());
+        }
+        let req = deadline.request(opb::GetOrderRequest { id: p.order_id }, self.order_timeout).map_err(|s| {
+            Fault::new(
+                ErrorCode::DeadlineExceeded,
+                format!("no time left to look up order {}: {}", p.order_id, s.message()),
+            )
+        })?;
+        let order = match self.orders.clone().get_order(req).await {
+            Ok(r) => r.into_inner().order.ok_or_else(|| {
+                tracing::error!(order_id = p.order_id, "the order service answered no order");
+                Fault::internal()
+            })?,
+            Err(s) if s.code() == tonic::Code::NotFound => {
+                return Err(
+                    Fault::not_found(format!("order {} does not exist", p.order_id)).with("order_id", p.order_id)
+                );
+            }
+            Err(s) => return Err(order_lookup_failed(&s)),
+        };
+        let status = opb::OrderStatus::try_from(order.status).unwrap_or_default();
+        if !matches!(status, opb::OrderStatus::Pending | opb::OrderStatus::PaymentProcessing) {
+            return Err(Fault::new(
+                ErrorCode::OrderNotPayable,
+                format!("order {} is {} and does not wait for a payment", p.order_id, status_name(status)),
+            )
+            .with("order_id", p.order_id)
+            .with("order_status", status_name(status)));
+        }
+        if order.total_amount != p.amount {
+            return Err(Fault {
+                fields: vec![FieldViolation::new(
+                    "amount",
+                    FieldCode::InvalidValue,
+                    &[("allowed", &order.total_amount)],
+                )],
+                ..Fault::new(
+                    ErrorCode::AmountMismatch,
+                    format!("order {} totals {} JPY; {} JPY offered", p.order_id, order.total_amount, p.amount),
+                )
+                .with("order_id", p.order_id)
+                .with("order_total", order.total_amount)
+            });
+        }
+        Ok(())
     }
 
     /// Runs `work` in its own task so a caller hanging up cannot cut it
@@ -83,7 +152,9 @@ impl PaymentService for PaymentGrpc {
         request: Request<pb::CreatePaymentRequest>,
     ) -> Result<Response<pb::CreatePaymentResponse>, Status> {
         let deadline = Deadline::from_request(&request);
+        let caller = ec_common::grpc::caller_of(&request).map(str::to_owned);
         let new = NewPayment::parse(request.into_inner())?;
+        self.check_order(caller.as_deref(), &new, deadline).await?;
         let this = self.clone();
         let payment = self
             .detached(async move {
@@ -92,13 +163,7 @@ impl PaymentService for PaymentGrpc {
                 }
                 let v = this.store.create(new, deadline).await?;
                 let p = &v.payment;
-                this.webhook.report(
-                    p.order_id,
-                    p.id,
-                    PaymentEventStatus::Completed,
-                    p.amount,
-                    format!("payment-{}-completed", p.id),
-                );
+                this.webhook.report(p.order_id, p.id, PaymentEventStatus::Completed, p.amount, events::completed(p.id));
                 Ok(v)
             })
             .await?;
@@ -128,7 +193,7 @@ impl PaymentService for PaymentGrpc {
         let r = request.into_inner();
         let reason = r.reason.trim();
         if reason.chars().count() > 500 {
-            return Err(Fault::invalid("reason", "must be at most 500 characters").into());
+            return Err(Fault::field(FieldViolation::too_long("reason", 500)).into());
         }
         let key = Some(r.idempotency_key.trim().to_owned()).filter(|k| !k.is_empty());
         let req = RefundRequest {
@@ -148,7 +213,7 @@ impl PaymentService for PaymentGrpc {
                         p.id,
                         PaymentEventStatus::Refunded,
                         refund.amount,
-                        format!("refund-{}", refund.id),
+                        events::refunded(refund.id),
                     );
                 }
                 Ok((refund, payment))
@@ -164,13 +229,23 @@ impl PaymentService for PaymentGrpc {
         &self,
         request: Request<pb::CreatePaymentBatchRequest>,
     ) -> Result<Response<pb::CreatePaymentBatchResponse>, Status> {
+        if ec_common::grpc::caller_of(&request) != Some(ORDER_SERVICE) {
+            return Err(Fault::new(ErrorCode::Forbidden, "only the order service pays batches (its imports)").into());
+        }
         let r = request.into_inner();
         let batch_id = r.batch_id.trim().to_owned();
-        if batch_id.is_empty() || batch_id.len() > 100 {
-            return Err(Status::from(Fault::invalid("batch_id", "must be 1 to 100 characters")));
+        if batch_id.is_empty() {
+            return Err(Status::from(Fault::field(FieldViolation::required("batch_id"))));
+        }
+        if batch_id.len() > 100 {
+            return Err(Status::from(Fault::field(FieldViolation::too_long("batch_id", 100))));
         }
         if r.items.len() > MAX_BATCH_ITEMS {
-            return Err(Status::from(Fault::invalid("items", "at most 1000 items per call")));
+            return Err(Status::from(Fault::field(FieldViolation::new(
+                "items",
+                FieldCode::TooMany,
+                &[("max", &MAX_BATCH_ITEMS)],
+            ))));
         }
         // Validate each item on its own: a refused item never stops the rest.
         let mut results: Vec<pb::BatchPaymentResult> = Vec::with_capacity(r.items.len());
@@ -191,7 +266,7 @@ impl PaymentService for PaymentGrpc {
                     slots.push(i);
                 }
                 Err(f) => {
-                    results[i].error_reason = f.reason.to_owned();
+                    results[i].error_reason = f.code.as_str().to_owned();
                     results[i].error_message = f.message;
                 }
             }
@@ -211,7 +286,7 @@ impl PaymentService for PaymentGrpc {
                 Ok(v) => results[i].payment_id = v.payment.id,
                 Err(e) => {
                     let s = Status::from(e);
-                    results[i].error_reason = ec_common::error::decode(&s).reason.unwrap_or_else(|| "INTERNAL".into());
+                    results[i].error_reason = ec_common::error::decode(&s).code.as_str().to_owned();
                     results[i].error_message = s.message().to_owned();
                 }
             }
@@ -238,5 +313,21 @@ impl PaymentService for PaymentGrpc {
             failed: s.failed,
             total_amount: s.total_amount,
         }))
+    }
+}
+
+/// `payment_failed` for ORDER_STATUS_PAYMENT_FAILED: the REST spelling.
+fn status_name(s: opb::OrderStatus) -> String {
+    s.as_str_name().trim_start_matches("ORDER_STATUS_").to_ascii_lowercase()
+}
+
+fn order_lookup_failed(s: &Status) -> Fault {
+    if ec_common::error::is_timeout(s) {
+        Fault::new(ErrorCode::DeadlineExceeded, "the order service did not answer in time")
+    } else if ec_common::error::is_unreachable(s) {
+        Fault::new(ErrorCode::Unavailable, "the order service is unavailable; the payment was not taken")
+    } else {
+        tracing::error!(code = ?s.code(), message = s.message(), "order look-up failed");
+        Fault::internal()
     }
 }

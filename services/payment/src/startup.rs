@@ -30,13 +30,16 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
         let db = ec_common::db::open_sqlite(&config.db_path(), 4, "payment-service").await?;
         Migrator::up(&db, None).await?;
-        let store = Store::open(db, config.max_batch).await?;
-        let webhook = Webhook::new(
-            ec_common::grpc::lazy_channel(&config.order_url, "payment-service")?,
+        let store = Store::open(db, config.settings.max_batch).await?;
+        let order = ec_common::grpc::lazy_channel(&config.order_url, "payment-service")?;
+        let webhook = Webhook::new(order.clone(), config.webhook_timeout());
+        let grpc = PaymentGrpc::new(
+            store.clone(),
+            webhook,
+            order,
             config.webhook_timeout(),
+            std::time::Duration::from_millis(config.settings.processing_delay_ms),
         );
-        let grpc =
-            PaymentGrpc::new(store.clone(), webhook, std::time::Duration::from_millis(config.processing_delay_ms));
         let addr = listener.local_addr()?;
         Ok(Self { listener, addr, store, grpc, config })
     }

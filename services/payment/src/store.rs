@@ -13,13 +13,12 @@ use std::{
 use ec_common::{
     batch::Batcher,
     deadline::Deadline,
-    error::{Fault, reason},
+    error::{ErrorCode, Fault, FieldViolation},
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet,
     QueryFilter, QueryOrder, Set, Statement, sea_query::OnConflict,
 };
-use tonic::Code;
 
 use crate::{
     domain::{NewPayment, PaymentStatus},
@@ -229,12 +228,8 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
     let mut many: HashMap<usize, Vec<Result<PaymentView, Error>>> = HashMap::new();
     for (i, deadline, p, retry_safe) in items {
         let result = if deadline.is_some_and(Deadline::is_expired) {
-            Err(Fault::new(
-                Code::DeadlineExceeded,
-                reason::DEADLINE_EXCEEDED,
-                "the caller's deadline passed before the payment was taken",
-            )
-            .into())
+            Err(Fault::new(ErrorCode::DeadlineExceeded, "the caller's deadline passed before the payment was taken")
+                .into())
         } else if let Some(existing) = taken.get(&p.order_id) {
             if retry_safe && existing.amount == p.amount && existing.batch_id == p.batch_id {
                 Ok(PaymentView { payment: existing.clone(), refunds: Vec::new() })
@@ -326,8 +321,7 @@ async fn refund(
     {
         if existing.payment_id != r.payment_id {
             return Ok(Err(Fault::new(
-                Code::AlreadyExists,
-                reason::IDEMPOTENCY_CONFLICT,
+                ErrorCode::IdempotencyConflict,
                 "this idempotency key was used for another payment's refund",
             )
             .into()));
@@ -342,12 +336,11 @@ async fn refund(
     let remaining = payment.amount - payment.refunded_amount;
     let amount = r.amount.unwrap_or(remaining);
     if r.amount.is_some_and(|a| a <= 0) {
-        return Ok(Err(Fault::invalid("amount", "must be a positive number of JPY").into()));
+        return Ok(Err(Fault::field(FieldViolation::at_least("amount", 1)).into()));
     }
     if remaining == 0 || amount > remaining {
         return Ok(Err(Fault::new(
-            Code::FailedPrecondition,
-            reason::OVER_REFUND,
+            ErrorCode::OverRefund,
             format!("payment {} has {remaining} JPY left to refund; {amount} JPY asked", payment.id),
         )
         .with("payment_id", payment.id)

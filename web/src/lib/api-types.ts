@@ -97,7 +97,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace a template's subject and body (or create the template). */
+        /** Replace a template's subject and body. */
         put: operations["update_template"];
         post?: never;
         delete?: never;
@@ -377,6 +377,11 @@ export interface components {
     schemas: {
         /** @enum {string} */
         Channel: "email" | "sms";
+        /**
+         * @description The only currency taken.
+         * @enum {string}
+         */
+        Currency: "JPY";
         DayRevenue: {
             /** Format: int64 */
             amount: number;
@@ -385,10 +390,16 @@ export interface components {
             /** Format: int64 */
             orders: number;
         };
-        /** @description One invalid field. */
+        /** @description One invalid field (or query parameter, or header). */
         FieldError: {
+            /**
+             * @description Why, as a machine code: required, too_long, out_of_range,
+             *     invalid_email, invalid_phone, invalid_value, invalid_type, ...
+             */
+            code: string;
             /** @description Path of the field, e.g. `items[0].quantity`. */
             field: string;
+            /** @description The same in English. */
             message: string;
         };
         /** @description A bulk CSV import; `id` is also the `batch_id` of its orders. */
@@ -440,46 +451,63 @@ export interface components {
         };
         /** @enum {string} */
         ImportStatus: "queued" | "running" | "completed" | "completed_with_errors" | "failed" | "validated";
-        NewNotification: {
+        /**
+         * @description The statuses an operator sets by hand (cancel with DELETE).
+         * @enum {string}
+         */
+        ManualStatus: "shipped" | "delivered";
+        /** @description An e-mail to render and queue. */
+        NewEmail: {
             /** Format: int64 */
             order_id: number;
-            /** @description An e-mail address (email) or phone number (sms). */
+            /**
+             * Format: email
+             * @description An e-mail address.
+             */
             recipient: string;
-            /** @description Template code, e.g. ORDER_CONFIRMATION. */
-            template: string;
-            /** @description Values for the template's placeholders: strings, numbers or booleans. */
-            variables?: Record<string, unknown>;
+            /** @description An unknown one is UNKNOWN_TEMPLATE (the notification service decides). */
+            template: components["schemas"]["TemplateCode"];
+            /**
+             * @description Values for the template's placeholders: strings, numbers or booleans.
+             *     A placeholder without a value is MISSING_VARIABLE.
+             */
+            variables: {
+                [key: string]: string | number | boolean;
+            };
         };
         NewOrder: {
-            customer_email?: string;
-            customer_name?: string;
+            /** Format: email */
+            customer_email: string;
+            customer_name: string;
             customer_phone?: string | null;
-            items?: components["schemas"]["NewOrderItem"][];
+            items: components["schemas"]["NewOrderItem"][];
             shipping_address?: string | null;
         };
         NewOrderItem: {
             /** @description SKU, e.g. "1001" or "P-1". */
-            product_id?: string;
-            product_name?: string;
+            product_id: string;
+            product_name: string;
+            /** Format: int64 */
+            quantity: number;
             /**
              * Format: int64
-             * @description Positive.
+             * @description JPY; 0 is a free item.
              */
-            quantity?: number;
-            /**
-             * Format: int64
-             * @description JPY, not negative.
-             */
-            unit_price?: number;
+            unit_price: number;
         };
         NewPayment: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Exactly the order's total, in JPY.
+             */
             amount: number;
-            /** @description Only "JPY". */
-            currency?: string | null;
+            currency: components["schemas"]["Currency"];
             /** @description Default "card". */
             method?: string | null;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description An existing order waiting for its payment.
+             */
             order_id: number;
         };
         NewRefund: {
@@ -491,6 +519,22 @@ export interface components {
             /** Format: int64 */
             payment_id: number;
             reason?: string | null;
+        };
+        /** @description An SMS to render (its template's body) and queue. */
+        NewSms: {
+            /** Format: int64 */
+            order_id: number;
+            /**
+             * @description A phone number: 6 to 20 digits, with spaces, `-`, parentheses and a
+             *     leading `+`.
+             */
+            recipient: string;
+            /** @description An unknown one is UNKNOWN_TEMPLATE (the notification service decides). */
+            template: components["schemas"]["TemplateCode"];
+            /** @description Values for the template's placeholders: strings, numbers or booleans. */
+            variables: {
+                [key: string]: string | number | boolean;
+            };
         };
         Notification: {
             /** Format: int32 */
@@ -509,7 +553,7 @@ export interface components {
             sent_at?: string | null;
             status: components["schemas"]["NotificationStatus"];
             subject: string;
-            template: string;
+            template: components["schemas"]["TemplateCode"];
         };
         /** @enum {string} */
         NotificationStatus: "queued" | "sent" | "failed";
@@ -582,8 +626,11 @@ export interface components {
         /** @enum {string} */
         PaymentStatus: "completed" | "partially_refunded" | "refunded";
         PaymentWebhook: {
-            /** Format: int64 */
-            amount?: number;
+            /**
+             * Format: int64
+             * @description JPY.
+             */
+            amount: number;
             /** @description Unique per event: a repeated event changes nothing. */
             event_id: string;
             /** Format: int64 */
@@ -636,8 +683,13 @@ export interface components {
         };
         /** @description A refused row of an import file. */
         RowError: {
+            /** @description Why, as a machine code (the field codes of problem `errors`). */
+            code: string;
             /** @description The column at fault; empty when the whole row is. */
             column: string;
+            /** @description What the code needs to be said in words (`min`, `max`, ...). */
+            params: Record<string, unknown>;
+            /** @description The same in English. */
             reason: string;
             /**
              * Format: int64
@@ -658,18 +710,22 @@ export interface components {
             status: components["schemas"]["OrderStatus"];
         };
         StatusUpdate: {
-            /** @description `shipped` or `delivered`. */
-            status: components["schemas"]["OrderStatus"];
+            status: components["schemas"]["ManualStatus"];
         };
         Template: {
             body: string;
-            code: string;
+            code: components["schemas"]["TemplateCode"];
             subject: string;
             /** Format: date-time */
             updated_at: string;
             /** @description Placeholders used, sorted. */
             variables: string[];
         };
+        /**
+         * @description A notification template (`ORDER_CONFIRMATION`, ...).
+         * @enum {string}
+         */
+        TemplateCode: "ORDER_CONFIRMATION" | "ORDER_SHIPPED" | "ORDER_CANCELLED" | "ORDER_CONFIRMATION_BATCH";
         TemplateUpdate: {
             body: string;
             subject: string;
@@ -699,7 +755,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewNotification"];
+                "application/json": components["schemas"]["NewEmail"];
             };
         };
         responses: {
@@ -711,13 +767,58 @@ export interface operations {
                     "application/json": components["schemas"]["Notification"];
                 };
             };
+            /** @description Malformed request body (not JSON, not UTF-8, a broken upload) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unknown template, missing variable or bad recipient */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -741,6 +842,33 @@ export interface operations {
                     "application/json": components["schemas"]["Notification"][];
                 };
             };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     send_sms: {
@@ -752,7 +880,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewNotification"];
+                "application/json": components["schemas"]["NewSms"];
             };
         };
         responses: {
@@ -764,12 +892,57 @@ export interface operations {
                     "application/json": components["schemas"]["Notification"];
                 };
             };
+            /** @description Malformed request body (not JSON, not UTF-8, a broken upload) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -791,6 +964,24 @@ export interface operations {
                     "application/json": components["schemas"]["QueueStats"];
                 };
             };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_templates: {
@@ -810,6 +1001,24 @@ export interface operations {
                     "application/json": components["schemas"]["Template"][];
                 };
             };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     update_template: {
@@ -817,7 +1026,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                code: string;
+                code: components["schemas"]["TemplateCode"];
             };
             cookie?: never;
         };
@@ -835,12 +1044,66 @@ export interface operations {
                     "application/json": components["schemas"]["Template"];
                 };
             };
+            /** @description Malformed request body (not JSON, not UTF-8, a broken upload) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such template */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -848,16 +1111,15 @@ export interface operations {
     list_orders: {
         parameters: {
             query?: {
-                /** @description One of the order statuses. */
-                status?: string;
+                status?: "pending" | "payment_processing" | "paid" | "shipped" | "delivered" | "payment_failed" | "cancelled";
                 customer_email?: string;
                 batch_id?: string;
-                /** @description 1..=200, default 50. */
-                limit?: string;
+                /** @description Orders per page (default 50). */
+                limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
                 /** @description `desc` (newest first, the default) or `asc`. */
-                order?: string;
+                order?: "desc" | "asc";
             };
             header?: never;
             path?: never;
@@ -878,7 +1140,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -914,7 +1194,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Idempotency key reused with another body, or still in progress */
@@ -923,7 +1203,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Invalid order (VALIDATION_FAILED) or payment rejected (PAYMENT_REJECTED, with order_id) */
@@ -932,7 +1230,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Payment service unavailable (the order is kept, with order_id) */
@@ -941,7 +1239,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Payment service too slow (the order is kept, with order_id) */
@@ -950,7 +1248,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -958,8 +1256,9 @@ export interface operations {
     list_imports: {
         parameters: {
             query?: {
-                /** @description 1..=100, default 20. */
-                limit?: string;
+                /** @description Items per page (default 20). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
                 cursor?: string;
             };
             header?: never;
@@ -981,7 +1280,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -990,11 +1307,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Validate and report only; store nothing. */
-                dry_run?: string;
+                dry_run?: boolean;
                 /** @description `auto` (default), `utf-8` or `shift_jis`. */
-                encoding?: string;
+                encoding?: "auto" | "utf-8" | "shift_jis";
                 /** @description One ORDER_CONFIRMATION_BATCH mail per customer instead of one per order. */
-                digest?: string;
+                digest?: boolean;
                 /** @description Name recorded in the history (multipart uploads carry their own). */
                 file_name?: string;
                 /** @description Who submitted it (also the `X-Submitted-By` header). */
@@ -1029,13 +1346,22 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
+            /** @description Malformed request body (not JSON, not UTF-8, a broken upload) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description File too large */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Wrong header, no rows, or over the row limit (TOO_MANY_ROWS); nothing stored */
@@ -1044,7 +1370,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1073,7 +1417,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1081,8 +1443,8 @@ export interface operations {
     import_errors: {
         parameters: {
             query?: {
-                /** @description `json` (default) or `csv` (a download). */
-                format?: string;
+                /** @description `json` (default) or `csv`. */
+                format?: "json" | "csv";
             };
             header?: never;
             path: {
@@ -1105,7 +1467,34 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid query parameters (VALIDATION_FAILED, naming each parameter) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1135,7 +1524,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1144,7 +1551,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description The caller's offset from UTC in minutes (Japan: 540). Default 0. */
-                tz_offset_minutes?: string;
+                tz_offset_minutes?: number;
             };
             header?: never;
             path?: never;
@@ -1165,7 +1572,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1194,7 +1619,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1224,7 +1667,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Cannot be cancelled any more (ILLEGAL_TRANSITION) or payment still in progress */
@@ -1233,7 +1676,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Cancelled, but the refund could not be made yet; it is retried */
@@ -1242,7 +1685,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1270,12 +1722,21 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
+            /** @description Malformed request body (not JSON, not UTF-8, a broken upload) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             409: {
@@ -1283,7 +1744,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             422: {
@@ -1291,7 +1770,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1319,12 +1816,39 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookResult"];
                 };
             };
+            /** @description Malformed request body (not JSON, not UTF-8, a broken upload) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             422: {
@@ -1332,7 +1856,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1358,22 +1900,76 @@ export interface operations {
                     "application/json": components["schemas"]["Payment"];
                 };
             };
-            /** @description The order already has a payment */
+            /** @description Malformed request body (not JSON, not UTF-8, a broken upload) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The order does not wait for a payment (ORDER_NOT_PAYABLE) or already has one (DUPLICATE_PAYMENT) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Amount out of range or not JPY */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Amount out of range (AMOUNT_OUT_OF_RANGE), not the order's total (AMOUNT_MISMATCH), or not JPY */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1402,7 +1998,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1431,12 +2045,21 @@ export interface operations {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
+            /** @description Malformed request body (not JSON, not UTF-8, a broken upload) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description More than what is left to refund (OVER_REFUND) */
@@ -1445,7 +2068,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             422: {
@@ -1453,7 +2094,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1482,7 +2141,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

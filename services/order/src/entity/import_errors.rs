@@ -10,6 +10,10 @@ pub struct Model {
     pub row: i64,
     pub column_name: String,
     pub reason: String,
+    /// A field code (`required`, `out_of_range`, ...).
+    pub code: String,
+    /// The code's parameters, as a JSON object of strings.
+    pub params: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

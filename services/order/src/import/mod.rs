@@ -6,9 +6,8 @@ pub mod parse;
 pub mod records;
 pub mod worker;
 
-use ec_common::error::{Fault, reason};
+use ec_common::error::{ErrorCode, Fault, FieldCode, FieldViolation};
 use ec_proto::order::v1 as pb;
-use tonic::Code;
 
 use crate::{entity::imports, error::Error};
 pub use worker::{ImportConfig, Importer};
@@ -29,18 +28,16 @@ impl Importer {
     /// that cannot be imported at all (bad header, too many rows).
     pub async fn submit(&self, s: Submission) -> Result<(imports::Model, Vec<parse::RowError>), Error> {
         let encoding = parse::Encoding::parse(&s.encoding)
-            .ok_or_else(|| Fault::invalid("encoding", "must be auto, utf-8 or shift_jis"))?;
+            .ok_or_else(|| Fault::field(FieldViolation::one_of("encoding", &["auto", "utf-8", "shift_jis"])))?;
         let file_name = match s.file_name.trim() {
             "" => "upload.csv".to_owned(),
             n => n.chars().take(200).collect(),
         };
         let parsed = parse::parse(&s.content, encoding, self.config().max_rows).map_err(|e| match e {
             parse::FileError::TooManyRows { found, limit } => {
-                Fault::new(Code::InvalidArgument, "TOO_MANY_ROWS", e.to_string())
-                    .with("rows", found)
-                    .with("limit", limit)
+                Fault::new(ErrorCode::TooManyRows, e.to_string()).with("rows", found).with("limit", limit)
             }
-            other => Fault::invalid("file", other.to_string()),
+            other => Fault::field(FieldViolation::described("file", FieldCode::InvalidFormat, other.to_string())),
         })?;
         let now = ec_common::time::now();
         let mut model = imports::Model {
@@ -121,14 +118,20 @@ pub fn import_to_proto(m: &imports::Model, notifications_sent: i64) -> pb::Impor
 }
 
 pub fn row_error_to_proto(e: parse::RowError) -> pb::RowError {
-    pb::RowError { row: e.row, column: e.column, reason: e.reason }
+    pb::RowError {
+        row: e.row,
+        column: e.column,
+        reason: e.reason,
+        code: e.code.as_str().to_owned(),
+        params: e.params.into_iter().collect(),
+    }
 }
 
 /// An import id from a request; a malformed one cannot exist.
 pub fn import_id(raw: &str) -> Result<String, Fault> {
     let id = raw.trim();
     if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(Fault::new(Code::NotFound, reason::NOT_FOUND, format!("no import {id:?}")));
+        return Err(Fault::not_found(format!("no import {id:?}")));
     }
     Ok(id.to_owned())
 }

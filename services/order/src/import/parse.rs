@@ -8,17 +8,22 @@
 //! items; every other row is an order of its own. A bad row is reported with
 //! its line, column and reason and never stops the others.
 //!
+//! A row is checked by the order rules the API applies
+//! ([`crate::domain::parse_customer`], [`crate::domain::parse_item`]), and
+//! an order's total by what one payment may take.
+//!
 //! Parsing is deterministic, so a resumed import parses its stored file again
 //! and gets the very same orders and keys.
 
 use std::collections::HashMap;
 
-use crate::domain::{MAX_ITEMS, MAX_QUANTITY, NewItem, NewOrder, is_valid_email, is_valid_phone};
+use ec_common::{
+    error::{FieldCode, FieldViolation},
+    rules::{self, order as limits, payment},
+};
+use ec_proto::order::v1 as pb;
 
-/// Payment bounds per transaction (the payment service enforces them too;
-/// checking here lets a dry run report them).
-const MIN_TOTAL: i64 = 100;
-const MAX_TOTAL: i64 = 1_000_000;
+use crate::domain::{MAX_ITEMS, NewItem, NewOrder, parse_customer, parse_item};
 
 const REQUIRED: [&str; 6] = ["customer_name", "customer_email", "product_id", "product_name", "quantity", "unit_price"];
 const OPTIONAL: [&str; 3] = ["external_ref", "customer_phone", "shipping_address"];
@@ -54,13 +59,23 @@ impl Encoding {
 pub struct RowError {
     /// Line in the file (the header is line 1).
     pub row: i64,
+    /// The column at fault; empty when the whole row is.
     pub column: String,
+    pub code: FieldCode,
+    /// What the code needs to be said in words (`min`, `max`, ...).
+    pub params: Vec<(String, String)>,
+    /// The same in English.
     pub reason: String,
 }
 
 impl RowError {
-    fn new(row: i64, column: &str, reason: impl Into<String>) -> Self {
-        Self { row, column: column.to_owned(), reason: reason.into() }
+    fn new(row: i64, column: &str, code: FieldCode, reason: impl Into<String>) -> Self {
+        Self { row, column: column.to_owned(), code, params: Vec::new(), reason: reason.into() }
+    }
+
+    /// A violation of the order rules, in the column of its field.
+    fn violation(row: i64, v: FieldViolation) -> Self {
+        Self { row, column: v.field, code: v.code, params: v.params, reason: v.description }
     }
 }
 
@@ -153,173 +168,39 @@ pub fn parse(content: &[u8], encoding: Encoding, max_rows: i64) -> Result<Parsed
     };
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(content);
     let mut records = reader.byte_records();
-
     let header = match records.next() {
         None => return Err(FileError::Empty),
         Some(Err(e)) => return Err(FileError::Unreadable(e.to_string())),
         Some(Ok(h)) => h,
     };
-    let mut columns: HashMap<String, usize> = HashMap::new();
-    for (i, raw) in header.iter().enumerate() {
-        let name = decode(raw, &decoder).map_err(|why| FileError::Header(format!("column {} {why}", i + 1)))?;
-        let name = name.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
-        if name.is_empty() {
-            continue;
-        }
-        if columns.insert(name.clone(), i).is_some() {
-            return Err(FileError::Header(format!("column {name:?} appears twice")));
-        }
-    }
-    let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !columns.contains_key(*c)).collect();
-    if !missing.is_empty() {
-        let known: Vec<&str> = REQUIRED.iter().chain(OPTIONAL.iter()).copied().collect();
-        return Err(FileError::Header(format!(
-            "missing required columns: {} (the columns are: {})",
-            missing.join(", "),
-            known.join(", ")
-        )));
-    }
-
+    let columns = Columns::read(&header, &decoder)?;
     // Line numbers from byte offsets: the csv crate's own line count lags by
     // one on CRLF files (what Excel writes).
     let mut lines = LineCounter::new(content);
-    let mut errors = Vec::new();
-    let mut orders: Vec<ImportOrder> = Vec::new();
-    let mut by_ref: HashMap<String, usize> = HashMap::new();
-    // An order is imported whole or not at all: refs with a bad row.
-    let mut refused_refs: HashMap<String, i64> = HashMap::new();
-    let ref_column = columns.get("external_ref").copied();
+    let mut orders = Grouping::default();
     let mut total_rows = 0i64;
     for record in records {
         total_rows += 1;
         if total_rows > max_rows {
-            // Count the rest without validating, for an exact message.
-            continue;
+            continue; // counted, not validated, for an exact message
         }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-                errors.push(RowError::new(line, "", format!("unreadable CSV: {e}")));
+                orders.errors.push(RowError::new(line, "", FieldCode::MalformedRow, format!("unreadable CSV: {e}")));
                 continue;
             }
         };
-        let line = record.position().map_or(total_rows + 1, |p| lines.line_at(p.byte()));
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             total_rows -= 1; // blank lines are not rows
             continue;
         }
-        if let Some(r) = ref_column.and_then(|i| record.get(i)).and_then(|b| std::str::from_utf8(b).ok()) {
-            // Remembered now, dropped below if the row turns out fine.
-            let r = r.trim();
-            if !r.is_empty() {
-                refused_refs.entry(r.to_owned()).or_insert(line);
-            }
-        }
-        let ref_of_line =
-            ref_column.and_then(|i| record.get(i)).and_then(|b| std::str::from_utf8(b).ok()).map(str::trim);
-        if record.len() != header.len() {
-            errors.push(RowError::new(
-                line,
-                "",
-                format!("has {} fields, the header has {} (broken quoting?)", record.len(), header.len()),
-            ));
-            continue;
-        }
-        let mut row_errors = Vec::new();
-        // An undecodable line is one error, whichever fields are affected.
-        let mut field = |name: &str| -> String {
-            let Some(&i) = columns.get(name) else { return String::new() };
-            match decode(record.get(i).unwrap_or_default(), &decoder) {
-                Ok(text) => text.trim().to_owned(),
-                Err(why) => {
-                    if row_errors.is_empty() {
-                        row_errors.push(RowError::new(line, "", format!("the line {why}")));
-                    }
-                    String::new()
-                }
-            }
-        };
-        let (external_ref, name, email, phone, address) = (
-            field("external_ref"),
-            field("customer_name"),
-            field("customer_email"),
-            field("customer_phone"),
-            field("shipping_address"),
-        );
-        let (product_id, product_name, quantity, unit_price) =
-            (field("product_id"), field("product_name"), field("quantity"), field("unit_price"));
-        let has_decode_errors = !row_errors.is_empty();
-        let mut check = |ok: bool, column: &str, reason: &str| {
-            if !ok && !has_decode_errors {
-                row_errors.push(RowError::new(line, column, reason));
-            }
-        };
-        check(!name.is_empty() && name.chars().count() <= 200, "customer_name", "must be 1 to 200 characters");
-        check(is_valid_email(&email), "customer_email", "must be an e-mail address");
-        check(phone.is_empty() || is_valid_phone(&phone), "customer_phone", "must be a phone number (6 to 20 digits)");
-        check(address.chars().count() <= 500, "shipping_address", "must be at most 500 characters");
-        check(!product_id.is_empty() && product_id.chars().count() <= 64, "product_id", "must be 1 to 64 characters");
-        check(
-            !product_name.is_empty() && product_name.chars().count() <= 200,
-            "product_name",
-            "must be 1 to 200 characters",
-        );
-        let qty = quantity.parse::<i64>().ok().filter(|q| (1..=MAX_QUANTITY).contains(q));
-        check(qty.is_some(), "quantity", &format!("must be a whole number from 1 to {MAX_QUANTITY}"));
-        let price = unit_price.replace(',', "").parse::<i64>().ok().filter(|p| (0..=MAX_TOTAL).contains(p));
-        check(price.is_some(), "unit_price", &format!("must be a whole number of JPY from 0 to {MAX_TOTAL}"));
-        check(external_ref.chars().count() <= 100, "external_ref", "must be at most 100 characters");
-        if !row_errors.is_empty() {
-            errors.extend(row_errors);
-            continue;
-        }
-        // A good row: it does not refuse its order (unless an earlier row did).
-        if let Some(r) = ref_of_line
-            && refused_refs.get(r) == Some(&line)
-        {
-            refused_refs.remove(r);
-        }
-        let item = NewItem { product_id, product_name, quantity: qty.unwrap_or(1), unit_price: price.unwrap_or(0) };
-        let existing = (!external_ref.is_empty()).then(|| by_ref.get(&external_ref).copied()).flatten();
-        match existing {
-            Some(i) => {
-                let o = &mut orders[i];
-                if o.order.customer_email != email || o.order.customer_name != name {
-                    errors.push(RowError::new(
-                        line,
-                        "external_ref",
-                        format!("{external_ref:?} already belongs to another customer (line {})", o.rows[0]),
-                    ));
-                } else if o.order.items.len() >= MAX_ITEMS {
-                    errors.push(RowError::new(line, "external_ref", format!("an order has at most {MAX_ITEMS} items")));
-                } else {
-                    o.order.total_amount += item.subtotal();
-                    o.order.items.push(item);
-                    o.rows.push(line);
-                }
-            }
-            None => {
-                let key = if external_ref.is_empty() { format!("line-{line}") } else { external_ref.clone() };
-                if !external_ref.is_empty() {
-                    by_ref.insert(external_ref, orders.len());
-                }
-                orders.push(ImportOrder {
-                    key,
-                    rows: vec![line],
-                    order: NewOrder {
-                        customer_name: name,
-                        customer_email: email,
-                        customer_phone: Some(phone).filter(|p| !p.is_empty()),
-                        shipping_address: Some(address).filter(|a| !a.is_empty()),
-                        total_amount: item.subtotal(),
-                        items: vec![item],
-                        idempotency: None,
-                        batch_id: None,
-                        staged: true,
-                    },
-                });
-            }
+        let line = record.position().map_or(total_rows + 1, |p| lines.line_at(p.byte()));
+        let external_ref = columns.raw_ref(&record);
+        match columns.row(&record, line, &decoder) {
+            Ok(row) => orders.add(row, line),
+            Err(errors) => orders.refuse(external_ref, errors),
         }
     }
     if total_rows == 0 {
@@ -328,37 +209,207 @@ pub fn parse(content: &[u8], encoding: Encoding, max_rows: i64) -> Result<Parsed
     if total_rows > max_rows {
         return Err(FileError::TooManyRows { found: total_rows, limit: max_rows });
     }
-    // Orders with a refused row: their other rows are refused too.
-    orders.retain(|o| match refused_refs.get(&o.key) {
-        Some(bad) if !o.key.starts_with("line-") => {
-            for row in &o.rows {
-                errors.push(RowError::new(
-                    *row,
-                    "external_ref",
-                    format!("line {bad} of order {:?} is invalid, so the whole order is not imported", o.key),
-                ));
-            }
-            false
-        }
-        _ => true,
-    });
-    // Totals outside what one payment may take: every line of the order.
-    orders.retain(|o| {
-        let total = o.order.total_amount;
-        let ok = (MIN_TOTAL..=MAX_TOTAL).contains(&total);
-        if !ok {
-            for row in &o.rows {
-                errors.push(RowError::new(
-                    *row,
-                    "unit_price",
-                    format!("the order's total {total} JPY is outside the payment limit {MIN_TOTAL}..={MAX_TOTAL} JPY"),
-                ));
-            }
-        }
-        ok
-    });
-    errors.sort_by_key(|e| e.row);
+    let (orders, errors) = orders.finish();
     Ok(ParsedFile { encoding, total_rows, orders, errors })
+}
+
+/// Where each known column is in the file.
+struct Columns {
+    index: HashMap<String, usize>,
+    width: usize,
+}
+
+impl Columns {
+    fn read(header: &csv::ByteRecord, decoder: &Decoder) -> Result<Self, FileError> {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (i, raw) in header.iter().enumerate() {
+            let name = decode(raw, decoder).map_err(|why| FileError::Header(format!("column {} {why}", i + 1)))?;
+            let name = name.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
+            if name.is_empty() {
+                continue;
+            }
+            if index.insert(name.clone(), i).is_some() {
+                return Err(FileError::Header(format!("column {name:?} appears twice")));
+            }
+        }
+        let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| !index.contains_key(*c)).collect();
+        if !missing.is_empty() {
+            let known: Vec<&str> = REQUIRED.iter().chain(OPTIONAL.iter()).copied().collect();
+            return Err(FileError::Header(format!(
+                "missing required columns: {} (the columns are: {})",
+                missing.join(", "),
+                known.join(", ")
+            )));
+        }
+        Ok(Self { index, width: header.len() })
+    }
+
+    /// The external_ref of a row as written, if readable (a bad row still
+    /// refuses the order it belongs to).
+    fn raw_ref(&self, record: &csv::ByteRecord) -> Option<String> {
+        let i = *self.index.get("external_ref")?;
+        let r = std::str::from_utf8(record.get(i)?).ok()?.trim();
+        (!r.is_empty()).then(|| r.to_owned())
+    }
+
+    /// One row, checked by the order rules.
+    fn row(&self, record: &csv::ByteRecord, line: i64, decoder: &Decoder) -> Result<Row, Vec<RowError>> {
+        if record.len() != self.width {
+            return Err(vec![RowError::new(
+                line,
+                "",
+                FieldCode::MalformedRow,
+                format!("has {} fields, the header has {} (broken quoting?)", record.len(), self.width),
+            )]);
+        }
+        // An undecodable line is one error, whichever fields are affected.
+        let mut cells = HashMap::new();
+        for (name, &i) in &self.index {
+            match decode(record.get(i).unwrap_or_default(), decoder) {
+                Ok(text) => cells.insert(name.as_str(), text.trim().to_owned()),
+                Err(why) => {
+                    return Err(vec![RowError::new(line, "", FieldCode::InvalidEncoding, format!("the line {why}"))]);
+                }
+            };
+        }
+        let cell = |name: &str| cells.get(name).cloned().unwrap_or_default();
+        Row::check(line, &cell)
+    }
+}
+
+/// A row that passed the order rules.
+struct Row {
+    external_ref: String,
+    order: NewOrder,
+}
+
+impl Row {
+    fn check(line: i64, cell: &dyn Fn(&str) -> String) -> Result<Row, Vec<RowError>> {
+        let mut errors = Vec::new();
+        let external_ref = cell("external_ref");
+        if external_ref.chars().count() > limits::EXTERNAL_REF_MAX {
+            errors.push(RowError::violation(line, FieldViolation::too_long("external_ref", limits::EXTERNAL_REF_MAX)));
+        }
+        let (phone, address) = (cell("customer_phone"), cell("shipping_address"));
+        let customer = parse_customer(&cell("customer_name"), &cell("customer_email"), Some(&phone), Some(&address));
+        let item = pb::NewOrderItem {
+            product_id: cell("product_id"),
+            product_name: cell("product_name"),
+            quantity: whole_number(line, "quantity", &cell("quantity"), &mut errors),
+            // "1,500" as Excel writes prices.
+            unit_price: whole_number(line, "unit_price", &cell("unit_price").replace(',', ""), &mut errors),
+        };
+        let item = if item.quantity.is_some() && item.unit_price.is_some() {
+            parse_item("", &item).map_err(|vs| errors.extend(vs.into_iter().map(|v| RowError::violation(line, v)))).ok()
+        } else {
+            None
+        };
+        let customer = customer.map_err(|vs| errors.extend(vs.into_iter().map(|v| RowError::violation(line, v)))).ok();
+        match (customer, item) {
+            (Some(customer), Some(item)) if errors.is_empty() => {
+                let mut order = NewOrder::new(customer, vec![item]);
+                order.staged = true;
+                Ok(Row { external_ref, order })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A cell that must be a whole number; a blank or malformed one is refused
+/// here (the rules then check its range).
+fn whole_number(line: i64, column: &str, text: &str, errors: &mut Vec<RowError>) -> Option<i64> {
+    match text.parse::<i64>() {
+        Ok(n) => Some(n),
+        Err(_) if text.is_empty() => {
+            errors.push(RowError::violation(line, FieldViolation::required(column)));
+            None
+        }
+        Err(_) => {
+            let v = FieldViolation::new(column, FieldCode::InvalidType, &[("expected", &"a whole number")]);
+            errors.push(RowError::violation(line, v));
+            None
+        }
+    }
+}
+
+/// Rows grouped into orders, and the rows refused.
+#[derive(Default)]
+struct Grouping {
+    orders: Vec<ImportOrder>,
+    by_ref: HashMap<String, usize>,
+    /// An order is imported whole or not at all: its first bad line.
+    refused_refs: HashMap<String, i64>,
+    errors: Vec<RowError>,
+}
+
+impl Grouping {
+    fn refuse(&mut self, external_ref: Option<String>, errors: Vec<RowError>) {
+        if let (Some(r), Some(first)) = (external_ref, errors.first()) {
+            self.refused_refs.entry(r).or_insert(first.row);
+        }
+        self.errors.extend(errors);
+    }
+
+    fn add(&mut self, row: Row, line: i64) {
+        let Row { external_ref, order } = row;
+        if external_ref.is_empty() {
+            self.orders.push(ImportOrder { key: format!("line-{line}"), rows: vec![line], order });
+            return;
+        }
+        let Some(&i) = self.by_ref.get(&external_ref) else {
+            self.by_ref.insert(external_ref.clone(), self.orders.len());
+            self.orders.push(ImportOrder { key: external_ref, rows: vec![line], order });
+            return;
+        };
+        let o = &mut self.orders[i];
+        let conflict = |why: String| RowError::new(line, "external_ref", FieldCode::Conflict, why);
+        if o.order.customer_email != order.customer_email || o.order.customer_name != order.customer_name {
+            let why = format!("{external_ref:?} already belongs to another customer (line {})", o.rows[0]);
+            self.errors.push(conflict(why));
+        } else if o.order.items.len() >= MAX_ITEMS {
+            let v = FieldViolation::new("external_ref", FieldCode::TooMany, &[("max", &MAX_ITEMS)]);
+            self.errors.push(RowError::violation(line, v));
+        } else {
+            let items: Vec<NewItem> = order.items;
+            o.order.total_amount += items.iter().map(NewItem::subtotal).sum::<i64>();
+            o.order.items.extend(items);
+            o.rows.push(line);
+        }
+    }
+
+    /// Refuses the orders with a bad line and those no payment can take.
+    fn finish(mut self) -> (Vec<ImportOrder>, Vec<RowError>) {
+        let (refused, mut errors) = (self.refused_refs, self.errors);
+        self.orders.retain(|o| match refused.get(&o.key) {
+            Some(bad) if !o.key.starts_with("line-") => {
+                for row in &o.rows {
+                    let why = format!("line {bad} of order {:?} is invalid, so the whole order is not imported", o.key);
+                    errors.push(RowError::new(*row, "external_ref", FieldCode::Conflict, why));
+                }
+                false
+            }
+            _ => true,
+        });
+        self.orders.retain(|o| {
+            let ok = rules::payable(o.order.total_amount);
+            if !ok {
+                for row in &o.rows {
+                    let v = FieldViolation::out_of_range("unit_price", payment::AMOUNT_MIN, payment::AMOUNT_MAX);
+                    let reason = format!(
+                        "the order's total {} JPY is outside the payment limit {}..={} JPY",
+                        o.order.total_amount,
+                        payment::AMOUNT_MIN,
+                        payment::AMOUNT_MAX
+                    );
+                    errors.push(RowError { reason, ..RowError::violation(*row, v) });
+                }
+            }
+            ok
+        });
+        errors.sort_by_key(|e| e.row);
+        (self.orders, errors)
+    }
 }
 
 /// The line (1-based) of byte offsets met in increasing order.

@@ -145,6 +145,8 @@ pub async fn save_errors(db: &DatabaseConnection, id: &str, errors: &[RowError])
             row: Set(e.row),
             column_name: Set(e.column.clone()),
             reason: Set(e.reason.clone()),
+            code: Set(e.code.as_str().to_owned()),
+            params: Set(params_json(&e.params)),
         }))
         .exec_without_returning(db)
         .await?;
@@ -159,4 +161,17 @@ pub async fn errors(db: &DatabaseConnection, id: &str) -> Result<Vec<import_erro
         .order_by_asc(import_errors::Column::Id)
         .all(db)
         .await
+}
+
+fn params_json(params: &[(String, String)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> =
+        params.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+/// A stored refused row, as answered.
+pub fn stored_error_to_proto(e: import_errors::Model) -> ec_proto::order::v1::RowError {
+    let params: std::collections::HashMap<String, String> =
+        serde_json::from_str::<std::collections::HashMap<String, String>>(&e.params).unwrap_or_default();
+    ec_proto::order::v1::RowError { row: e.row, column: e.column_name, reason: e.reason, code: e.code, params }
 }
