@@ -5,11 +5,17 @@ use std::fmt;
 /// The notification templates every notification database has (DESIGN.md
 /// section 3, plus the digest mail of a bulk import). Templates are edited,
 /// never invented: an unknown code is UNKNOWN_TEMPLATE.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Stored by its code (a SeaORM active enum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
 pub enum TemplateCode {
+    #[sea_orm(string_value = "ORDER_CONFIRMATION")]
     OrderConfirmation,
+    #[sea_orm(string_value = "ORDER_SHIPPED")]
     OrderShipped,
+    #[sea_orm(string_value = "ORDER_CANCELLED")]
     OrderCancelled,
+    #[sea_orm(string_value = "ORDER_CONFIRMATION_BATCH")]
     OrderConfirmationBatch,
 }
 

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use ec_common::vocab::TemplateCode;
 use ec_common::{
     error::{ErrorCode, Fault, FieldCode, FieldViolation},
     rules::{is_valid_email, is_valid_phone},
@@ -78,12 +79,12 @@ impl NotificationGrpc {
         if !errors.is_empty() {
             return Err(Fault::validation(errors));
         }
-        let t = self.store.template(code.trim()).ok_or_else(|| {
+        let t = TemplateCode::parse(code).and_then(|c| self.store.template(c)).ok_or_else(|| {
             Fault::new(ErrorCode::UnknownTemplate, format!("unknown template {:?}", code.trim()))
                 .with("template", code.trim())
         })?;
         // An SMS has no subject: only the body's placeholders count.
-        let fault = |e| template_fault(e, &t.code);
+        let fault = |e| template_fault(e, t.code.as_str());
         let (subject, body) = match channel {
             Channel::Email => {
                 let mut texts = template::render_all(&[&t.subject, &t.body], variables).map_err(fault)?;
@@ -130,19 +131,12 @@ pub fn notification_to_proto(n: notifications::Model) -> pb::Notification {
     pb::Notification {
         id: n.id,
         order_id: n.order_id,
-        channel: match n.channel.as_str() {
-            "sms" => pb::Channel::Sms,
-            _ => pb::Channel::Email,
-        } as i32,
-        template: n.template,
+        channel: n.channel.to_proto() as i32,
+        template: n.template.as_str().to_owned(),
         recipient: n.recipient,
         subject: n.subject,
         body: n.body,
-        status: match n.status.as_str() {
-            "sent" => pb::NotificationStatus::Sent,
-            "failed" => pb::NotificationStatus::Failed,
-            _ => pb::NotificationStatus::Queued,
-        } as i32,
+        status: n.status.to_proto() as i32,
         attempts: n.attempts,
         last_error: n.last_error.unwrap_or_default(),
         created_at: Some(ec_common::time::to_proto(n.created_at)),
@@ -154,7 +148,7 @@ fn template_to_proto(t: notification_templates::Model) -> pb::Template {
     let mut vars = template::variables(&t.subject).unwrap_or_default();
     vars.extend(template::variables(&t.body).unwrap_or_default());
     pb::Template {
-        code: t.code,
+        code: t.code.as_str().to_owned(),
         subject: t.subject,
         body: t.body,
         variables: vars.into_iter().collect(),
@@ -203,19 +197,10 @@ impl NotificationService for NotificationGrpc {
         request: Request<pb::UpdateTemplateRequest>,
     ) -> Result<Response<pb::UpdateTemplateResponse>, Status> {
         let r = request.into_inner();
-        let code = r.code.trim().to_owned();
+        let code = TemplateCode::parse(&r.code).ok_or_else(|| {
+            Fault::not_found(format!("no template {:?}", r.code.trim())).with("template", r.code.trim())
+        })?;
         let mut errors = Vec::new();
-        let code_ok = !code.is_empty()
-            && code.len() <= 64
-            && code.starts_with(|c: char| c.is_ascii_uppercase())
-            && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-        if !code_ok {
-            errors.push(FieldViolation::described(
-                "code",
-                FieldCode::InvalidFormat,
-                "must be 1 to 64 of A-Z, 0-9 and _, starting with a letter",
-            ));
-        }
         if r.subject.chars().count() > 200 {
             errors.push(FieldViolation::too_long("subject", 200));
         } else if let Err(e) = template::variables(&r.subject) {

@@ -20,7 +20,7 @@ impl Sender for LogSender {
         tracing::info!(
             notification_id = n.id,
             order_id = n.order_id,
-            channel = %n.channel,
+            channel = ?n.channel,
             recipient = %n.recipient,
             subject = %n.subject,
             body = %n.body,

@@ -12,6 +12,7 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use ec_common::batch::Batcher;
+use ec_common::vocab::TemplateCode;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect, Set, Statement,
@@ -26,17 +27,44 @@ use crate::{
 
 const INSERT_CHUNK: usize = 400;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a notification travels; stored by these names (a SeaORM active enum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
 pub enum Channel {
+    #[sea_orm(string_value = "email")]
     Email,
+    #[sea_orm(string_value = "sms")]
     Sms,
 }
 
 impl Channel {
-    pub fn as_str(self) -> &'static str {
+    pub fn to_proto(self) -> ec_proto::notification::v1::Channel {
         match self {
-            Self::Email => "email",
-            Self::Sms => "sms",
+            Self::Email => ec_proto::notification::v1::Channel::Email,
+            Self::Sms => ec_proto::notification::v1::Channel::Sms,
+        }
+    }
+}
+
+/// Where a notification is in its delivery; stored by these names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum DeliveryStatus {
+    #[sea_orm(string_value = "queued")]
+    Queued,
+    #[sea_orm(string_value = "sent")]
+    Sent,
+    #[sea_orm(string_value = "failed")]
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub fn to_proto(self) -> ec_proto::notification::v1::NotificationStatus {
+        use ec_proto::notification::v1::NotificationStatus as P;
+        match self {
+            Self::Queued => P::Queued,
+            Self::Sent => P::Sent,
+            Self::Failed => P::Failed,
         }
     }
 }
@@ -46,7 +74,7 @@ impl Channel {
 pub struct NewNotification {
     pub order_id: i64,
     pub channel: Channel,
-    pub template: String,
+    pub template: TemplateCode,
     pub recipient: String,
     pub subject: String,
     pub body: String,
@@ -59,7 +87,7 @@ pub enum WriteOp {
     /// Many notifications in one transaction, each answered on its own.
     EnqueueMany(Vec<NewNotification>),
     PutTemplate {
-        code: String,
+        code: TemplateCode,
         subject: String,
         body: String,
     },
@@ -81,14 +109,13 @@ pub struct QueueStats {
 }
 
 impl QueueStats {
-    fn from_rows(rows: impl IntoIterator<Item = (String, i64)>) -> Self {
+    fn from_rows(rows: impl IntoIterator<Item = (DeliveryStatus, i64)>) -> Self {
         let mut s = Self::default();
         for (status, n) in rows {
-            match status.as_str() {
-                "queued" => s.queued = n,
-                "sent" => s.sent = n,
-                "failed" => s.failed = n,
-                _ => {}
+            match status {
+                DeliveryStatus::Queued => s.queued = n,
+                DeliveryStatus::Sent => s.sent = n,
+                DeliveryStatus::Failed => s.failed = n,
             }
         }
         s
@@ -99,7 +126,7 @@ impl QueueStats {
 pub struct Store {
     db: DatabaseConnection,
     writer: Batcher<WriteOp, WriteResult>,
-    templates: Arc<RwLock<HashMap<String, templates::Model>>>,
+    templates: Arc<RwLock<HashMap<TemplateCode, templates::Model>>>,
     /// Wakes the dispatcher when something was queued.
     pub queued: Arc<Notify>,
 }
@@ -107,8 +134,7 @@ pub struct Store {
 impl Store {
     pub async fn open(db: DatabaseConnection, max_batch: usize) -> Result<Self, DbErr> {
         let max = ec_common::db::max_id(&db, "notifications", "id").await?;
-        let cache: HashMap<_, _> =
-            templates::Entity::find().all(&db).await?.into_iter().map(|t| (t.code.clone(), t)).collect();
+        let cache: HashMap<_, _> = templates::Entity::find().all(&db).await?.into_iter().map(|t| (t.code, t)).collect();
         let templates = Arc::new(RwLock::new(cache));
         let queued = Arc::new(Notify::new());
         let next_id = Arc::new(AtomicI64::new(max + 1));
@@ -121,7 +147,7 @@ impl Store {
                     match out {
                         Ok(WriteOut::Template(t)) => {
                             if let Ok(mut cache) = templates.write() {
-                                cache.insert(t.code.clone(), t.clone());
+                                cache.insert(t.code, t.clone());
                             }
                         }
                         Ok(WriteOut::Queued(_) | WriteOut::QueuedMany(_)) => queued.notify_one(),
@@ -138,13 +164,13 @@ impl Store {
         &self.db
     }
 
-    pub fn template(&self, code: &str) -> Option<templates::Model> {
-        self.templates.read().ok().and_then(|c| c.get(code).cloned())
+    pub fn template(&self, code: TemplateCode) -> Option<templates::Model> {
+        self.templates.read().ok().and_then(|c| c.get(&code).cloned())
     }
 
     pub fn templates(&self) -> Vec<templates::Model> {
         let mut all: Vec<_> = self.templates.read().map(|c| c.values().cloned().collect()).unwrap_or_default();
-        all.sort_by(|a, b| a.code.cmp(&b.code));
+        all.sort_by_key(|t| t.code.as_str());
         all
     }
 
@@ -170,7 +196,7 @@ impl Store {
     pub async fn batch_stats(&self, batch_id: &str) -> Result<QueueStats, Error> {
         #[derive(FromQueryResult)]
         struct Row {
-            status: String,
+            status: DeliveryStatus,
             n: i64,
         }
         let rows = Row::find_by_statement(Statement::from_sql_and_values(
@@ -183,7 +209,12 @@ impl Store {
         Ok(QueueStats::from_rows(rows.into_iter().map(|r| (r.status, r.n))))
     }
 
-    pub async fn put_template(&self, code: String, subject: String, body: String) -> Result<templates::Model, Error> {
+    pub async fn put_template(
+        &self,
+        code: TemplateCode,
+        subject: String,
+        body: String,
+    ) -> Result<templates::Model, Error> {
         match self.writer.submit(WriteOp::PutTemplate { code, subject, body }).await?? {
             WriteOut::Template(t) => Ok(t),
             _ => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
@@ -201,7 +232,7 @@ impl Store {
     /// The next notifications due for delivery, in queue order.
     pub async fn due(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<notifications::Model>, Error> {
         Ok(notifications::Entity::find()
-            .filter(notifications::Column::Status.eq("queued"))
+            .filter(notifications::Column::Status.eq(DeliveryStatus::Queued))
             .filter(notifications::Column::NextAttemptAt.lte(now))
             .order_by_asc(notifications::Column::Id)
             .limit(limit)
@@ -221,7 +252,7 @@ impl Store {
             })
             .finally(Expr::value(Some(first_at)));
         notifications::Entity::update_many()
-            .col_expr(notifications::Column::Status, Expr::value("sent"))
+            .col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Sent))
             .col_expr(notifications::Column::SentAt, sent_at.into())
             .col_expr(notifications::Column::Attempts, Expr::col(notifications::Column::Attempts).add(1))
             .filter(notifications::Column::Id.is_in(ids))
@@ -242,7 +273,7 @@ impl Store {
             .col_expr(notifications::Column::LastError, Expr::value(Some(error.to_owned())));
         update = match retry_at {
             Some(at) => update.col_expr(notifications::Column::NextAttemptAt, Expr::value(at)),
-            None => update.col_expr(notifications::Column::Status, Expr::value("failed")),
+            None => update.col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Failed)),
         };
         update.filter(notifications::Column::Id.eq(n.id)).exec(&self.db).await?;
         Ok(())
@@ -251,7 +282,7 @@ impl Store {
     pub async fn stats(&self) -> Result<QueueStats, Error> {
         #[derive(FromQueryResult)]
         struct Row {
-            status: String,
+            status: DeliveryStatus,
             n: i64,
         }
         let rows = Row::find_by_statement(Statement::from_string(
@@ -304,14 +335,9 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
                 Ok(WriteOut::QueuedMany(ns.iter().map(|n| queue_one(n, now, next_id, &mut known, &mut rows)).collect()))
             }
             WriteOp::PutTemplate { code, subject, body } => {
-                let t = templates::Model {
-                    code: code.clone(),
-                    subject: subject.clone(),
-                    body: body.clone(),
-                    updated_at: now,
-                };
+                let t = templates::Model { code: *code, subject: subject.clone(), body: body.clone(), updated_at: now };
                 templates::Entity::insert(templates::ActiveModel {
-                    code: Set(t.code.clone()),
+                    code: Set(t.code),
                     subject: Set(t.subject.clone()),
                     body: Set(t.body.clone()),
                     updated_at: Set(now),
@@ -355,12 +381,12 @@ fn queue_one(
     let m = notifications::Model {
         id: next_id.fetch_add(1, Ordering::Relaxed),
         order_id: n.order_id,
-        channel: n.channel.as_str().into(),
-        template: n.template.clone(),
+        channel: n.channel,
+        template: n.template,
         recipient: n.recipient.clone(),
         subject: n.subject.clone(),
         body: n.body.clone(),
-        status: "queued".into(),
+        status: DeliveryStatus::Queued,
         attempts: 0,
         last_error: None,
         idempotency_key: n.idempotency_key.clone(),

@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-use ec_common::error::{Fault, FieldCode, FieldViolation};
+use ec_common::{
+    error::{Fault, FieldCode, FieldViolation},
+    vocab::TemplateCode,
+};
 use ec_proto::order::v1 as pb;
 
 pub use ec_common::rules::order::{ITEMS_MAX as MAX_ITEMS, QUANTITY_MAX as MAX_QUANTITY};
@@ -14,7 +17,7 @@ use ec_common::rules::{self, order as limits};
 pub mod keys {
     /// The mail an order owes for entering a status, as the notification
     /// service's idempotency key (so a resent mail is queued once).
-    pub fn order_mail(order_id: i64, template: &str) -> String {
+    pub fn order_mail(order_id: i64, template: ec_common::vocab::TemplateCode) -> String {
         format!("order-{order_id}-{template}")
     }
 
@@ -35,15 +38,36 @@ pub mod keys {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// An order's status; stored by these names (a SeaORM active enum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
 pub enum OrderStatus {
+    #[sea_orm(string_value = "pending")]
     Pending,
+    #[sea_orm(string_value = "payment_processing")]
     PaymentProcessing,
+    #[sea_orm(string_value = "paid")]
     Paid,
+    #[sea_orm(string_value = "shipped")]
     Shipped,
+    #[sea_orm(string_value = "delivered")]
     Delivered,
+    #[sea_orm(string_value = "payment_failed")]
     PaymentFailed,
+    #[sea_orm(string_value = "cancelled")]
     Cancelled,
+}
+
+/// What a payment event reports; stored by these names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum PaymentEventKind {
+    #[sea_orm(string_value = "completed")]
+    Completed,
+    #[sea_orm(string_value = "failed")]
+    Failed,
+    #[sea_orm(string_value = "refunded")]
+    Refunded,
 }
 
 impl OrderStatus {
@@ -57,20 +81,9 @@ impl OrderStatus {
         Self::Cancelled,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::PaymentProcessing => "payment_processing",
-            Self::Paid => "paid",
-            Self::Shipped => "shipped",
-            Self::Delivered => "delivered",
-            Self::PaymentFailed => "payment_failed",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    /// The stored (and REST) name, e.g. `payment_processing`.
+    pub fn as_str(self) -> String {
+        sea_orm::ActiveEnum::to_value(&self)
     }
 
     pub fn to_proto(self) -> pb::OrderStatus {
@@ -115,11 +128,11 @@ impl OrderStatus {
     }
 
     /// The mail a transition into this status queues.
-    pub fn notification(self) -> Option<&'static str> {
+    pub fn notification(self) -> Option<TemplateCode> {
         match self {
-            Self::Paid => Some("ORDER_CONFIRMATION"),
-            Self::Shipped => Some("ORDER_SHIPPED"),
-            Self::Cancelled => Some("ORDER_CANCELLED"),
+            Self::Paid => Some(TemplateCode::OrderConfirmation),
+            Self::Shipped => Some(TemplateCode::OrderShipped),
+            Self::Cancelled => Some(TemplateCode::OrderCancelled),
             _ => None,
         }
     }
@@ -127,7 +140,7 @@ impl OrderStatus {
 
 impl fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(&self.as_str())
     }
 }
 
@@ -361,7 +374,7 @@ mod tests {
         assert!(PaymentFailed.can_become(Paid));
         assert!(!Delivered.can_become(Shipped));
         for s in OrderStatus::ALL {
-            assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
+            assert_eq!(<OrderStatus as sea_orm::ActiveEnum>::try_from_value(&s.as_str()).ok(), Some(s));
             assert_eq!(OrderStatus::from_proto(s.to_proto()), Some(s));
         }
     }

@@ -11,6 +11,7 @@ use ec_common::grpc::TracedChannel as Channel;
 use ec_common::{
     deadline::Deadline,
     error::{ErrorCode, Fault, FieldViolation},
+    vocab::TemplateCode,
 };
 use ec_proto::{
     notification::v1::{SendEmailRequest, notification_service_client::NotificationServiceClient},
@@ -24,7 +25,7 @@ use tonic::Code;
 
 use crate::{
     config::Config,
-    domain::{NewOrder, OrderStatus, keys},
+    domain::{NewOrder, OrderStatus, PaymentEventKind, keys},
     error::Error,
     store::{Inserted, OrderView, Outcome, PaymentEvent, Store, Transition, Transitioned},
 };
@@ -108,7 +109,7 @@ impl Flows {
         }
         let t = self.store.transition(Transition::lenient(id, OrderStatus::Paid)).await?;
         apply(&mut order, &t);
-        self.deliver_owed(&order.order, t.pending_notification.as_deref(), deadline).await;
+        self.deliver_owed(&order.order, t.pending_notification, deadline).await;
         Ok(Created { order, replayed: false })
     }
 
@@ -154,7 +155,7 @@ impl Flows {
             })?;
         }
         let order = self.store.get(id).await?;
-        self.deliver_owed(&order.order, t.pending_notification.as_deref(), deadline).await;
+        self.deliver_owed(&order.order, t.pending_notification, deadline).await;
         Ok((order, refunded))
     }
 
@@ -199,7 +200,7 @@ impl Flows {
         }
         let t = self.store.transition(Transition::strict(id, to)).await?;
         let order = self.store.get(id).await?;
-        self.deliver_owed(&order.order, t.pending_notification.as_deref(), deadline).await;
+        self.deliver_owed(&order.order, t.pending_notification, deadline).await;
         Ok(order)
     }
 
@@ -221,12 +222,12 @@ impl Flows {
             errors.push(FieldViolation::at_least("amount", 0));
         }
         let (to, label) = match pb::PaymentEventStatus::try_from(req.status) {
-            Ok(pb::PaymentEventStatus::Completed) => (Some(OrderStatus::Paid), "completed"),
-            Ok(pb::PaymentEventStatus::Failed) => (Some(OrderStatus::PaymentFailed), "failed"),
-            Ok(pb::PaymentEventStatus::Refunded) => (None, "refunded"),
+            Ok(pb::PaymentEventStatus::Completed) => (Some(OrderStatus::Paid), PaymentEventKind::Completed),
+            Ok(pb::PaymentEventStatus::Failed) => (Some(OrderStatus::PaymentFailed), PaymentEventKind::Failed),
+            Ok(pb::PaymentEventStatus::Refunded) => (None, PaymentEventKind::Refunded),
             _ => {
                 errors.push(FieldViolation::one_of("status", &["completed", "failed", "refunded"]));
-                (None, "")
+                (None, PaymentEventKind::Completed)
             }
         };
         if !errors.is_empty() {
@@ -251,16 +252,18 @@ impl Flows {
     /// Hands the mail an order owes to the notification service and clears
     /// the debt. A failure is logged and left for the reconciler: it never
     /// undoes the order's new status.
-    pub async fn deliver_owed(&self, order: &crate::entity::orders::Model, template: Option<&str>, deadline: Deadline) {
+    pub async fn deliver_owed(
+        &self,
+        order: &crate::entity::orders::Model,
+        template: Option<TemplateCode>,
+        deadline: Deadline,
+    ) {
         let Some(template) = template else { return };
-        let mut variables = HashMap::new();
-        variables.insert("customer_name".to_owned(), order.customer_name.clone());
-        variables.insert("order_id".to_owned(), order.id.to_string());
-        variables.insert("total_amount".to_owned(), order.total_amount.to_string());
+        let variables = mail_variables(order);
         let req = SendEmailRequest {
             order_id: order.id,
             recipient: order.customer_email.clone(),
-            template: template.to_owned(),
+            template: template.as_str().to_owned(),
             variables,
             idempotency_key: keys::order_mail(order.id, template),
         };
@@ -273,18 +276,28 @@ impl Flows {
                 // Clearing the debt needs no one to wait for it: if it is
                 // lost, the reconciler sends again and the notification
                 // service answers the mail it already queued (same key).
-                let (store, id, template) = (self.store.clone(), order.id, template.to_owned());
+                let (store, id) = (self.store.clone(), order.id);
                 self.spawn(async move {
-                    if let Err(e) = store.clear_notification(id, &template).await {
+                    if let Err(e) = store.clear_notification(id, template).await {
                         tracing::warn!(order_id = id, error = %e, "mail queued but the debt was not cleared; a retry is deduplicated");
                     }
                 });
             }
             Err(s) => {
-                tracing::warn!(order_id = order.id, template, code = ?s.code(), message = s.message(), "notification not queued; the reconciler will retry")
+                tracing::warn!(order_id = order.id, template = %template, code = ?s.code(), message = s.message(), "notification not queued; the reconciler will retry")
             }
         }
     }
+}
+
+/// What an order's mails say of it (the placeholders of ORDER_CONFIRMATION,
+/// ORDER_SHIPPED and ORDER_CANCELLED).
+pub fn mail_variables(order: &crate::entity::orders::Model) -> HashMap<String, String> {
+    HashMap::from([
+        ("customer_name".to_owned(), order.customer_name.clone()),
+        ("order_id".to_owned(), order.id.to_string()),
+        ("total_amount".to_owned(), order.total_amount.to_string()),
+    ])
 }
 
 fn payment_rejected(id: i64, why: &str, status: OrderStatus) -> Fault {
@@ -298,6 +311,6 @@ fn apply(order: &mut OrderView, t: &Transitioned) {
         order.history.push((t.status, t.at));
     }
     order.status = t.status;
-    order.order.status = t.status.as_str().to_owned();
+    order.order.status = t.status;
     order.order.updated_at = t.at;
 }

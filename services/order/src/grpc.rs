@@ -222,9 +222,7 @@ impl OrderService for OrderGrpc {
             by_status: stats
                 .by_status
                 .into_iter()
-                .filter_map(|(s, n)| {
-                    OrderStatus::parse(&s).map(|s| pb::StatusCount { status: s.to_proto() as i32, count: n })
-                })
+                .map(|(s, n)| pb::StatusCount { status: s.to_proto() as i32, count: n })
                 .collect(),
             revenue_by_day: stats
                 .by_day
@@ -326,7 +324,7 @@ impl OrderService for OrderGrpc {
                     }
                     last = Some(current);
                 }
-                if records::is_finished(&model.status) {
+                if model.status.is_finished() {
                     break;
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(200)).await;

@@ -62,13 +62,14 @@ async fn pass(
         let t = flows.store.transition(Transition::lenient(order.id, to)).await?;
         tracing::info!(order_id = order.id, status = %t.status, "reconciled a stuck payment");
     }
-    // Mails: give the flow that made the debt a moment to pay it itself.
+    // Mails and refunds: give the flow that made the debt a moment to pay it
+    // itself (else both do it: harmless, the keys dedupe, but the work and
+    // its trace would land in the reconciler's pass).
     let grace = now - chrono::Duration::seconds(2);
     for order in flows.store.owing_mail(grace, PASS_LIMIT).await? {
-        let template = order.pending_notification.clone();
-        flows.deliver_owed(&order, template.as_deref(), Deadline::NONE).await;
+        flows.deliver_owed(&order, order.pending_notification, Deadline::NONE).await;
     }
-    for order in flows.store.owing_refund(PASS_LIMIT).await? {
+    for order in flows.store.owing_refund(grace, PASS_LIMIT).await? {
         match flows.refund(order.id, Deadline::NONE).await {
             Ok(amount) => tracing::info!(order_id = order.id, amount, "owed refund done"),
             Err(s) => {

@@ -18,12 +18,14 @@ use std::{
 use chrono::{DateTime, Utc};
 use ec_common::batch::Batcher;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet, QueryFilter, QueryOrder,
-    QuerySelect, Set, Statement, sea_query::Expr,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement, sea_query::Expr,
 };
 
+use ec_common::vocab::TemplateCode;
+
 use crate::{
-    domain::{NewOrder, OrderStatus},
+    domain::{NewOrder, OrderStatus, PaymentEventKind},
     entity::{order_items, orders, payment_events, status_history},
     error::Error,
 };
@@ -61,7 +63,7 @@ impl OrderView {
 pub struct PaymentEvent {
     pub event_id: String,
     pub payment_id: i64,
-    pub status: &'static str,
+    pub status: PaymentEventKind,
     pub amount: i64,
 }
 
@@ -104,14 +106,14 @@ pub struct Transitioned {
     pub outcome: Outcome,
     pub status: OrderStatus,
     pub at: DateTime<Utc>,
-    pub pending_notification: Option<String>,
+    pub pending_notification: Option<TemplateCode>,
     pub refund_due: bool,
 }
 
 pub enum WriteOp {
     Insert(NewOrder),
     Transition(Transition),
-    ClearNotification { order_id: i64, template: String },
+    ClearNotification { order_id: i64, template: TemplateCode },
     ClearRefundDue { order_id: i64 },
 }
 
@@ -158,7 +160,7 @@ pub struct ListFilter {
 
 #[derive(Debug, Clone, Default)]
 pub struct Stats {
-    pub by_status: Vec<(String, i64)>,
+    pub by_status: Vec<(OrderStatus, i64)>,
     /// (local date, revenue, orders), oldest first.
     pub by_day: Vec<(String, i64, i64)>,
     pub total_orders: i64,
@@ -199,8 +201,8 @@ impl Store {
         }
     }
 
-    pub async fn clear_notification(&self, order_id: i64, template: &str) -> Result<(), Error> {
-        self.write(WriteOp::ClearNotification { order_id, template: template.to_owned() }).await.map(|_| ())
+    pub async fn clear_notification(&self, order_id: i64, template: TemplateCode) -> Result<(), Error> {
+        self.write(WriteOp::ClearNotification { order_id, template }).await.map(|_| ())
     }
 
     pub async fn clear_refund_due(&self, order_id: i64) -> Result<(), Error> {
@@ -219,9 +221,8 @@ impl Store {
             .order_by_asc(status_history::Column::Id)
             .all(&self.db)
             .await?;
-        let history =
-            history.into_iter().map(|h| Ok((parse_status(&h.status)?, h.at))).collect::<Result<_, Error>>()?;
-        let mut view = view_of(order, items)?;
+        let history = history.into_iter().map(|h| (h.status, h.at)).collect();
+        let mut view = view_of(order, items);
         view.history = history;
         Ok(view)
     }
@@ -235,7 +236,7 @@ impl Store {
         }
         .limit(f.limit + 1);
         if let Some(s) = f.status {
-            q = q.filter(orders::Column::Status.eq(s.as_str()));
+            q = q.filter(orders::Column::Status.eq(s));
         }
         if let Some(e) = &f.customer_email {
             q = q.filter(orders::Column::CustomerEmail.eq(e.as_str()));
@@ -271,7 +272,7 @@ impl Store {
                 let items = items_by_order.remove(&o.id).unwrap_or_default();
                 view_of(o, items)
             })
-            .collect::<Result<_, _>>()?;
+            .collect();
         Ok((views, next))
     }
 
@@ -279,7 +280,7 @@ impl Store {
     pub async fn stats(&self, utc_offset_minutes: i32, today: chrono::NaiveDate) -> Result<Stats, Error> {
         #[derive(FromQueryResult)]
         struct ByStatus {
-            status: String,
+            status: OrderStatus,
             n: i64,
         }
         #[derive(FromQueryResult)]
@@ -326,7 +327,7 @@ impl Store {
     ) -> Result<Vec<orders::Model>, Error> {
         // Orders of a bulk import are the import worker's to settle.
         Ok(orders::Entity::find()
-            .filter(orders::Column::Status.eq(status.as_str()))
+            .filter(orders::Column::Status.eq(status))
             .filter(orders::Column::BatchId.is_null())
             .filter(orders::Column::UpdatedAt.lt(before))
             .order_by_asc(orders::Column::Id)
@@ -349,7 +350,7 @@ impl Store {
 
     /// (id, total, idempotency key, status) of a batch's orders.
     pub async fn batch_orders(&self, batch_id: &str) -> Result<Vec<BatchOrder>, Error> {
-        let rows: Vec<(i64, i64, Option<String>, String)> = orders::Entity::find()
+        let rows: Vec<(i64, i64, Option<String>, OrderStatus)> = orders::Entity::find()
             .select_only()
             .columns([
                 orders::Column::Id,
@@ -362,26 +363,27 @@ impl Store {
             .into_tuple()
             .all(&self.db)
             .await?;
-        rows.into_iter()
-            .map(|(id, total, key, status)| {
-                Ok(BatchOrder { id, total, key: key.unwrap_or_default(), status: parse_status(&status)? })
-            })
-            .collect()
+        Ok(rows
+            .into_iter()
+            .map(|(id, total, key, status)| BatchOrder { id, total, key: key.unwrap_or_default(), status })
+            .collect())
     }
 
     /// A batch's paid orders that still owe their confirmation.
     pub async fn batch_owing_mail(&self, batch_id: &str) -> Result<Vec<orders::Model>, Error> {
         Ok(orders::Entity::find()
             .filter(orders::Column::BatchId.eq(batch_id))
-            .filter(orders::Column::PendingNotification.eq("ORDER_CONFIRMATION"))
+            .filter(orders::Column::PendingNotification.eq(TemplateCode::OrderConfirmation))
             .order_by_asc(orders::Column::Id)
             .all(&self.db)
             .await?)
     }
 
-    pub async fn owing_refund(&self, limit: u64) -> Result<Vec<orders::Model>, Error> {
+    /// Cancelled orders still owing their refund, not touched since `before`.
+    pub async fn owing_refund(&self, before: DateTime<Utc>, limit: u64) -> Result<Vec<orders::Model>, Error> {
         Ok(orders::Entity::find()
             .filter(orders::Column::RefundDue.eq(true))
+            .filter(orders::Column::UpdatedAt.lt(before))
             .order_by_asc(orders::Column::Id)
             .limit(limit)
             .all(&self.db)
@@ -389,12 +391,8 @@ impl Store {
     }
 }
 
-fn parse_status(s: &str) -> Result<OrderStatus, Error> {
-    OrderStatus::parse(s).ok_or_else(|| Error::Db(DbErr::Custom(format!("unknown order status {s:?} in the database"))))
-}
-
-fn view_of(order: orders::Model, items: Vec<order_items::Model>) -> Result<OrderView, Error> {
-    let status = parse_status(&order.status)?;
+fn view_of(order: orders::Model, items: Vec<order_items::Model>) -> OrderView {
+    let status = order.status;
     let items = items
         .into_iter()
         .map(|i| Item {
@@ -405,7 +403,7 @@ fn view_of(order: orders::Model, items: Vec<order_items::Model>) -> Result<Order
             subtotal: i.subtotal,
         })
         .collect();
-    Ok(OrderView { order, status, items, history: Vec::new() })
+    OrderView { order, status, items, history: Vec::new() }
 }
 
 /// Runs one batch; if the shared transaction fails, runs each operation in a
@@ -420,12 +418,12 @@ async fn run_batch(db: &DatabaseConnection, next_id: &Arc<AtomicI64>, ops: Vec<W
 }
 
 /// (id, status, pending_notification, refund_due, updated_at)
-type StateRow = (i64, String, Option<String>, bool, DateTime<Utc>);
+type StateRow = (i64, OrderStatus, Option<TemplateCode>, bool, DateTime<Utc>);
 
 /// Where an order stands inside the batch being applied.
 struct Current {
     status: OrderStatus,
-    pending_notification: Option<String>,
+    pending_notification: Option<TemplateCode>,
     refund_due: bool,
     updated_at: DateTime<Utc>,
     /// Status changed in this batch (so `updated_at` moves).
@@ -433,177 +431,109 @@ struct Current {
     dirty: bool,
 }
 
+/// One batch of writes being applied in one transaction: what it read
+/// first, and the rows it will write at the end.
+#[derive(Default)]
+struct Batch {
+    /// Idempotency keys of the batch already stored: key -> (order, request hash).
+    known_keys: HashMap<String, (i64, Option<String>)>,
+    /// Every order the batch touches, as the batch has left it so far.
+    state: HashMap<i64, Current>,
+    /// Payment event ids already applied (stored, or earlier in the batch).
+    seen_events: HashSet<String>,
+    order_rows: Vec<orders::Model>,
+    item_rows: Vec<order_items::ActiveModel>,
+    history_rows: Vec<status_history::ActiveModel>,
+    event_rows: Vec<payment_events::ActiveModel>,
+}
+
 async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
     let now = ec_common::time::now();
     let txn = ec_common::db::begin_write(db).await?;
-    let mut outs: Vec<WriteResult> = Vec::with_capacity(ops.len());
-    let mut order_rows = Vec::new();
-    let mut item_rows = Vec::new();
-    let mut history_rows = Vec::new();
-    let mut event_rows = Vec::new();
-    let mut state: HashMap<i64, Current> = HashMap::new();
+    let mut batch = Batch::load(&txn, ops).await?;
+    let outs = ops.iter().map(|op| batch.apply(op, next_id, now)).collect();
+    batch.write(&txn, now).await?;
+    txn.commit().await?;
+    Ok(outs)
+}
 
-    // Idempotency keys of this batch that are already stored.
-    let keys: Vec<&str> = ops
-        .iter()
-        .filter_map(|op| match op {
-            WriteOp::Insert(o) => o.idempotency.as_ref().map(|(k, _)| k.as_str()),
-            _ => None,
-        })
-        .collect();
-    let mut known_keys: HashMap<String, (i64, Option<String>)> = HashMap::new();
-    if !keys.is_empty() {
-        let rows: Vec<(i64, Option<String>, Option<String>)> = orders::Entity::find()
-            .select_only()
-            .columns([orders::Column::Id, orders::Column::IdempotencyKey, orders::Column::RequestHash])
-            .filter(orders::Column::IdempotencyKey.is_in(keys))
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        for (id, key, hash) in rows {
-            if let Some(key) = key {
-                known_keys.insert(key, (id, hash));
+impl Batch {
+    /// Reads what the operations need to be decided: known idempotency keys,
+    /// the current state of the orders they touch, the events seen before.
+    async fn load(txn: &DatabaseTransaction, ops: &[WriteOp]) -> Result<Self, DbErr> {
+        let mut batch = Batch::default();
+        let keys: Vec<&str> = ops
+            .iter()
+            .filter_map(|op| match op {
+                WriteOp::Insert(o) => o.idempotency.as_ref().map(|(k, _)| k.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !keys.is_empty() {
+            let rows: Vec<(i64, Option<String>, Option<String>)> = orders::Entity::find()
+                .select_only()
+                .columns([orders::Column::Id, orders::Column::IdempotencyKey, orders::Column::RequestHash])
+                .filter(orders::Column::IdempotencyKey.is_in(keys))
+                .into_tuple()
+                .all(txn)
+                .await?;
+            batch.known_keys = rows.into_iter().filter_map(|(id, key, hash)| Some((key?, (id, hash)))).collect();
+        }
+        let touched: HashSet<i64> = ops
+            .iter()
+            .filter_map(|op| match op {
+                WriteOp::Transition(t) => Some(t.order_id),
+                WriteOp::ClearNotification { order_id, .. } | WriteOp::ClearRefundDue { order_id } => Some(*order_id),
+                WriteOp::Insert(_) => None,
+            })
+            .collect();
+        if !touched.is_empty() {
+            let rows: Vec<StateRow> = orders::Entity::find()
+                .select_only()
+                .columns([
+                    orders::Column::Id,
+                    orders::Column::Status,
+                    orders::Column::PendingNotification,
+                    orders::Column::RefundDue,
+                    orders::Column::UpdatedAt,
+                ])
+                .filter(orders::Column::Id.is_in(touched))
+                .into_tuple()
+                .all(txn)
+                .await?;
+            for (id, status, pending_notification, refund_due, updated_at) in rows {
+                let current =
+                    Current { status, pending_notification, refund_due, updated_at, touched: false, dirty: false };
+                batch.state.insert(id, current);
             }
         }
-    }
-
-    // Current state of every existing order a later operation touches.
-    let touched_ids: Vec<i64> = ops
-        .iter()
-        .filter_map(|op| match op {
-            WriteOp::Transition(t) => Some(t.order_id),
-            WriteOp::ClearNotification { order_id, .. } | WriteOp::ClearRefundDue { order_id } => Some(*order_id),
-            WriteOp::Insert(_) => None,
-        })
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    if !touched_ids.is_empty() {
-        let rows: Vec<StateRow> = orders::Entity::find()
-            .select_only()
-            .columns([
-                orders::Column::Id,
-                orders::Column::Status,
-                orders::Column::PendingNotification,
-                orders::Column::RefundDue,
-                orders::Column::UpdatedAt,
-            ])
-            .filter(orders::Column::Id.is_in(touched_ids))
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        for (id, status, pending_notification, refund_due, updated_at) in rows {
-            let status = OrderStatus::parse(&status).ok_or_else(|| DbErr::Custom(format!("bad status {status:?}")))?;
-            state.insert(
-                id,
-                Current { status, pending_notification, refund_due, updated_at, touched: false, dirty: false },
-            );
+        let event_ids: Vec<&str> = ops
+            .iter()
+            .filter_map(|op| match op {
+                WriteOp::Transition(Transition { event: Some(e), .. }) => Some(e.event_id.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !event_ids.is_empty() {
+            let rows: Vec<String> = payment_events::Entity::find()
+                .select_only()
+                .column(payment_events::Column::EventId)
+                .filter(payment_events::Column::EventId.is_in(event_ids))
+                .into_tuple()
+                .all(txn)
+                .await?;
+            batch.seen_events.extend(rows);
         }
+        Ok(batch)
     }
 
-    let event_ids: Vec<&str> = ops
-        .iter()
-        .filter_map(|op| match op {
-            WriteOp::Transition(Transition { event: Some(e), .. }) => Some(e.event_id.as_str()),
-            _ => None,
-        })
-        .collect();
-    let mut seen_events: HashSet<String> = HashSet::new();
-    if !event_ids.is_empty() {
-        let rows: Vec<String> = payment_events::Entity::find()
-            .select_only()
-            .column(payment_events::Column::EventId)
-            .filter(payment_events::Column::EventId.is_in(event_ids))
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        seen_events.extend(rows);
-    }
-
-    for op in ops {
-        outs.push(match op {
-            WriteOp::Insert(o) => {
-                if let Some((key, hash)) = &o.idempotency
-                    && let Some((id, stored)) = known_keys.get(key)
-                {
-                    if stored.as_deref() == Some(hash.as_str()) {
-                        Ok(WriteOut::Inserted(Inserted::Existing(*id)))
-                    } else {
-                        Err(Error::IdempotencyConflict)
-                    }
-                } else {
-                    let id = next_id.fetch_add(1, Ordering::Relaxed);
-                    if let Some((key, hash)) = &o.idempotency {
-                        known_keys.insert(key.clone(), (id, Some(hash.clone())));
-                    }
-                    let view = new_rows(id, o, now, &mut item_rows, &mut history_rows);
-                    order_rows.push(view.order.clone());
-                    state.insert(
-                        id,
-                        Current {
-                            status: view.status,
-                            pending_notification: None,
-                            refund_due: false,
-                            updated_at: now,
-                            touched: false,
-                            dirty: false,
-                        },
-                    );
-                    Ok(WriteOut::Inserted(Inserted::New(Box::new(view))))
-                }
-            }
-            WriteOp::Transition(t) => match state.get_mut(&t.order_id) {
-                None => Err(Error::NotFound(t.order_id)),
-                Some(cur) => {
-                    let fresh_event = match &t.event {
-                        Some(e) => seen_events.insert(e.event_id.clone()),
-                        None => true,
-                    };
-                    let outcome = match t.to {
-                        _ if !fresh_event => Ok(Outcome::Unchanged),
-                        Some(to) if cur.status != to && cur.status.can_become(to) => {
-                            let from = cur.status;
-                            cur.status = to;
-                            if let Some(mail) = to.notification() {
-                                cur.pending_notification = Some(mail.to_owned());
-                            }
-                            cur.refund_due |= t.refund_due;
-                            cur.updated_at = now;
-                            cur.touched = true;
-                            cur.dirty = true;
-                            history_rows.push(history_row(t.order_id, to, now));
-                            Ok(Outcome::Applied { from })
-                        }
-                        Some(to) if t.strict => Err(Error::IllegalTransition { id: t.order_id, from: cur.status, to }),
-                        _ => Ok(Outcome::Unchanged),
-                    };
-                    if fresh_event
-                        && outcome.is_ok()
-                        && let Some(e) = &t.event
-                    {
-                        event_rows.push(payment_events::ActiveModel {
-                            event_id: Set(e.event_id.clone()),
-                            order_id: Set(t.order_id),
-                            payment_id: Set(e.payment_id),
-                            status: Set(e.status.to_owned()),
-                            amount: Set(e.amount),
-                            received_at: Set(now),
-                        });
-                    }
-                    outcome.map(|outcome| {
-                        WriteOut::Transitioned(Transitioned {
-                            outcome,
-                            status: cur.status,
-                            at: cur.updated_at,
-                            pending_notification: cur.pending_notification.clone(),
-                            refund_due: cur.refund_due,
-                        })
-                    })
-                }
-            },
+    fn apply(&mut self, op: &WriteOp, next_id: &AtomicI64, now: DateTime<Utc>) -> WriteResult {
+        match op {
+            WriteOp::Insert(o) => self.insert(o, next_id, now),
+            WriteOp::Transition(t) => self.transition(t, now),
             WriteOp::ClearNotification { order_id, template } => {
-                if let Some(cur) = state.get_mut(order_id)
-                    && cur.pending_notification.as_deref() == Some(template.as_str())
+                if let Some(cur) = self.state.get_mut(order_id)
+                    && cur.pending_notification == Some(*template)
                 {
                     cur.pending_notification = None;
                     cur.dirty = true;
@@ -611,7 +541,7 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
                 Ok(WriteOut::Done)
             }
             WriteOp::ClearRefundDue { order_id } => {
-                if let Some(cur) = state.get_mut(order_id)
+                if let Some(cur) = self.state.get_mut(order_id)
                     && cur.refund_due
                 {
                     cur.refund_due = false;
@@ -619,59 +549,131 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
                 }
                 Ok(WriteOut::Done)
             }
-        });
-    }
-
-    for chunk in order_rows.chunks(INSERT_CHUNK) {
-        let rows = chunk.iter().cloned().map(|m| {
-            let mut am: orders::ActiveModel = m.into();
-            am.id = Set(am.id.take().unwrap_or_default());
-            am
-        });
-        orders::Entity::insert_many(rows).exec_without_returning(&txn).await?;
-    }
-    for chunk in item_rows.chunks(INSERT_CHUNK) {
-        order_items::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
-    }
-
-    // One UPDATE per distinct resulting state, not one per order.
-    type Key = (OrderStatus, Option<String>, bool, bool);
-    let mut groups: HashMap<Key, Vec<i64>> = HashMap::new();
-    for (id, cur) in &state {
-        if cur.dirty {
-            groups
-                .entry((cur.status, cur.pending_notification.clone(), cur.refund_due, cur.touched))
-                .or_default()
-                .push(*id);
         }
     }
-    for ((status, pending, refund_due, touched), ids) in groups {
-        let mut update = orders::Entity::update_many()
-            .col_expr(orders::Column::Status, Expr::value(status.as_str()))
-            .col_expr(orders::Column::PendingNotification, Expr::value(pending))
-            .col_expr(orders::Column::RefundDue, Expr::value(refund_due));
-        if touched {
-            update = update.col_expr(orders::Column::UpdatedAt, Expr::value(now));
+
+    /// A new order, or the one its idempotency key already made.
+    fn insert(&mut self, o: &NewOrder, next_id: &AtomicI64, now: DateTime<Utc>) -> WriteResult {
+        if let Some((key, hash)) = &o.idempotency
+            && let Some((id, stored)) = self.known_keys.get(key)
+        {
+            return if stored.as_deref() == Some(hash.as_str()) {
+                Ok(WriteOut::Inserted(Inserted::Existing(*id)))
+            } else {
+                Err(Error::IdempotencyConflict)
+            };
         }
-        update.filter(orders::Column::Id.is_in(ids)).exec(&txn).await?;
+        let id = next_id.fetch_add(1, Ordering::Relaxed);
+        if let Some((key, hash)) = &o.idempotency {
+            self.known_keys.insert(key.clone(), (id, Some(hash.clone())));
+        }
+        let view = new_rows(id, o, now, &mut self.item_rows, &mut self.history_rows);
+        self.order_rows.push(view.order.clone());
+        let current = Current {
+            status: view.status,
+            pending_notification: None,
+            refund_due: false,
+            updated_at: now,
+            touched: false,
+            dirty: false,
+        };
+        self.state.insert(id, current);
+        Ok(WriteOut::Inserted(Inserted::New(Box::new(view))))
     }
-    for chunk in history_rows.chunks(INSERT_CHUNK) {
-        status_history::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+
+    /// A status change and the payment event that asked for it, if any;
+    /// each event is applied once.
+    fn transition(&mut self, t: &Transition, now: DateTime<Utc>) -> WriteResult {
+        let Some(cur) = self.state.get_mut(&t.order_id) else { return Err(Error::NotFound(t.order_id)) };
+        let fresh_event = t.event.as_ref().is_none_or(|e| self.seen_events.insert(e.event_id.clone()));
+        let outcome = match t.to {
+            _ if !fresh_event => Ok(Outcome::Unchanged),
+            Some(to) if cur.status != to && cur.status.can_become(to) => {
+                let from = cur.status;
+                cur.status = to;
+                if let Some(mail) = to.notification() {
+                    cur.pending_notification = Some(mail);
+                }
+                cur.refund_due |= t.refund_due;
+                cur.updated_at = now;
+                cur.touched = true;
+                cur.dirty = true;
+                self.history_rows.push(history_row(t.order_id, to, now));
+                Ok(Outcome::Applied { from })
+            }
+            Some(to) if t.strict => Err(Error::IllegalTransition { id: t.order_id, from: cur.status, to }),
+            _ => Ok(Outcome::Unchanged),
+        };
+        if fresh_event
+            && outcome.is_ok()
+            && let Some(e) = &t.event
+        {
+            self.event_rows.push(payment_events::ActiveModel {
+                event_id: Set(e.event_id.clone()),
+                order_id: Set(t.order_id),
+                payment_id: Set(e.payment_id),
+                status: Set(e.status),
+                amount: Set(e.amount),
+                received_at: Set(now),
+            });
+        }
+        outcome.map(|outcome| {
+            WriteOut::Transitioned(Transitioned {
+                outcome,
+                status: cur.status,
+                at: cur.updated_at,
+                pending_notification: cur.pending_notification,
+                refund_due: cur.refund_due,
+            })
+        })
     }
-    for chunk in event_rows.chunks(INSERT_CHUNK) {
-        payment_events::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+
+    /// Writes what the batch decided: multi-row inserts, and one UPDATE per
+    /// distinct resulting state (not one per order).
+    async fn write(self, txn: &DatabaseTransaction, now: DateTime<Utc>) -> Result<(), DbErr> {
+        for chunk in self.order_rows.chunks(INSERT_CHUNK) {
+            let rows = chunk.iter().cloned().map(|m| {
+                let mut am: orders::ActiveModel = m.into();
+                am.id = Set(am.id.take().unwrap_or_default());
+                am
+            });
+            orders::Entity::insert_many(rows).exec_without_returning(txn).await?;
+        }
+        for chunk in self.item_rows.chunks(INSERT_CHUNK) {
+            order_items::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        }
+        type Key = (OrderStatus, Option<TemplateCode>, bool, bool);
+        let mut groups: HashMap<Key, Vec<i64>> = HashMap::new();
+        for (id, cur) in &self.state {
+            if cur.dirty {
+                groups
+                    .entry((cur.status, cur.pending_notification, cur.refund_due, cur.touched))
+                    .or_default()
+                    .push(*id);
+            }
+        }
+        for ((status, pending, refund_due, touched), ids) in groups {
+            let mut update = orders::Entity::update_many()
+                .col_expr(orders::Column::Status, Expr::value(status))
+                .col_expr(orders::Column::PendingNotification, Expr::value(pending))
+                .col_expr(orders::Column::RefundDue, Expr::value(refund_due));
+            if touched {
+                update = update.col_expr(orders::Column::UpdatedAt, Expr::value(now));
+            }
+            update.filter(orders::Column::Id.is_in(ids)).exec(txn).await?;
+        }
+        for chunk in self.history_rows.chunks(INSERT_CHUNK) {
+            status_history::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        }
+        for chunk in self.event_rows.chunks(INSERT_CHUNK) {
+            payment_events::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
+        }
+        Ok(())
     }
-    txn.commit().await?;
-    Ok(outs)
 }
 
 fn history_row(order_id: i64, status: OrderStatus, at: DateTime<Utc>) -> status_history::ActiveModel {
-    status_history::ActiveModel {
-        id: NotSet,
-        order_id: Set(order_id),
-        status: Set(status.as_str().to_owned()),
-        at: Set(at),
-    }
+    status_history::ActiveModel { id: NotSet, order_id: Set(order_id), status: Set(status), at: Set(at) }
 }
 
 /// The rows of a new order: stored `pending`, moved to `payment_processing`
@@ -692,7 +694,7 @@ fn new_rows(
         customer_phone: o.customer_phone.clone(),
         shipping_address: o.shipping_address.clone(),
         total_amount: o.total_amount,
-        status: status.as_str().to_owned(),
+        status,
         batch_id: o.batch_id.clone(),
         idempotency_key: o.idempotency.as_ref().map(|(k, _)| k.clone()),
         request_hash: o.idempotency.as_ref().map(|(_, h)| h.clone()),

@@ -17,30 +17,19 @@ pub mod events {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A payment's status; stored by these names (a SeaORM active enum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
 pub enum PaymentStatus {
+    #[sea_orm(string_value = "completed")]
     Completed,
+    #[sea_orm(string_value = "partially_refunded")]
     PartiallyRefunded,
+    #[sea_orm(string_value = "refunded")]
     Refunded,
 }
 
 impl PaymentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Completed => "completed",
-            Self::PartiallyRefunded => "partially_refunded",
-            Self::Refunded => "refunded",
-        }
-    }
-
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "partially_refunded" => Self::PartiallyRefunded,
-            "refunded" => Self::Refunded,
-            _ => Self::Completed,
-        }
-    }
-
     pub fn after_refunds(amount: i64, refunded: i64) -> Self {
         if refunded <= 0 {
             Self::Completed

@@ -15,7 +15,7 @@ use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
 use crate::{
-    domain::{NewPayment, PaymentStatus, events},
+    domain::{NewPayment, events},
     entity::refunds,
     error::Error,
     store::{PaymentView, RefundRequest, Store},
@@ -127,7 +127,7 @@ pub fn payment_to_proto(v: PaymentView) -> pb::Payment {
         amount: p.amount,
         currency: p.currency,
         method: p.method,
-        status: PaymentStatus::parse(&p.status).to_proto() as i32,
+        status: p.status.to_proto() as i32,
         refunded_amount: p.refunded_amount,
         refunds: v.refunds.into_iter().map(refund_to_proto).collect(),
         created_at: Some(ec_common::time::to_proto(p.created_at)),

@@ -10,14 +10,15 @@ use std::{
     },
 };
 
+use chrono::{DateTime, Utc};
 use ec_common::{
     batch::Batcher,
     deadline::Deadline,
     error::{ErrorCode, Fault, FieldViolation},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet,
-    QueryFilter, QueryOrder, Set, Statement, sea_query::OnConflict,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
+    FromQueryResult, NotSet, QueryFilter, QueryOrder, Set, Statement, sea_query::OnConflict,
 };
 
 use crate::{
@@ -202,93 +203,8 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
     let now = ec_common::time::now();
     let txn = ec_common::db::begin_write(db).await?;
     let mut outs: Vec<Option<WriteResult>> = ops.iter().map(|_| None).collect();
-
-    // Payments: one look-up for the whole batch, one multi-row insert.
-    // Every item of every Create / CreateMany operation, in order:
-    // (operation, deadline if any, payment, retry-safe).
-    let mut items: Vec<(usize, Option<&Deadline>, &NewPayment, bool)> = Vec::new();
-    for (i, op) in ops.iter().enumerate() {
-        match op {
-            WriteOp::Create(p, d) => items.push((i, Some(d), p, false)),
-            WriteOp::CreateMany(ps) => items.extend(ps.iter().map(|p| (i, None, p, true))),
-            _ => {}
-        }
-    }
-    let mut taken: HashMap<i64, payments::Model> = HashMap::new();
-    if !items.is_empty() {
-        let order_ids: Vec<i64> =
-            items.iter().map(|(_, _, p, _)| p.order_id).collect::<HashSet<_>>().into_iter().collect();
-        for chunk in order_ids.chunks(INSERT_CHUNK) {
-            let rows =
-                payments::Entity::find().filter(payments::Column::OrderId.is_in(chunk.to_vec())).all(&txn).await?;
-            taken.extend(rows.into_iter().map(|p| (p.order_id, p)));
-        }
-    }
-    let mut rows = Vec::new();
-    let mut many: HashMap<usize, Vec<Result<PaymentView, Error>>> = HashMap::new();
-    for (i, deadline, p, retry_safe) in items {
-        let result = if deadline.is_some_and(Deadline::is_expired) {
-            Err(Fault::new(ErrorCode::DeadlineExceeded, "the caller's deadline passed before the payment was taken")
-                .into())
-        } else if let Some(existing) = taken.get(&p.order_id) {
-            if retry_safe && existing.amount == p.amount && existing.batch_id == p.batch_id {
-                Ok(PaymentView { payment: existing.clone(), refunds: Vec::new() })
-            } else {
-                Err(Error::duplicate(p.order_id, existing.id))
-            }
-        } else {
-            let m = payments::Model {
-                id: next_id.fetch_add(1, Ordering::Relaxed),
-                order_id: p.order_id,
-                amount: p.amount,
-                currency: "JPY".into(),
-                method: p.method.clone(),
-                status: PaymentStatus::Completed.as_str().into(),
-                refunded_amount: 0,
-                batch_id: p.batch_id.clone(),
-                created_at: now,
-                updated_at: now,
-            };
-            taken.insert(p.order_id, m.clone());
-            rows.push(m.clone());
-            Ok(PaymentView { payment: m, refunds: Vec::new() })
-        };
-        match &ops[i] {
-            WriteOp::CreateMany(_) => many.entry(i).or_default().push(result),
-            _ => outs[i] = Some(result.map(WriteOut::Created)),
-        }
-    }
-    for (i, results) in many {
-        outs[i] = Some(Ok(WriteOut::CreatedMany(results)));
-    }
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        let models = chunk.iter().cloned().map(payments::ActiveModel::from);
-        payments::Entity::insert_many(models).exec_without_returning(&txn).await?;
-    }
-
-    for (slot, op) in outs.iter_mut().zip(ops) {
-        let WriteOp::Reject { batch_id, rejections } = op else { continue };
-        for chunk in rejections.chunks(INSERT_CHUNK) {
-            let models = chunk.iter().map(|(order_id, reason)| payment_rejections::ActiveModel {
-                batch_id: Set(batch_id.clone()),
-                order_id: Set(*order_id),
-                reason: Set(reason.clone()),
-                created_at: Set(now),
-            });
-            // A retried batch records each refusal once.
-            payment_rejections::Entity::insert_many(models)
-                .on_conflict(
-                    OnConflict::columns([payment_rejections::Column::BatchId, payment_rejections::Column::OrderId])
-                        .do_nothing()
-                        .to_owned(),
-                )
-                .try_insert()
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        *slot = Some(Ok(WriteOut::Done));
-    }
-
+    take_payments(&txn, ops, &mut outs, next_id, now).await?;
+    record_rejections(&txn, ops, &mut outs, now).await?;
     // Refunds are rare: one at a time, inside the same transaction.
     for (slot, op) in outs.iter_mut().zip(ops) {
         let WriteOp::Refund(r) = op else { continue };
@@ -301,11 +217,126 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
         .collect())
 }
 
-async fn refund(
-    txn: &sea_orm::DatabaseTransaction,
-    r: &RefundRequest,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<WriteResult, DbErr> {
+/// The payments of every Create and CreateMany operation: one look-up of
+/// the orders already paid, one multi-row insert.
+async fn take_payments(
+    txn: &DatabaseTransaction,
+    ops: &[WriteOp],
+    outs: &mut [Option<WriteResult>],
+    next_id: &AtomicI64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    // (operation, deadline if any, payment, retry-safe), in order.
+    let mut items: Vec<(usize, Option<&Deadline>, &NewPayment, bool)> = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        match op {
+            WriteOp::Create(p, d) => items.push((i, Some(d), p, false)),
+            WriteOp::CreateMany(ps) => items.extend(ps.iter().map(|p| (i, None, p, true))),
+            _ => {}
+        }
+    }
+    if items.is_empty() {
+        return Ok(());
+    }
+    let order_ids: Vec<i64> = items.iter().map(|(_, _, p, _)| p.order_id).collect::<HashSet<_>>().into_iter().collect();
+    let mut taken: HashMap<i64, payments::Model> = HashMap::new();
+    for chunk in order_ids.chunks(INSERT_CHUNK) {
+        let rows = payments::Entity::find().filter(payments::Column::OrderId.is_in(chunk.to_vec())).all(txn).await?;
+        taken.extend(rows.into_iter().map(|p| (p.order_id, p)));
+    }
+    let mut rows = Vec::new();
+    let mut many: HashMap<usize, Vec<Result<PaymentView, Error>>> = HashMap::new();
+    for (i, deadline, p, retry_safe) in items {
+        let result = take_one(p, deadline, retry_safe, &mut taken, &mut rows, next_id, now);
+        match &ops[i] {
+            WriteOp::CreateMany(_) => many.entry(i).or_default().push(result),
+            _ => outs[i] = Some(result.map(WriteOut::Created)),
+        }
+    }
+    for (i, results) in many {
+        outs[i] = Some(Ok(WriteOut::CreatedMany(results)));
+    }
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        let models = chunk.iter().cloned().map(payments::ActiveModel::from);
+        payments::Entity::insert_many(models).exec_without_returning(txn).await?;
+    }
+    Ok(())
+}
+
+/// One payment: refused if its caller gave up, the existing one for a
+/// retried batch item of the same amount, a duplicate otherwise; or new.
+fn take_one(
+    p: &NewPayment,
+    deadline: Option<&Deadline>,
+    retry_safe: bool,
+    taken: &mut HashMap<i64, payments::Model>,
+    rows: &mut Vec<payments::Model>,
+    next_id: &AtomicI64,
+    now: DateTime<Utc>,
+) -> Result<PaymentView, Error> {
+    if deadline.is_some_and(Deadline::is_expired) {
+        return Err(Fault::new(
+            ErrorCode::DeadlineExceeded,
+            "the caller's deadline passed before the payment was taken",
+        )
+        .into());
+    }
+    if let Some(existing) = taken.get(&p.order_id) {
+        return if retry_safe && existing.amount == p.amount && existing.batch_id == p.batch_id {
+            Ok(PaymentView { payment: existing.clone(), refunds: Vec::new() })
+        } else {
+            Err(Error::duplicate(p.order_id, existing.id))
+        };
+    }
+    let m = payments::Model {
+        id: next_id.fetch_add(1, Ordering::Relaxed),
+        order_id: p.order_id,
+        amount: p.amount,
+        currency: "JPY".into(),
+        method: p.method.clone(),
+        status: PaymentStatus::Completed,
+        refunded_amount: 0,
+        batch_id: p.batch_id.clone(),
+        created_at: now,
+        updated_at: now,
+    };
+    taken.insert(p.order_id, m.clone());
+    rows.push(m.clone());
+    Ok(PaymentView { payment: m, refunds: Vec::new() })
+}
+
+/// The refused items of batches, each recorded once (a retried batch).
+async fn record_rejections(
+    txn: &DatabaseTransaction,
+    ops: &[WriteOp],
+    outs: &mut [Option<WriteResult>],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    for (slot, op) in outs.iter_mut().zip(ops) {
+        let WriteOp::Reject { batch_id, rejections } = op else { continue };
+        for chunk in rejections.chunks(INSERT_CHUNK) {
+            let models = chunk.iter().map(|(order_id, reason)| payment_rejections::ActiveModel {
+                batch_id: Set(batch_id.clone()),
+                order_id: Set(*order_id),
+                reason: Set(reason.clone()),
+                created_at: Set(now),
+            });
+            payment_rejections::Entity::insert_many(models)
+                .on_conflict(
+                    OnConflict::columns([payment_rejections::Column::BatchId, payment_rejections::Column::OrderId])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .try_insert()
+                .exec_without_returning(txn)
+                .await?;
+        }
+        *slot = Some(Ok(WriteOut::Done));
+    }
+    Ok(())
+}
+
+async fn refund(txn: &DatabaseTransaction, r: &RefundRequest, now: DateTime<Utc>) -> Result<WriteResult, DbErr> {
     let Some(payment) = payments::Entity::find_by_id(r.payment_id).one(txn).await? else {
         return Ok(Err(Error::payment_not_found(format!("payment {} not found", r.payment_id))));
     };
@@ -360,7 +391,7 @@ async fn refund(
     let refunded = payment.refunded_amount + amount;
     let mut active: payments::ActiveModel = payment.into();
     active.refunded_amount = Set(refunded);
-    active.status = Set(PaymentStatus::after_refunds(*active.amount.as_ref(), refunded).as_str().into());
+    active.status = Set(PaymentStatus::after_refunds(*active.amount.as_ref(), refunded));
     active.updated_at = Set(now);
     let payment = active.update(txn).await?;
     let refunds = all_refunds(txn).await?;

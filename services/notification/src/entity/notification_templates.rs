@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "notification_templates")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub code: String,
+    pub code: ec_common::vocab::TemplateCode,
     pub subject: String,
     pub body: String,
     pub updated_at: DateTimeUtc,

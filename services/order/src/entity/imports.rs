@@ -10,7 +10,7 @@ pub struct Model {
     pub seq: i64,
     pub file_name: String,
     pub submitted_by: String,
-    pub status: String,
+    pub status: crate::import::records::ImportStatus,
     pub digest: bool,
     pub encoding: String,
     /// The file as uploaded.

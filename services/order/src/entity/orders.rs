@@ -12,13 +12,13 @@ pub struct Model {
     pub customer_phone: Option<String>,
     pub shipping_address: Option<String>,
     pub total_amount: i64,
-    pub status: String,
+    pub status: crate::domain::OrderStatus,
     pub batch_id: Option<String>,
     pub idempotency_key: Option<String>,
     pub request_hash: Option<String>,
     /// A mail this order still owes the customer (set with the transition
     /// that calls for it, cleared once the notification service took it).
-    pub pending_notification: Option<String>,
+    pub pending_notification: Option<ec_common::vocab::TemplateCode>,
     /// A cancelled order whose refund has not been confirmed yet.
     pub refund_due: bool,
     pub created_at: DateTimeUtc,

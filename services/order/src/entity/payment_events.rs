@@ -8,7 +8,7 @@ pub struct Model {
     pub event_id: String,
     pub order_id: i64,
     pub payment_id: i64,
-    pub status: String,
+    pub status: crate::domain::PaymentEventKind,
     pub amount: i64,
     pub received_at: DateTimeUtc,
 }

@@ -6,7 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub order_id: i64,
-    pub status: String,
+    pub status: crate::domain::OrderStatus,
     pub at: DateTimeUtc,
 }
 

@@ -47,7 +47,7 @@ impl Importer {
             submitted_by: Some(s.submitted_by.trim().to_owned())
                 .filter(|b| !b.is_empty())
                 .unwrap_or_else(|| "anonymous".into()),
-            status: records::QUEUED.into(),
+            status: records::ImportStatus::Queued,
             digest: s.digest,
             encoding: parsed.encoding.label().into(),
             content: Vec::new(),
@@ -64,7 +64,7 @@ impl Importer {
             finished_at: None,
         };
         if s.dry_run {
-            model.status = records::VALIDATED.into();
+            model.status = records::ImportStatus::Validated;
             model.processed_rows = parsed.total_rows;
             model.succeeded_rows = parsed.total_rows - model.failed_rows;
             model.orders_created = 0;
@@ -80,26 +80,14 @@ impl Importer {
     }
 }
 
-pub fn status_to_proto(s: &str) -> pb::ImportStatus {
-    match s {
-        records::QUEUED => pb::ImportStatus::Queued,
-        records::RUNNING => pb::ImportStatus::Running,
-        records::COMPLETED => pb::ImportStatus::Completed,
-        records::COMPLETED_WITH_ERRORS => pb::ImportStatus::CompletedWithErrors,
-        records::FAILED => pb::ImportStatus::Failed,
-        records::VALIDATED => pb::ImportStatus::Validated,
-        _ => pb::ImportStatus::Unspecified,
-    }
-}
-
 /// An import as answered; `notifications_sent` comes from the notification service.
 pub fn import_to_proto(m: &imports::Model, notifications_sent: i64) -> pb::Import {
     pb::Import {
         id: m.id.clone(),
         file_name: m.file_name.clone(),
         submitted_by: m.submitted_by.clone(),
-        status: status_to_proto(&m.status) as i32,
-        dry_run: m.status == records::VALIDATED,
+        status: m.status.to_proto() as i32,
+        dry_run: m.status == records::ImportStatus::Validated,
         digest: m.digest,
         encoding: m.encoding.clone(),
         total_rows: m.total_rows,

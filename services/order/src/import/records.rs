@@ -10,15 +10,41 @@ use sea_orm::{
 use super::parse::RowError;
 use crate::entity::{import_errors, imports};
 
-pub const QUEUED: &str = "queued";
-pub const RUNNING: &str = "running";
-pub const COMPLETED: &str = "completed";
-pub const COMPLETED_WITH_ERRORS: &str = "completed_with_errors";
-pub const FAILED: &str = "failed";
-pub const VALIDATED: &str = "validated";
+/// Where an import is; stored by these names (a SeaORM active enum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum ImportStatus {
+    #[sea_orm(string_value = "queued")]
+    Queued,
+    #[sea_orm(string_value = "running")]
+    Running,
+    #[sea_orm(string_value = "completed")]
+    Completed,
+    #[sea_orm(string_value = "completed_with_errors")]
+    CompletedWithErrors,
+    #[sea_orm(string_value = "failed")]
+    Failed,
+    /// A dry run: validated, nothing stored (never in the table).
+    #[sea_orm(string_value = "validated")]
+    Validated,
+}
 
-pub fn is_finished(status: &str) -> bool {
-    matches!(status, COMPLETED | COMPLETED_WITH_ERRORS | FAILED | VALIDATED)
+impl ImportStatus {
+    pub fn is_finished(self) -> bool {
+        !matches!(self, Self::Queued | Self::Running)
+    }
+
+    pub fn to_proto(self) -> ec_proto::order::v1::ImportStatus {
+        use ec_proto::order::v1::ImportStatus as P;
+        match self {
+            Self::Queued => P::Queued,
+            Self::Running => P::Running,
+            Self::Completed => P::Completed,
+            Self::CompletedWithErrors => P::CompletedWithErrors,
+            Self::Failed => P::Failed,
+            Self::Validated => P::Validated,
+        }
+    }
 }
 
 /// Stores a new import (queued) with the next `seq`, in one statement.
@@ -31,7 +57,7 @@ pub async fn insert(db: &DatabaseConnection, m: &imports::Model) -> Result<(), D
             m.id.clone().into(),
             m.file_name.clone().into(),
             m.submitted_by.clone().into(),
-            m.status.clone().into(),
+            sea_orm::ActiveEnum::to_value(&m.status).into(),
             m.digest.into(),
             m.encoding.clone().into(),
             m.content.clone().into(),
@@ -60,7 +86,7 @@ pub async fn unfinished(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
     imports::Entity::find()
         .select_only()
         .column(imports::Column::Id)
-        .filter(imports::Column::Status.is_in([QUEUED, RUNNING]))
+        .filter(imports::Column::Status.is_in([ImportStatus::Queued, ImportStatus::Running]))
         .order_by_asc(imports::Column::Seq)
         .into_tuple()
         .all(db)
@@ -69,7 +95,7 @@ pub async fn unfinished(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
 
 pub async fn set_running(db: &DatabaseConnection, id: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
     imports::Entity::update_many()
-        .col_expr(imports::Column::Status, Expr::value(RUNNING))
+        .col_expr(imports::Column::Status, Expr::value(ImportStatus::Running))
         .col_expr(imports::Column::StartedAt, Expr::col(imports::Column::StartedAt).if_null(Expr::value(now)))
         .filter(imports::Column::Id.eq(id))
         .exec(db)
@@ -107,7 +133,7 @@ pub async fn save_counters(db: &DatabaseConnection, id: &str, c: Counters) -> Re
 pub async fn finish(
     db: &DatabaseConnection,
     id: &str,
-    status: &str,
+    status: ImportStatus,
     error: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {

@@ -14,7 +14,7 @@ use std::{
     time::Duration,
 };
 
-use ec_common::{deadline::Deadline, grpc::TracedChannel};
+use ec_common::{deadline::Deadline, grpc::TracedChannel, vocab::TemplateCode};
 use ec_proto::{
     notification::v1::{
         Channel as NotifyChannel, EnqueueNotificationsRequest, NotificationRequest,
@@ -33,7 +33,7 @@ use super::{
     records::{self, Counters},
 };
 use crate::{
-    domain::OrderStatus,
+    domain::{OrderStatus, keys},
     entity::orders,
     error::Error,
     store::{BatchOrder, Store, Transition},
@@ -110,9 +110,14 @@ impl Importer {
             async move {
                 if let Err(e) = this.run(&id).await {
                     tracing::error!(error = %e, "import failed");
-                    let _ =
-                        records::finish(this.db(), &id, records::FAILED, Some(e.to_string()), ec_common::time::now())
-                            .await;
+                    let _ = records::finish(
+                        this.db(),
+                        &id,
+                        records::ImportStatus::Failed,
+                        Some(e.to_string()),
+                        ec_common::time::now(),
+                    )
+                    .await;
                 }
                 if let Ok(mut running) = this.inner.running.lock() {
                     running.remove(&id);
@@ -139,7 +144,7 @@ impl Importer {
 
     async fn run(&self, id: &str) -> Result<(), Error> {
         let Some(import) = records::get(self.db(), id).await? else { return Ok(()) };
-        if records::is_finished(&import.status) {
+        if import.status.is_finished() {
             return Ok(());
         }
         records::set_running(self.db(), id, ec_common::time::now()).await?;
@@ -147,13 +152,20 @@ impl Importer {
         let parsed = match parse::parse(&import.content, encoding, i64::MAX) {
             Ok(p) => p,
             Err(e) => {
-                records::finish(self.db(), id, records::FAILED, Some(e.to_string()), ec_common::time::now()).await?;
+                records::finish(
+                    self.db(),
+                    id,
+                    records::ImportStatus::Failed,
+                    Some(e.to_string()),
+                    ec_common::time::now(),
+                )
+                .await?;
                 return Ok(());
             }
         };
         records::save_errors(self.db(), id, &parsed.errors).await?;
         let rows_of: HashMap<String, i64> =
-            parsed.orders.iter().map(|o| (format!("import/{id}/{}", o.key), o.rows.len() as i64)).collect();
+            parsed.orders.iter().map(|o| (keys::import_order(id, &o.key), o.rows.len() as i64)).collect();
         let mut counters = Counters {
             total_rows: parsed.total_rows,
             failed_rows: parsed.failed_rows(),
@@ -173,7 +185,11 @@ impl Importer {
         tally(&orders, &rows_of, &mut counters, parsed.failed_rows());
         counters.processed_rows = counters.total_rows;
         records::save_counters(self.db(), id, counters).await?;
-        let status = if counters.failed_rows == 0 { records::COMPLETED } else { records::COMPLETED_WITH_ERRORS };
+        let status = if counters.failed_rows == 0 {
+            records::ImportStatus::Completed
+        } else {
+            records::ImportStatus::CompletedWithErrors
+        };
         records::finish(self.db(), id, status, None, ec_common::time::now()).await?;
         tracing::info!(
             orders = counters.orders_created,
@@ -190,7 +206,7 @@ impl Importer {
             let inserts = chunk.iter().map(|o| {
                 let mut order = o.order.clone();
                 order.batch_id = Some(id.to_owned());
-                order.idempotency = Some((format!("import/{id}/{}", o.key), order.fingerprint()));
+                order.idempotency = Some((keys::import_order(id, &o.key), order.fingerprint()));
                 self.inner.store.insert(order)
             });
             for result in join_all(inserts).await {
@@ -272,110 +288,112 @@ impl Importer {
 
     /// Queues the confirmations still owed: one per order, or one digest per
     /// customer. Answers how many notifications the batch has queued.
+    /// Queues the confirmations a batch's paid orders owe (one per order, or
+    /// one digest per customer) and answers how many the batch has queued.
     async fn notify(&self, id: &str, digest: bool) -> Result<i64, Error> {
         let owed = self.inner.store.batch_owing_mail(id).await?;
-        // (request, orders it settles)
-        let mut items: Vec<(NotificationRequest, Vec<i64>)> = Vec::new();
-        if digest {
-            let mut by_customer: Vec<(String, Vec<&orders::Model>)> = Vec::new();
-            let mut index: HashMap<&str, usize> = HashMap::new();
-            for o in &owed {
-                match index.get(o.customer_email.as_str()) {
-                    Some(&i) => by_customer[i].1.push(o),
-                    None => {
-                        index.insert(o.customer_email.as_str(), by_customer.len());
-                        by_customer.push((o.customer_email.clone(), vec![o]));
-                    }
-                }
-            }
-            for (email, list) in by_customer {
-                let total: i64 = list.iter().map(|o| o.total_amount).sum();
-                let lines: Vec<String> =
-                    list.iter().map(|o| format!("・注文番号 {} : {} 円", o.id, o.total_amount)).collect();
-                let vars = HashMap::from([
-                    ("customer_name".to_owned(), list[0].customer_name.clone()),
-                    ("order_count".to_owned(), list.len().to_string()),
-                    ("total_amount".to_owned(), total.to_string()),
-                    ("order_list".to_owned(), lines.join("\n")),
-                ]);
-                items.push((
-                    NotificationRequest {
-                        channel: NotifyChannel::Email as i32,
-                        order_id: list[0].id,
-                        recipient: email.clone(),
-                        template: "ORDER_CONFIRMATION_BATCH".into(),
-                        variables: vars,
-                        idempotency_key: format!("import-{id}-digest-{email}"),
-                    },
-                    list.iter().map(|o| o.id).collect(),
-                ));
-            }
-        } else {
-            for o in &owed {
-                let vars = HashMap::from([
-                    ("customer_name".to_owned(), o.customer_name.clone()),
-                    ("order_id".to_owned(), o.id.to_string()),
-                    ("total_amount".to_owned(), o.total_amount.to_string()),
-                ]);
-                items.push((
-                    NotificationRequest {
-                        channel: NotifyChannel::Email as i32,
-                        order_id: o.id,
-                        recipient: o.customer_email.clone(),
-                        template: "ORDER_CONFIRMATION".into(),
-                        variables: vars,
-                        // The same key the single-order flow uses: a
-                        // confirmation is queued once, whoever queues it.
-                        idempotency_key: format!("order-{}-ORDER_CONFIRMATION", o.id),
-                    },
-                    vec![o.id],
-                ));
-            }
-        }
+        let items = if digest { digest_requests(id, &owed) } else { confirmation_requests(&owed) };
         for chunk in items.chunks(self.inner.config.chunk.max(1)) {
-            let request = EnqueueNotificationsRequest {
-                batch_id: id.to_owned(),
-                items: chunk.iter().map(|(r, _)| r.clone()).collect(),
-            };
-            let timeout = self.inner.config.notification_timeout;
-            let client = self.inner.notification.clone();
-            let results = retry("notification", || {
-                let mut client = client.clone();
-                let request = request.clone();
-                async move {
-                    let req = Deadline::NONE.request(request, timeout)?;
-                    client.enqueue_notifications(req).await.map(|r| r.into_inner().results)
-                }
-            })
-            .await?;
-            let clears = chunk.iter().zip(&results).filter(|(_, r)| r.notification_id > 0).flat_map(|((_, ids), _)| {
-                ids.iter().map(|oid| self.inner.store.clear_notification(*oid, "ORDER_CONFIRMATION"))
-            });
-            for r in join_all(clears).await {
-                r?;
+            self.enqueue_chunk(id, chunk).await?;
+        }
+        Ok(self.queued_count(id).await.unwrap_or(items.len() as i64))
+    }
+
+    /// One EnqueueNotifications call, then the orders it settled stop owing.
+    async fn enqueue_chunk(&self, id: &str, chunk: &[(NotificationRequest, Vec<i64>)]) -> Result<(), Error> {
+        let request = EnqueueNotificationsRequest {
+            batch_id: id.to_owned(),
+            items: chunk.iter().map(|(r, _)| r.clone()).collect(),
+        };
+        let timeout = self.inner.config.notification_timeout;
+        let client = self.inner.notification.clone();
+        let results = retry("notification", || {
+            let mut client = client.clone();
+            let request = request.clone();
+            async move {
+                let req = Deadline::NONE.request(request, timeout)?;
+                client.enqueue_notifications(req).await.map(|r| r.into_inner().results)
             }
-            for ((req, _), r) in chunk.iter().zip(&results) {
-                if r.notification_id == 0 {
-                    tracing::warn!(order_id = req.order_id, reason = %r.error_reason, "confirmation refused");
-                }
+        })
+        .await?;
+        let clears = chunk.iter().zip(&results).filter(|(_, r)| r.notification_id > 0).flat_map(|((_, ids), _)| {
+            ids.iter().map(|oid| self.inner.store.clear_notification(*oid, TemplateCode::OrderConfirmation))
+        });
+        for r in join_all(clears).await {
+            r?;
+        }
+        for ((req, _), r) in chunk.iter().zip(&results) {
+            if r.notification_id == 0 {
+                tracing::warn!(order_id = req.order_id, reason = %r.error_reason, "confirmation refused");
             }
         }
-        // Everything this batch queued, this run or an earlier one.
-        let mut client = self.inner.notification.clone();
-        let req = Deadline::NONE
-            .request(
-                ec_proto::notification::v1::GetBatchStatsRequest { batch_id: id.to_owned() },
-                self.inner.config.notification_timeout,
-            )
-            .map_err(|status| Error::Upstream { service: "notification", status, order_id: None })?;
-        Ok(match client.get_batch_stats(req).await {
-            Ok(r) => {
-                let s = r.into_inner();
-                s.queued + s.sent + s.failed
-            }
-            Err(_) => items.len() as i64,
-        })
+        Ok(())
     }
+
+    /// Everything the batch queued, this run or an earlier one (`None`: the
+    /// notification service cannot say now).
+    async fn queued_count(&self, id: &str) -> Option<i64> {
+        let req = ec_proto::notification::v1::GetBatchStatsRequest { batch_id: id.to_owned() };
+        let req = Deadline::NONE.request(req, self.inner.config.notification_timeout).ok()?;
+        let s = self.inner.notification.clone().get_batch_stats(req).await.ok()?.into_inner();
+        Some(s.queued + s.sent + s.failed)
+    }
+}
+
+/// One ORDER_CONFIRMATION per order, keyed as the single-order flow keys
+/// it: a confirmation is queued once, whoever queues it.
+fn confirmation_requests(owed: &[orders::Model]) -> Vec<(NotificationRequest, Vec<i64>)> {
+    owed.iter()
+        .map(|o| {
+            let request = NotificationRequest {
+                channel: NotifyChannel::Email as i32,
+                order_id: o.id,
+                recipient: o.customer_email.clone(),
+                template: TemplateCode::OrderConfirmation.as_str().into(),
+                variables: crate::flows::mail_variables(o),
+                idempotency_key: keys::order_mail(o.id, TemplateCode::OrderConfirmation),
+            };
+            (request, vec![o.id])
+        })
+        .collect()
+}
+
+/// One ORDER_CONFIRMATION_BATCH per customer, listing their orders.
+fn digest_requests(id: &str, owed: &[orders::Model]) -> Vec<(NotificationRequest, Vec<i64>)> {
+    let mut by_customer: Vec<(&str, Vec<&orders::Model>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for o in owed {
+        match index.get(o.customer_email.as_str()) {
+            Some(&i) => by_customer[i].1.push(o),
+            None => {
+                index.insert(o.customer_email.as_str(), by_customer.len());
+                by_customer.push((o.customer_email.as_str(), vec![o]));
+            }
+        }
+    }
+    by_customer
+        .into_iter()
+        .map(|(email, list)| {
+            let total: i64 = list.iter().map(|o| o.total_amount).sum();
+            let lines: Vec<String> =
+                list.iter().map(|o| format!("・注文番号 {} : {} 円", o.id, o.total_amount)).collect();
+            let variables = HashMap::from([
+                ("customer_name".to_owned(), list[0].customer_name.clone()),
+                ("order_count".to_owned(), list.len().to_string()),
+                ("total_amount".to_owned(), total.to_string()),
+                ("order_list".to_owned(), lines.join("\n")),
+            ]);
+            let request = NotificationRequest {
+                channel: NotifyChannel::Email as i32,
+                order_id: list[0].id,
+                recipient: email.to_owned(),
+                template: TemplateCode::OrderConfirmationBatch.as_str().into(),
+                variables,
+                idempotency_key: keys::import_digest(id, email),
+            };
+            (request, list.iter().map(|o| o.id).collect())
+        })
+        .collect()
 }
 
 /// Counts rows by the state of their orders.

@@ -11,7 +11,7 @@ pub struct Model {
     pub amount: i64,
     pub currency: String,
     pub method: String,
-    pub status: String,
+    pub status: crate::domain::PaymentStatus,
     pub refunded_amount: i64,
     pub batch_id: Option<String>,
     pub created_at: DateTimeUtc,
