@@ -171,6 +171,8 @@ pub struct OrderItem {
 pub struct StatusChange {
     pub status: OrderStatus,
     pub at: DateTime<Utc>,
+    /// Who asked for it: `user:<email>`, `key:<id>:<name>`, `service:<name>`, `system:<task>`.
+    pub actor: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -219,7 +221,13 @@ impl TryFrom<opb::Order> for Order {
             status_history: o
                 .status_history
                 .into_iter()
-                .map(|h| Ok(StatusChange { status: OrderStatus::from_proto(h.status)?, at: ts(h.at, "history.at")? }))
+                .map(|h| {
+                    Ok(StatusChange {
+                        status: OrderStatus::from_proto(h.status)?,
+                        at: ts(h.at, "history.at")?,
+                        actor: Some(h.actor).filter(|a| !a.is_empty()),
+                    })
+                })
                 .collect::<Result<_, ApiError>>()?,
         })
     }
@@ -600,6 +608,8 @@ pub struct Refund {
     pub amount: i64,
     pub reason: String,
     pub created_at: DateTime<Utc>,
+    /// Who asked for it.
+    pub created_by: Option<String>,
 }
 
 impl TryFrom<ppb::Refund> for Refund {
@@ -612,6 +622,7 @@ impl TryFrom<ppb::Refund> for Refund {
             amount: r.amount,
             reason: r.reason,
             created_at: ts(r.created_at, "refund.created_at")?,
+            created_by: Some(r.created_by).filter(|b| !b.is_empty()),
         })
     }
 }
@@ -801,6 +812,8 @@ pub struct Template {
     /// Placeholders used, sorted.
     pub variables: Vec<String>,
     pub updated_at: DateTime<Utc>,
+    /// Who edited it last (none: as seeded).
+    pub updated_by: Option<String>,
 }
 
 impl TryFrom<npb::Template> for Template {
@@ -813,6 +826,7 @@ impl TryFrom<npb::Template> for Template {
             body: t.body,
             variables: t.variables,
             updated_at: ts(t.updated_at, "template.updated_at")?,
+            updated_by: Some(t.updated_by).filter(|b| !b.is_empty()),
         })
     }
 }

@@ -24,13 +24,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let json_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| {
-            let mime = ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-            mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
-        });
-        if !json_type {
-            return Err(ApiError::new(ErrorCode::UnsupportedMediaType, "send the body as application/json"));
-        }
+        require_json(req.headers())?;
         let bytes = Bytes::from_request(req, state).await.map_err(|r| {
             if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(ErrorCode::PayloadTooLarge, "the request body is too large")
@@ -38,26 +32,40 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
                 ApiError::bad_request("the request body could not be read")
             }
         })?;
-        if let Err(e) = std::str::from_utf8(&bytes) {
-            return Err(ApiError::bad_request(format!(
-                "the body is not valid JSON: invalid UTF-8 at byte {}",
-                e.valid_up_to()
-            )));
-        }
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        match serde_path_to_error::deserialize::<_, T>(de) {
-            Ok(v) => Ok(Json(v)),
-            Err(e) => {
-                // serde_json calls some shape errors "syntax"; if the bytes
-                // are valid JSON, the shape was wrong.
-                if serde_json::from_slice::<IgnoredAny>(&bytes).is_err() {
-                    return Err(ApiError::bad_request(format!("the body is not valid JSON: {}", e.inner())));
-                }
-                let path = e.path().to_string();
-                Err(ApiError::field(shape_violation(&path, &e.inner().to_string())))
-            }
-        }
+        parse_json(&bytes).map(Json)
     }
+}
+
+/// 415 unless the body is declared JSON.
+pub fn require_json(headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    let json_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| {
+        let mime = ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+    });
+    if json_type {
+        Ok(())
+    } else {
+        Err(ApiError::new(ErrorCode::UnsupportedMediaType, "send the body as application/json"))
+    }
+}
+
+/// A JSON body already read (the signed webhook checks its raw bytes first).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(ApiError::bad_request(format!(
+            "the body is not valid JSON: invalid UTF-8 at byte {}",
+            e.valid_up_to()
+        )));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize::<_, T>(de).map_err(|e| {
+        // serde_json calls some shape errors "syntax"; if the bytes are
+        // valid JSON, the shape was wrong.
+        if serde_json::from_slice::<IgnoredAny>(bytes).is_err() {
+            return ApiError::bad_request(format!("the body is not valid JSON: {}", e.inner()));
+        }
+        ApiError::field(shape_violation(&e.path().to_string(), &e.inner().to_string()))
+    })
 }
 
 /// Query parameters, typed. A value that does not parse is a 422 naming the

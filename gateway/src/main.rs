@@ -15,6 +15,10 @@ struct Cli {
     print_openapi: bool,
     #[command(flatten)]
     config: gateway::Config,
+    /// Where Prometheus scrapes the gateway's metrics (GET /metrics): a port
+    /// of its own, not the public one.
+    #[arg(long, env = "METRICS_ADDR", default_value = "127.0.0.1:9103")]
+    metrics_addr: std::net::SocketAddr,
 }
 
 #[tokio::main]
@@ -26,7 +30,13 @@ async fn main() -> anyhow::Result<()> {
     }
     ec_common::telemetry::init(&["gateway"]);
     let app = gateway::Application::build(cli.config).await?;
-    let result = app.run(ec_common::shutdown::on_signal()).await;
+    if let gateway::auth::bootstrap::Outcome::Generated { email, password } = &app.bootstrap {
+        // For the person at the terminal, not for the logs.
+        eprintln!("gateway: first start: sign in as {email} with password {password} (shown only now, stored hashed)");
+    }
+    let shutdown = ec_common::shutdown::on_signal();
+    ec_common::telemetry::spawn_metrics_server(cli.metrics_addr, shutdown.clone()).await;
+    let result = app.run(shutdown).await;
     ec_common::telemetry::shutdown();
     result
 }

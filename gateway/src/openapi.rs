@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use utoipa::OpenApi;
 
 use crate::{
+    auth::{self, Access},
     error::PROBLEM_JSON,
     routes::{health, imports, notifications, orders, payments},
 };
@@ -30,8 +31,11 @@ use crate::{
         notifications::list_templates, notifications::update_template, notifications::queue_stats,
         imports::create_import, imports::list_imports, imports::get_import, imports::import_events, imports::import_errors,
         health::healthz, health::readyz,
+        auth::routes::login, auth::routes::logout, auth::routes::me,
+        auth::routes::list_users, auth::routes::create_user, auth::routes::update_user, auth::routes::delete_user,
+        auth::routes::list_keys, auth::routes::create_key, auth::routes::revoke_key, auth::routes::audit,
     ),
-    tags((name = "orders"), (name = "imports"), (name = "payments"), (name = "notifications"), (name = "health"))
+    tags((name = "orders"), (name = "imports"), (name = "payments"), (name = "notifications"), (name = "auth"), (name = "health"))
 )]
 pub struct ApiDoc;
 
@@ -41,12 +45,18 @@ pub fn document() -> Value {
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             let Some(item) = item.as_object_mut() else { continue };
-            for (_, op) in item.iter_mut() {
+            for (method, op) in item.iter_mut() {
+                let rule = method.to_uppercase().parse().ok().and_then(|m| auth::access(&m, path));
+                add_access(rule, op);
                 add_common_errors(path, op);
                 problems_as_problem_json(op);
             }
         }
     }
+    doc["components"]["securitySchemes"] = json!({
+        "apiKey": {"type": "http", "scheme": "bearer", "description": "An API key: Authorization: Bearer sk_..."},
+        "session": {"type": "apiKey", "in": "cookie", "name": auth::SESSION_COOKIE, "description": "The web admin's session (POST /api/v1/auth/login)"}
+    });
     add_limits(&mut doc);
     doc
 }
@@ -58,6 +68,36 @@ pub fn json() -> String {
 
 fn problem(description: &str) -> Value {
     json!({"description": description, "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+}
+
+/// Who may call the operation, from the access table: its security
+/// requirement, and the 401 / 403 it answers otherwise.
+fn add_access(rule: Option<Access>, op: &mut Value) {
+    let Some(obj) = op.as_object_mut() else { return };
+    match rule {
+        Some(Access::Public) | None => {
+            obj.insert("security".into(), json!([]));
+        }
+        Some(Access::Signed) => {
+            obj.insert("security".into(), json!([]));
+            if let Some(r) = obj.get_mut("responses").and_then(Value::as_object_mut) {
+                r.entry("401")
+                    .or_insert_with(|| problem("Missing, wrong or stale webhook signature (UNAUTHENTICATED)"));
+            }
+        }
+        Some(rule) => {
+            obj.insert("security".into(), json!([{"apiKey": []}, {"session": []}]));
+            let needs = match rule {
+                Access::Role(r) => format!(" (this needs the {} role)", auth::role_name(r)),
+                _ => String::new(),
+            };
+            if let Some(r) = obj.get_mut("responses").and_then(Value::as_object_mut) {
+                r.entry("401")
+                    .or_insert_with(|| problem("No valid credentials (UNAUTHENTICATED); see WWW-Authenticate"));
+                r.entry("403").or_insert_with(|| problem(&format!("Not allowed{needs} (FORBIDDEN)")));
+            }
+        }
+    }
 }
 
 /// The errors a route answers by its kind, where its annotation says
@@ -173,10 +213,20 @@ fn add_limits(doc: &mut Value) {
     limit(doc, "NewEmail", "recipient", "maxLength", order::EMAIL_MAX);
     limit(doc, "NewSms", "recipient", "pattern", patterns::PHONE);
     limit(doc, "NewSms", "recipient", "maxLength", order::PHONE_MAX);
+    limit(doc, "NewApiKey", "name", "maxLength", 100);
+    limit(doc, "NewApiKey", "name", "pattern", patterns::TEXT);
+    limit(doc, "NewUser", "email", "format", "email");
+    limit(doc, "NewUser", "email", "maxLength", order::EMAIL_MAX);
+    limit(doc, "NewUser", "password", "minLength", auth::routes::PASSWORD_MIN);
+    limit(doc, "NewUser", "password", "maxLength", auth::routes::PASSWORD_MAX);
     limit(doc, "TemplateUpdate", "subject", "maxLength", 200);
     limit(doc, "TemplateUpdate", "body", "maxLength", 10_000);
     limit(doc, "TemplateUpdate", "body", "pattern", patterns::NOT_BLANK);
-    for (path, max) in [("/api/v1/orders", page::ORDERS_MAX), ("/api/v1/orders/imports", page::IMPORTS_MAX)] {
+    for (path, max) in [
+        ("/api/v1/orders", page::ORDERS_MAX),
+        ("/api/v1/orders/imports", page::IMPORTS_MAX),
+        ("/api/v1/audit", page::ORDERS_MAX),
+    ] {
         param_limit(doc, path, "get", "limit", "minimum", 1);
         param_limit(doc, path, "get", "limit", "maximum", max);
         param_limit(doc, path, "get", "cursor", "pattern", patterns::CURSOR);
@@ -223,6 +273,17 @@ mod tests {
             .cloned()
             .unwrap_or_default();
         assert_eq!(limit["schema"]["maximum"], page::ORDERS_MAX);
+    }
+
+    #[test]
+    fn every_documented_route_has_an_access_rule() {
+        let doc = document();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, _) in item.as_object().into_iter().flatten() {
+                let m: axum::http::Method = method.to_uppercase().parse().expect("method");
+                assert!(auth::access(&m, path).is_some(), "{method} {path} has no access rule");
+            }
+        }
     }
 
     #[test]

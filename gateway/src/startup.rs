@@ -5,36 +5,43 @@ use std::{net::SocketAddr, path::Path};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, Request},
-    http::StatusCode,
+    http::{HeaderName, HeaderValue, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
     serve::ListenerExt,
 };
-use ec_common::shutdown::Shutdown;
+use ec_common::{error::ErrorCode, shutdown::Shutdown};
 use tokio::net::TcpListener;
 use tower_http::{
     catch_panic::CatchPanicLayer,
     services::{ServeDir, ServeFile},
 };
 
-use ec_common::error::ErrorCode;
-
-use crate::{config::Config, error::ApiError, state::AppState};
+use crate::{
+    auth::{self, bootstrap, store::AuthStore},
+    config::Config,
+    error::ApiError,
+    state::AppState,
+};
 
 pub struct Application {
     listener: TcpListener,
     addr: SocketAddr,
     router: Router,
+    /// What bootstrapping did (the all-in-one tells the person how to sign in).
+    pub bootstrap: bootstrap::Outcome,
 }
 
-/// The whole HTTP surface: API, OpenAPI document, web admin.
+/// The whole HTTP surface: API, OpenAPI document, web admin. (Metrics are
+/// served on their own port: `ec_common::telemetry::serve_metrics`.)
 pub fn router(state: AppState, config: &Config) -> Router {
     let api = crate::routes::api()
         .route("/api/v1/openapi.json", get(|| async { axum::Json(crate::openapi::document()) }))
-        // Spans and metrics for matched routes only (http.route is known).
+        // Matched routes only: who may call them, then their spans and
+        // metrics (the span wraps the access check, so a refusal is traced).
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::authorize))
         .route_layer(middleware::from_fn(crate::trace::http_span))
-        .route("/metrics", get(ec_common::telemetry::metrics_handler))
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::not_found("no such API route") }))
         .method_not_allowed_fallback(|| async {
             ApiError::new(ErrorCode::MethodNotAllowed, "this route does not take that method")
@@ -50,6 +57,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         }),
     };
     app.layer(middleware::from_fn(problem_for_bare_errors))
+        .layer(middleware::from_fn(security_headers))
         .layer(DefaultBodyLimit::max(config.settings.max_body_bytes))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("handler panicked");
@@ -63,6 +71,28 @@ fn web_admin(dir: &Path) -> Option<ServeDir<ServeFile>> {
     // `fallback`, not `not_found_service`: a client route such as
     // /orders/12 is a page of the app and answers 200.
     index.is_file().then(|| ServeDir::new(dir).fallback(ServeFile::new(index)))
+}
+
+/// What the built admin runs under: its own scripts, styles and images
+/// only, no framing, no sniffing, no referrer sent elsewhere. (Inline
+/// `style` attributes are allowed: React sets progress widths with them.)
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+     font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+     frame-ancestors 'none'";
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+    ] {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    res
 }
 
 /// Errors made by axum itself (an unparsable query string, a bad path) come
@@ -100,10 +130,27 @@ impl Application {
     }
 
     pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
-        let state = AppState::new(&config)?;
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
+        let db = ec_common::db::open_sqlite(&config.db_path(), 4, "gateway").await?;
+        let auth = AuthStore::open(db).await?;
+        let s = &config.settings;
+        let bootstrap = bootstrap::run(
+            &auth,
+            &bootstrap::Bootstrap {
+                admin_email: s.admin_email.clone(),
+                admin_password: s.admin_password.clone(),
+                admin_api_key: s.admin_api_key.clone(),
+            },
+        )
+        .await?;
+        let state = AppState::new(&config, auth)?;
+        if state.webhook_secrets.is_none() {
+            tracing::info!("the REST payment webhook is disabled (set EC_WEBHOOK_SECRET to enable it)");
+        }
         let router = router(state, &config);
         let addr = listener.local_addr()?;
-        Ok(Self { listener, addr, router })
+        Ok(Self { listener, addr, router, bootstrap })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -120,7 +167,9 @@ impl Application {
             }
         });
         let stop = shutdown.wait();
-        axum::serve(listener, self.router).with_graceful_shutdown(stop).await?;
+        // The client's address feeds the sign-in throttle.
+        let app = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app).with_graceful_shutdown(stop).await?;
         tracing::info!("gateway stopped");
         Ok(())
     }

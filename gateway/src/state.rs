@@ -1,7 +1,8 @@
 //! What every handler shares: one client per service (clones share the
-//! connection) and the deadlines of each kind of call.
+//! connection), the deadlines of each kind of call, and access control's
+//! store and settings.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use ec_common::deadline::Deadline;
 use ec_common::grpc::TracedChannel as Channel;
@@ -11,7 +12,12 @@ use ec_proto::{
 };
 use tonic::Request;
 
-use crate::{config::Config, error::ApiError};
+use crate::{
+    auth::{AccessSettings, secrets::Throttle, store::AuthStore},
+    config::Config,
+    error::ApiError,
+    webhook_signature::WebhookSecrets,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -22,17 +28,37 @@ pub struct AppState {
     /// Of every call that neither pays nor refunds.
     pub default_timeout: Duration,
     pub webhook_timeout: Duration,
+    pub auth: AuthStore,
+    pub access: AccessSettings,
+    pub throttle: Arc<Throttle>,
+    /// `None`: the REST webhook is disabled.
+    pub webhook_secrets: Option<WebhookSecrets>,
 }
 
 impl AppState {
-    pub fn new(config: &Config) -> Result<Self, tonic::transport::Error> {
+    pub fn new(config: &Config, auth: AuthStore) -> anyhow::Result<Self> {
+        let s = &config.settings;
+        let webhook_secrets = s
+            .webhook_secret
+            .as_ref()
+            .map(|w| WebhookSecrets::parse(w.expose()))
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("EC_WEBHOOK_SECRET: {e}"))?;
         Ok(Self {
-            order_channel: ec_common::grpc::lazy_channel(&config.order_url, "gateway")?,
-            payment_channel: ec_common::grpc::lazy_channel(&config.payment_url, "gateway")?,
-            notification_channel: ec_common::grpc::lazy_channel(&config.notification_url, "gateway")?,
+            order_channel: ec_common::grpc::lazy_channel(&config.order_url, "gateway", &config.mesh)?,
+            payment_channel: ec_common::grpc::lazy_channel(&config.payment_url, "gateway", &config.mesh)?,
+            notification_channel: ec_common::grpc::lazy_channel(&config.notification_url, "gateway", &config.mesh)?,
             payment_timeout: config.payment_timeout(),
             default_timeout: config.default_timeout(),
             webhook_timeout: config.webhook_timeout(),
+            auth,
+            access: AccessSettings {
+                session_idle: Duration::from_secs(s.session_idle_minutes.max(1) * 60),
+                session_max: Duration::from_secs(s.session_max_hours.max(1) * 3600),
+                secure_cookies: s.secure_cookies,
+            },
+            throttle: Arc::new(Throttle::default()),
+            webhook_secrets,
         })
     }
 
@@ -50,8 +76,12 @@ impl AppState {
     }
 
     /// A request whose deadline is `timeout` from now (the gateway is where
-    /// every deadline starts).
+    /// every deadline starts), carrying the acting principal.
     pub fn call<T>(&self, message: T, timeout: Duration) -> Result<Request<T>, ApiError> {
-        Ok(Deadline::NONE.request(message, timeout)?)
+        let mut request = Deadline::NONE.request(message, timeout)?;
+        if let Some(p) = crate::auth::current_principal() {
+            ec_common::grpc::set_principal(&mut request, &p.actor());
+        }
+        Ok(request)
     }
 }

@@ -7,7 +7,11 @@ pub mod otlp_sink;
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use ec_common::{config::Deadlines, grpc::http_url, shutdown::Shutdown};
+use ec_common::{
+    config::{Deadlines, Mesh},
+    grpc::http_url,
+    shutdown::Shutdown,
+};
 use tokio::task::JoinHandle;
 
 /// Configuration of the all-in-one process: where each server listens, and
@@ -28,6 +32,12 @@ pub struct PlatformConfig {
     pub notification_addr: SocketAddr,
     #[arg(long, env = "GATEWAY_ADDR", default_value = "127.0.0.1:8080")]
     pub gateway_addr: SocketAddr,
+    /// Where Prometheus scrapes the metrics of all four (GET /metrics): a
+    /// port of its own, not the public one.
+    #[arg(long, env = "METRICS_ADDR", default_value = "127.0.0.1:9100")]
+    pub metrics_addr: SocketAddr,
+    #[command(flatten)]
+    pub mesh: Mesh,
     #[command(flatten)]
     pub deadlines: Deadlines,
     #[command(flatten)]
@@ -50,6 +60,8 @@ impl PlatformConfig {
             payment_addr: any,
             notification_addr: any,
             gateway_addr: any,
+            metrics_addr: any,
+            mesh: Mesh::default(),
             deadlines: Deadlines::default(),
             order: order_service::config::Settings::for_tests(),
             payment: Default::default(),
@@ -63,6 +75,7 @@ impl PlatformConfig {
         Composed {
             order: order_service::Config {
                 addr: bound.order,
+                mesh: self.mesh.clone(),
                 data_dir: self.data_dir.clone(),
                 payment_url: http_url(bound.payment),
                 notification_url: http_url(bound.notification),
@@ -71,6 +84,7 @@ impl PlatformConfig {
             },
             payment: payment_service::Config {
                 addr: bound.payment,
+                mesh: self.mesh.clone(),
                 data_dir: self.data_dir.clone(),
                 order_url: http_url(bound.order),
                 deadlines: self.deadlines.clone(),
@@ -78,11 +92,14 @@ impl PlatformConfig {
             },
             notification: notification_service::Config {
                 addr: bound.notification,
+                mesh: self.mesh.clone(),
                 data_dir: self.data_dir.clone(),
                 settings: self.notification.clone(),
             },
             gateway: gateway::Config {
                 addr: bound.gateway,
+                mesh: self.mesh.clone(),
+                data_dir: self.data_dir.clone(),
                 order_url: http_url(bound.order),
                 payment_url: http_url(bound.payment),
                 notification_url: http_url(bound.notification),
@@ -117,6 +134,9 @@ pub struct Running {
     pub payment: SocketAddr,
     pub notification: SocketAddr,
     pub gateway: SocketAddr,
+    pub metrics: SocketAddr,
+    /// What the gateway's bootstrap did (a generated admin password, once).
+    pub bootstrap: gateway::auth::bootstrap::Outcome,
     /// Stops the gateway and the order service first...
     shutdown: Shutdown,
     /// ...and the payment and notification services once those are done, so
@@ -131,14 +151,32 @@ impl Running {
         http_url(self.gateway)
     }
 
+    /// How to sign in, for the person who started the platform: the
+    /// generated password of a first start (shown this once), else where the
+    /// admin is.
+    pub fn sign_in_hint(&self) -> String {
+        match &self.bootstrap {
+            gateway::auth::bootstrap::Outcome::Generated { email, password } => format!(
+                "first start: sign in at {} as {email} with password {password}\n\
+                 (shown only now and stored hashed; or set EC_ADMIN_EMAIL and EC_ADMIN_PASSWORD)",
+                self.gateway_url()
+            ),
+            gateway::auth::bootstrap::Outcome::Ready => format!(
+                "sign in at {} (the admin set by EC_ADMIN_EMAIL, or the one created at the first start)",
+                self.gateway_url()
+            ),
+        }
+    }
+
     /// The line the binary prints once everything listens.
     pub fn banner(&self) -> String {
         format!(
-            "ec-platform listening gateway={} order={} payment={} notification={}",
+            "ec-platform listening gateway={} order={} payment={} notification={} metrics={}",
             http_url(self.gateway),
             http_url(self.order),
             http_url(self.payment),
-            http_url(self.notification)
+            http_url(self.notification),
+            http_url(self.metrics)
         )
     }
 
@@ -186,6 +224,8 @@ pub async fn start(c: PlatformConfig) -> anyhow::Result<Running> {
     let payment_l = bind(c.payment_addr, "payment service").await?;
     let notification_l = bind(c.notification_addr, "notification service").await?;
     let gateway_l = bind(c.gateway_addr, "gateway").await?;
+    let metrics_l = bind(c.metrics_addr, "metrics").await?;
+    let metrics = metrics_l.local_addr()?;
     let (order, payment, notification, gateway) =
         (order_l.local_addr()?, payment_l.local_addr()?, notification_l.local_addr()?, gateway_l.local_addr()?);
 
@@ -202,17 +242,26 @@ pub async fn start(c: PlatformConfig) -> anyhow::Result<Running> {
     )
     .await?;
     let gateway_app = gateway::Application::build_on(gateway_cfg, gateway_l).await?;
+    let bootstrap = gateway_app.bootstrap.clone();
 
     let (shutdown, back) = (Shutdown::new(), Shutdown::new());
+    let metrics_stop = back.clone();
     let front = vec![
         ("gateway", tokio::spawn(gateway_app.run(shutdown.clone()))),
         ("order", tokio::spawn(order_app.run(shutdown.clone()))),
     ];
     let tasks = vec![
+        // Scraped to the end: it stops with the back of the line.
+        (
+            "metrics",
+            tokio::spawn(async move {
+                ec_common::telemetry::serve_metrics(metrics_l, metrics_stop.wait()).await.map_err(anyhow::Error::from)
+            }),
+        ),
         ("payment", tokio::spawn(payment_app.run(back.clone()))),
         ("notification", tokio::spawn(notification_app.run(back.clone()))),
     ];
-    Ok(Running { order, payment, notification, gateway, shutdown, back, front, tasks })
+    Ok(Running { order, payment, notification, gateway, metrics, bootstrap, shutdown, back, front, tasks })
 }
 
 #[cfg(test)]

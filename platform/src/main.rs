@@ -29,6 +29,21 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:4317")]
         addr: std::net::SocketAddr,
     },
+    /// Print the Standard Webhooks headers of a payment webhook body (read
+    /// from --body or stdin), signed with EC_WEBHOOK_SECRET's first secret.
+    SignWebhook {
+        #[arg(long, env = "EC_WEBHOOK_SECRET", hide_env_values = true)]
+        secret: ec_common::config::Secret,
+        /// The delivery's id (default: a new one).
+        #[arg(long)]
+        id: Option<String>,
+        /// Unix seconds (default: now).
+        #[arg(long)]
+        timestamp: Option<i64>,
+        /// The exact body that will be sent (default: stdin).
+        #[arg(long)]
+        body: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -55,6 +70,24 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Some(Command::SignWebhook { secret, id, timestamp, body }) => {
+            let secrets = gateway::webhook_signature::WebhookSecrets::parse(secret.expose())
+                .map_err(|e| anyhow::anyhow!("EC_WEBHOOK_SECRET: {e}"))?;
+            let body = match body {
+                Some(b) => b.into_bytes(),
+                None => {
+                    let mut b = Vec::new();
+                    std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)?;
+                    b
+                }
+            };
+            let id = id.unwrap_or_else(|| format!("msg_{}", uuid_like()));
+            let timestamp = timestamp.unwrap_or_else(chrono_now);
+            println!("webhook-id: {id}");
+            println!("webhook-timestamp: {timestamp}");
+            println!("webhook-signature: {}", secrets.sign(&id, timestamp, &body));
+            return Ok(());
+        }
         None => {}
     }
     // One process, four services: each reports its own service.name.
@@ -62,6 +95,8 @@ async fn main() -> anyhow::Result<()> {
     let running = ec_platform::start(cli.config).await?;
     // One line on stdout for scripts (tests parse it); logs go to stderr.
     println!("{}", running.banner());
+    // For the person at the terminal, not for the logs.
+    eprintln!("ec-platform: {}", running.sign_in_hint());
     let trigger = running.shutdown_handle();
     tokio::spawn(async move {
         ec_common::shutdown::signal().await;
@@ -70,4 +105,14 @@ async fn main() -> anyhow::Result<()> {
     let result = running.wait().await;
     ec_common::telemetry::shutdown();
     result
+}
+
+fn chrono_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// A fresh delivery id: the nanoseconds since the epoch, in hex.
+fn uuid_like() -> String {
+    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{n:x}")
 }

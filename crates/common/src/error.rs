@@ -80,6 +80,7 @@ error_codes! {
     Forbidden = "FORBIDDEN", PermissionDenied, FORBIDDEN;
     TooManyRequests = "TOO_MANY_REQUESTS", ResourceExhausted, TOO_MANY_REQUESTS;
     Conflict = "CONFLICT", AlreadyExists, CONFLICT;
+    WebhookDisabled = "WEBHOOK_DISABLED", Unavailable, SERVICE_UNAVAILABLE;
     DeadlineExceeded = "DEADLINE_EXCEEDED", DeadlineExceeded, GATEWAY_TIMEOUT;
     Unavailable = "UNAVAILABLE", Unavailable, SERVICE_UNAVAILABLE;
     Internal = "INTERNAL", Internal, INTERNAL_SERVER_ERROR;

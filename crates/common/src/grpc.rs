@@ -18,6 +18,8 @@ use tonic::{
     transport::{Channel, Endpoint, Server},
 };
 use tonic_health::server::HealthReporter;
+
+use crate::config::Mesh;
 use tracing::{Instrument, field::Empty};
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
@@ -66,12 +68,22 @@ impl GrpcServer {
     }
 
     /// Serves on a listener the caller bound (so tests can use port 0) until
-    /// `shutdown` resolves; in-flight calls finish first.
+    /// `shutdown` resolves; in-flight calls finish first. `mesh` says how
+    /// callers are trusted: a token every call must carry, mutual TLS.
     pub async fn serve(
         mut self,
         listener: TcpListener,
+        mesh: &Mesh,
         shutdown: impl Future<Output = ()> + Send,
     ) -> Result<(), ServeError> {
+        let addr = listener.local_addr().map_err(|e| ServeError::Mesh(e.to_string()))?;
+        if mesh.service_token.is_none() && !addr.ip().is_loopback() {
+            return Err(ServeError::Mesh(format!(
+                "{} would listen on {addr} with no EC_SERVICE_TOKEN: set one (every process of the platform the same)",
+                self.service
+            )));
+        }
+        tracing::info!(service = self.service, "{}", mesh.describe());
         let mut v1 = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(self.descriptors)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
@@ -100,9 +112,18 @@ impl GrpcServer {
                 }
             })
         });
-        Server::builder()
+        let mut builder = Server::builder();
+        if let Some(tls) = mesh.tls().map_err(ServeError::Mesh)? {
+            let config = tonic::transport::ServerTlsConfig::new()
+                .identity(tonic::transport::Identity::from_pem(&tls.cert, &tls.key))
+                .client_ca_root(tonic::transport::Certificate::from_pem(&tls.ca));
+            builder = builder.tls_config(config)?;
+        }
+        let token = mesh.service_token.as_ref().map(|t| format!("Bearer {}", t.expose()).into_bytes());
+        builder
             .http2_keepalive_interval(Some(Duration::from_secs(30)))
             .layer(ServerTraceLayer { service: self.service })
+            .layer(ServiceAuthLayer { token: token.map(std::sync::Arc::new) })
             .add_routes(self.routes.routes())
             .serve_with_incoming_shutdown(incoming, shutdown)
             .await?;
@@ -117,6 +138,8 @@ pub enum ServeError {
     Reflection(#[from] tonic_reflection::server::Error),
     #[error("gRPC server: {0}")]
     Transport(#[from] tonic::transport::Error),
+    #[error("{0}")]
+    Mesh(String),
 }
 
 /// The metadata naming the service that makes a call; every
@@ -131,17 +154,63 @@ pub fn caller_of<T>(request: &tonic::Request<T>) -> Option<&str> {
     request.metadata().get(CALLER).and_then(|v| v.to_str().ok())
 }
 
+/// The metadata naming who asked for a call (`user:<email>`,
+/// `key:<id>:<name>`): the gateway sets it from the signed-in principal, and
+/// the services store it with what they change. Binary (`-bin`), so any
+/// e-mail travels.
+pub const PRINCIPAL: &str = "x-ec-principal-bin";
+
+/// Names the acting principal on an outgoing request.
+pub fn set_principal<T>(request: &mut tonic::Request<T>, actor: &str) {
+    let value = tonic::metadata::MetadataValue::from_bytes(actor.as_bytes());
+    request.metadata_mut().insert_bin(PRINCIPAL, value);
+}
+
+/// The acting principal a request names, if any.
+pub fn principal_of<T>(request: &tonic::Request<T>) -> Option<String> {
+    let v = request.metadata().get_bin(PRINCIPAL)?.to_bytes().ok()?;
+    String::from_utf8(v.to_vec()).ok().filter(|s| !s.is_empty())
+}
+
 /// A channel that connects on first use and reconnects after failures, so a
 /// service can start before the services it calls. Every call through it is
-/// traced as a client span of `caller`.
-pub fn lazy_channel(url: &str, caller: &'static str) -> Result<TracedChannel, tonic::transport::Error> {
-    let channel = Endpoint::from_shared(url.to_owned())?
+/// traced as a client span of `caller`, and carries the mesh's token (and,
+/// with TLS configured, goes over mutual TLS).
+pub fn lazy_channel(url: &str, caller: &'static str, mesh: &Mesh) -> Result<TracedChannel, ChannelError> {
+    let tls = mesh.tls().map_err(ChannelError::Mesh)?;
+    let url = match (&tls, url.strip_prefix("http://")) {
+        (Some(_), Some(rest)) => format!("https://{rest}"),
+        _ => url.to_owned(),
+    };
+    let mut endpoint = Endpoint::from_shared(url)?
         .tcp_nodelay(true)
         .connect_timeout(Duration::from_secs(2))
         .http2_keep_alive_interval(Duration::from_secs(30))
-        .keep_alive_while_idle(true)
-        .connect_lazy();
-    Ok(TracedChannel { inner: channel, caller })
+        .keep_alive_while_idle(true);
+    if let Some(tls) = tls {
+        endpoint = endpoint.tls_config(
+            tonic::transport::ClientTlsConfig::new()
+                .ca_certificate(tonic::transport::Certificate::from_pem(&tls.ca))
+                .identity(tonic::transport::Identity::from_pem(&tls.cert, &tls.key)),
+        )?;
+    }
+    let token = match &mesh.service_token {
+        Some(t) => Some(
+            http::HeaderValue::from_str(&format!("Bearer {}", t.expose()))
+                .map_err(|_| ChannelError::Mesh("EC_SERVICE_TOKEN must be visible ASCII".into()))?,
+        ),
+        None => None,
+    };
+    Ok(TracedChannel { inner: endpoint.connect_lazy(), caller, token })
+}
+
+/// Why a client channel could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ChannelError {
+    #[error("gRPC channel: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    #[error("{0}")]
+    Mesh(String),
 }
 
 /// Splits `/pkg.Service/Method` into its service and method.
@@ -189,6 +258,8 @@ type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 pub struct TracedChannel {
     inner: Channel,
     caller: &'static str,
+    /// `Bearer <EC_SERVICE_TOKEN>`, sent with every call.
+    token: Option<http::HeaderValue>,
 }
 
 impl tower::Service<http::Request<Body>> for TracedChannel {
@@ -202,6 +273,9 @@ impl tower::Service<http::Request<Body>> for TracedChannel {
 
     fn call(&mut self, mut req: http::Request<Body>) -> Self::Future {
         let path = req.uri().path().to_owned();
+        if let Some(token) = &self.token {
+            req.headers_mut().insert(http::header::AUTHORIZATION, token.clone());
+        }
         if is_infrastructure(&path) {
             return Box::pin(self.inner.call(req));
         }
@@ -310,6 +384,56 @@ where
             }
             res
         })
+    }
+}
+
+/// With a service token configured, answers UNAUTHENTICATED to every call
+/// that does not carry it (compared in constant time); health checks and
+/// reflection stay open for probes and grpcurl.
+#[derive(Clone)]
+struct ServiceAuthLayer {
+    token: Option<std::sync::Arc<Vec<u8>>>,
+}
+
+impl<S> tower::Layer<S> for ServiceAuthLayer {
+    type Service = ServiceAuth<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        ServiceAuth { inner, token: self.token.clone() }
+    }
+}
+
+#[derive(Clone)]
+struct ServiceAuth<S> {
+    inner: S,
+    token: Option<std::sync::Arc<Vec<u8>>>,
+}
+
+impl<S, B> tower::Service<http::Request<B>> for ServiceAuth<S>
+where
+    S: tower::Service<http::Request<B>, Response = http::Response<Body>> + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = BoxFuture<Result<S::Response, S::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        if let Some(token) = &self.token
+            && !is_infrastructure(req.uri().path())
+        {
+            let sent = req.headers().get(http::header::AUTHORIZATION).map(|v| v.as_bytes()).unwrap_or_default();
+            if !crate::config::constant_time_eq(sent, token) {
+                let status = tonic::Status::unauthenticated("this service answers only the platform's own services");
+                return Box::pin(async move { Ok(status.into_http()) });
+            }
+        }
+        Box::pin(self.inner.call(req))
     }
 }
 

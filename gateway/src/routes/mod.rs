@@ -17,4 +17,5 @@ pub fn api() -> Router<AppState> {
         .merge(payments::router())
         .merge(notifications::router())
         .merge(health::router())
+        .merge(crate::auth::routes::router())
 }

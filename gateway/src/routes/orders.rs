@@ -148,30 +148,82 @@ pub async fn update_status(
     Ok(axum::Json(answered(res.order, "order")?))
 }
 
-/// Payment status callback (seed: payment -> order). Idempotent per event_id.
-#[utoipa::path(post, path = "/api/v1/orders/{id}/webhook", tag = "orders", params(("id" = i64, Path)), request_body = PaymentWebhook,
-    responses((status = 200, body = WebhookResult), (status = 404, body = Problem), (status = 422, body = Problem)))]
+/// Payment status callback (seed: payment -> order), signed the Standard
+/// Webhooks way (headers `webhook-id`, `webhook-timestamp`,
+/// `webhook-signature`, over the raw body, with `EC_WEBHOOK_SECRET`).
+/// Idempotent per `event_id`; a repeated `webhook-id` changes nothing.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/webhook", tag = "orders", params(
+        ("id" = i64, Path),
+        ("webhook-id" = String, Header, description = "Unique per delivery: a repeated one changes nothing"),
+        ("webhook-timestamp" = i64, Header, description = "Unix seconds; at most 5 minutes from now"),
+        ("webhook-signature" = String, Header, description = "v1,<base64 HMAC-SHA256 of \"{id}.{timestamp}.{body}\">; several space-separated"),
+    ), request_body = PaymentWebhook,
+    responses((status = 200, body = WebhookResult),
+        (status = 401, description = "Missing, wrong or stale signature (UNAUTHENTICATED); nothing changed", body = Problem),
+        (status = 404, body = Problem), (status = 422, body = Problem),
+        (status = 503, description = "The webhook is disabled: no EC_WEBHOOK_SECRET (WEBHOOK_DISABLED)", body = Problem)))]
 pub async fn payment_webhook(
     State(s): State<AppState>,
     Id(id): Id,
-    Json(body): Json<PaymentWebhook>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
 ) -> Result<axum::Json<WebhookResult>, ApiError> {
-    let status = match body.status {
-        WebhookStatus::Completed => pb::PaymentEventStatus::Completed,
-        WebhookStatus::Failed => pb::PaymentEventStatus::Failed,
-        WebhookStatus::Refunded => pb::PaymentEventStatus::Refunded,
+    let Some(secrets) = &s.webhook_secrets else {
+        return Err(ApiError::new(
+            ec_common::error::ErrorCode::WebhookDisabled,
+            "the payment webhook is disabled: the gateway has no EC_WEBHOOK_SECRET",
+        ));
     };
-    let req = pb::HandlePaymentWebhookRequest {
-        order_id: id,
-        payment_id: body.payment_id,
-        status: status as i32,
-        amount: body.amount,
-        event_id: body.event_id,
-        ..Default::default()
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let webhook_id = header("webhook-id");
+    secrets
+        .verify(
+            webhook_id,
+            header("webhook-timestamp"),
+            header("webhook-signature"),
+            &body,
+            chrono::Utc::now().timestamp(),
+        )
+        .map_err(|why| {
+            let mut e = ApiError::new(ec_common::error::ErrorCode::Unauthenticated, why.to_string());
+            e.0.extra.insert("www_authenticate".into(), serde_json::Value::from("webhook signature"));
+            e
+        })?;
+    let webhook_id = webhook_id.unwrap_or_default();
+    crate::extract::require_json(&headers)?;
+    let body: PaymentWebhook = crate::extract::parse_json(&body)?;
+    let already = s.auth.webhook_seen(webhook_id).await.map_err(|e| {
+        tracing::error!(error = %e, "cannot read webhook ids");
+        ApiError::internal()
+    })?;
+    let applied = if already {
+        false
+    } else {
+        let status = match body.status {
+            WebhookStatus::Completed => pb::PaymentEventStatus::Completed,
+            WebhookStatus::Failed => pb::PaymentEventStatus::Failed,
+            WebhookStatus::Refunded => pb::PaymentEventStatus::Refunded,
+        };
+        let req = pb::HandlePaymentWebhookRequest {
+            order_id: id,
+            payment_id: body.payment_id,
+            status: status as i32,
+            amount: body.amount,
+            event_id: body.event_id,
+            ..Default::default()
+        };
+        let mut req = s.call(req, s.webhook_timeout)?;
+        // Signed, not signed in: the delivery names itself.
+        ec_common::grpc::set_principal(&mut req, &format!("webhook:{webhook_id}"));
+        let res = s.orders().handle_payment_webhook(req).await?.into_inner();
+        // Remembered once applied: a delivery that failed may come again.
+        if let Err(e) = s.auth.remember_webhook(webhook_id).await {
+            tracing::warn!(error = %e, "webhook applied but its id not remembered; the event id still dedupes");
+        }
+        res.applied
     };
-    let res = s.orders().handle_payment_webhook(s.call(req, s.webhook_timeout)?).await?.into_inner();
     let order = s.orders().get_order(s.call(pb::GetOrderRequest { id }, s.webhook_timeout)?).await?.into_inner();
-    Ok(axum::Json(WebhookResult { applied: res.applied, order: answered(order.order, "order")? }))
+    Ok(axum::Json(WebhookResult { applied, order: answered(order.order, "order")? }))
 }
 
 /// A page size as the services take it (0: their default), checked first:

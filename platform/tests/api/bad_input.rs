@@ -219,8 +219,14 @@ async fn missing_fields_and_bad_parameters_are_named() {
         ),
         ("/api/v1/payments/refund", json!({"amount": 5}), "payment_id", "required"),
     ];
-    for (path, body, field, code) in body_cases {
-        let a = app.post(path, body.clone()).await;
+    for (i, (path, body, field, code)) in body_cases.into_iter().enumerate() {
+        let a = match path.strip_suffix("/webhook").and_then(|p| p.rsplit('/').next()) {
+            Some(order) => {
+                let order: i64 = order.parse().expect("order id");
+                app.signed_webhook(order, &body, &format!("msg-bad-{i}")).await
+            }
+            None => app.post(path, body.clone()).await,
+        };
         a.assert_problem(422, "VALIDATION_FAILED");
         assert_eq!(a.body["errors"][0]["field"], field, "{path} {body}: {}", a.body);
         assert_eq!(a.body["errors"][0]["code"], code, "{path} {body}: {}", a.body);

@@ -39,10 +39,11 @@ async fn create_pays_and_queues_the_confirmation() {
     // The payment service's webhook reached the order service (and changed
     // nothing, the order being paid already): a replay of it is a no-op.
     let replay = app
-        .post(
-            &format!("/api/v1/orders/{id}/webhook"),
-            json!({"payment_id": payment.body["id"], "status": "completed", "amount": 1500,
+        .signed_webhook(
+            id,
+            &json!({"payment_id": payment.body["id"], "status": "completed", "amount": 1500,
                    "event_id": format!("payment-{}-completed", payment.body["id"])}),
+            "msg-replay-1",
         )
         .await;
     assert_eq!(replay.status, 200, "{}", replay.body);

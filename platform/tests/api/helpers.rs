@@ -8,11 +8,29 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
+/// The admin API key every test platform accepts (EC_ADMIN_API_KEY), and
+/// the webhook secret it verifies with (EC_WEBHOOK_SECRET).
+pub const ADMIN_KEY: &str = "sk_test_admin_0123456789abcdefghijklmnopqrstuvwxyz";
+pub const WEBHOOK_SECRET: &str = "whsec_dGVzdC13ZWJob29rLXNlY3JldC0wMTIzNDU2Nzg5";
+
 pub struct TestApp {
     pub running: Option<Running>,
     pub base: String,
+    /// Sends the admin key with every request.
     pub http: reqwest::Client,
     pub dir: TempDir,
+}
+
+/// A client that sends `Authorization: Bearer <key>` with every request.
+pub fn client_with_key(key: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {key}").parse().expect("ascii key"));
+    reqwest::Client::builder().timeout(Duration::from_secs(60)).default_headers(headers).build().expect("client")
+}
+
+/// A client with no credentials.
+pub fn anonymous() -> reqwest::Client {
+    reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client")
 }
 
 pub struct Answer {
@@ -58,11 +76,12 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut PlatformConfig)) -> TestApp {
 pub async fn spawn_in(dir: TempDir, tweak: impl FnOnce(&mut PlatformConfig)) -> TestApp {
     let mut config = PlatformConfig::for_tests(dir.path().to_path_buf());
     config.gateway.web_dir = PathBuf::from("/nonexistent");
+    config.gateway.admin_api_key = Some(ADMIN_KEY.parse().expect("key"));
+    config.gateway.webhook_secret = Some(WEBHOOK_SECRET.parse().expect("secret"));
     tweak(&mut config);
     let running = ec_platform::start(config).await.expect("platform starts");
     let base = running.gateway_url();
-    let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
-    TestApp { running: Some(running), base, http, dir }
+    TestApp { running: Some(running), base, http: client_with_key(ADMIN_KEY), dir }
 }
 
 pub fn order_body(total_each: i64) -> Value {
@@ -127,6 +146,26 @@ impl TestApp {
         panic!("{what}: never happened; last answer {} {}", last.status, last.body);
     }
 
+    /// Posts a payment webhook signed the Standard Webhooks way.
+    pub async fn signed_webhook(&self, order_id: i64, body: &Value, webhook_id: &str) -> Answer {
+        let raw = serde_json::to_vec(body).expect("json");
+        let secrets = gateway::webhook_signature::WebhookSecrets::parse(WEBHOOK_SECRET).expect("secret");
+        let now = chrono::Utc::now().timestamp();
+        let req = anonymous()
+            .post(format!("{}/api/v1/orders/{order_id}/webhook", self.base))
+            .header("content-type", "application/json")
+            .header("webhook-id", webhook_id)
+            .header("webhook-timestamp", now.to_string())
+            .header("webhook-signature", secrets.sign(webhook_id, now, &raw))
+            .body(raw);
+        answer(req.send().await.expect("request sent")).await
+    }
+
+    /// The all-in-one's metrics port.
+    pub fn metrics_url(&self) -> String {
+        format!("http://{}/metrics", self.running.as_ref().expect("running").metrics)
+    }
+
     pub fn grpc_url(&self, which: &str) -> String {
         let r = self.running.as_ref().expect("running");
         let addr = match which {
@@ -146,7 +185,7 @@ impl TestApp {
     }
 }
 
-async fn answer(res: reqwest::Response) -> Answer {
+pub async fn answer(res: reqwest::Response) -> Answer {
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res.bytes().await.expect("body");
@@ -201,8 +240,9 @@ pub async fn split(tweak: impl FnOnce(&mut order_service::Config)) -> Split {
     let url = |a: std::net::SocketAddr| format!("http://{a}");
     let mut ocfg = order_service::Config::for_tests(dir.path().to_path_buf(), url(payment), url(notification));
     tweak(&mut ocfg);
-    let mut gcfg = gateway::Config::for_tests(url(order), url(payment), url(notification));
+    let mut gcfg = gateway::Config::for_tests(dir.path().to_path_buf(), url(order), url(payment), url(notification));
     gcfg.deadlines = ocfg.deadlines.clone();
+    gcfg.settings.admin_api_key = Some(ADMIN_KEY.parse().expect("key"));
     let o = order_service::Application::build_on(ocfg, ol).await.expect("order");
     let n = notification_service::Application::build_on(
         notification_service::Config::for_tests(dir.path().to_path_buf()),
@@ -226,7 +266,7 @@ impl Split {
         TestApp {
             running: None,
             base: format!("http://{}", self.gateway),
-            http: reqwest::Client::new(),
+            http: client_with_key(ADMIN_KEY),
             dir: tempfile::tempdir().expect("dir"),
         }
     }

@@ -291,6 +291,8 @@ async fn killing_the_platform_mid_import_loses_and_duplicates_nothing() {
             .env("ORDER_ADDR", "127.0.0.1:0")
             .env("PAYMENT_ADDR", "127.0.0.1:0")
             .env("NOTIFICATION_ADDR", "127.0.0.1:0")
+            .env("METRICS_ADDR", "127.0.0.1:0")
+            .env("EC_ADMIN_API_KEY", ADMIN_KEY)
             .env("PAYMENT_DELAY_MS", "150")
             .env("RUST_LOG", "warn")
             .env("WEB_DIR", "/nonexistent")
@@ -304,7 +306,7 @@ async fn killing_the_platform_mid_import_loses_and_duplicates_nothing() {
         (child, gateway)
     };
     let (mut child, gateway) = start(dir.path());
-    let http = reqwest::Client::new();
+    let http = client_with_key(ADMIN_KEY);
     let (csv, orders) = orders_csv(10_000);
     let a: Value = http
         .post(format!("{gateway}/api/v1/orders/imports"))

@@ -1,13 +1,16 @@
 //! End-to-end tests of the platform: real servers on port 0, real SQLite
 //! files in temp dirs, real HTTP and gRPC. One binary; modules by feature.
 
+mod access;
 mod bad_input;
 mod flows;
 mod grpcurl;
 mod helpers;
 mod imports;
+mod mesh;
 mod notifications;
 mod observability;
 mod orders;
 mod payments;
 mod resilience;
+mod secrets;

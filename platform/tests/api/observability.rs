@@ -233,7 +233,7 @@ async fn one_trace_per_request_through_every_hop() {
     assert_eq!(res.headers()["x-trace-id"], "0af7651916cd43dd8448eb211c80319c");
 
     // RED metrics, in Prometheus text at /metrics.
-    let metrics = app.http.get(format!("{}/metrics", app.base)).send().await.expect("sent").text().await.expect("text");
+    let metrics = app.http.get(app.metrics_url()).send().await.expect("sent").text().await.expect("text");
     for needle in [
         "http_server_request_duration_seconds_count",
         "http_route=\"/api/v1/orders\"",

@@ -146,35 +146,27 @@ async fn partial_and_full_refunds_never_exceed_the_payment() {
 async fn webhook_is_idempotent_per_event_and_validated() {
     let app = spawn_app().await;
     let id = unpaid_order(&app).await;
-    let path = format!("/api/v1/orders/{id}/webhook");
     let event = json!({"payment_id": 77, "status": "completed", "amount": 3000, "event_id": "evt-1"});
-    let first = app.post(&path, event.clone()).await;
+    let first = app.signed_webhook(id, &event, "msg-1").await;
     assert_eq!(first.status, 200, "{}", first.body);
     assert_eq!(first.body["applied"], true);
     assert_eq!(first.body["order"]["status"], "paid");
-    let again = app.post(&path, event).await;
-    assert_eq!(again.body["applied"], false);
+    // The same event in another delivery, and the same delivery again.
+    assert_eq!(app.signed_webhook(id, &event, "msg-2").await.body["applied"], false);
+    assert_eq!(app.signed_webhook(id, &event, "msg-1").await.body["applied"], false);
     // A failure reported for a paid order changes nothing.
-    let late = app.post(&path, json!({"payment_id": 77, "status": "failed", "amount": 0, "event_id": "evt-2"})).await;
+    let late = app
+        .signed_webhook(id, &json!({"payment_id": 77, "status": "failed", "amount": 0, "event_id": "evt-2"}), "msg-3")
+        .await;
     assert_eq!(late.body["applied"], false);
     assert_eq!(late.body["order"]["status"], "paid");
     let history = app.get(&format!("/api/v1/orders/{id}")).await.body["status_history"].clone();
     assert_eq!(history.as_array().map(|h| h.iter().filter(|s| s["status"] == "paid").count()), Some(1));
 
-    app.post(
-        "/api/v1/orders/424242/webhook",
-        json!({"payment_id": 1, "status": "completed", "amount": 1, "event_id": "x"}),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
-    app.post(&path, json!({"payment_id": 1, "status": "exploded", "amount": 1, "event_id": "x"}))
-        .await
-        .assert_problem(422, "VALIDATION_FAILED");
-    app.post(&path, json!({"payment_id": 1, "status": "completed", "amount": 1, "event_id": ""}))
-        .await
-        .assert_problem(422, "VALIDATION_FAILED");
-    app.post(&path, json!({"payment_id": 1, "status": "completed", "amount": -1, "event_id": "neg"}))
-        .await
-        .assert_problem(422, "VALIDATION_FAILED");
+    let event = |status: &str, amount: i64, event_id: &str| json!({"payment_id": 1, "status": status, "amount": amount, "event_id": event_id});
+    app.signed_webhook(424_242, &event("completed", 1, "x"), "msg-4").await.assert_problem(404, "NOT_FOUND");
+    app.signed_webhook(id, &event("exploded", 1, "x"), "msg-5").await.assert_problem(422, "VALIDATION_FAILED");
+    app.signed_webhook(id, &event("completed", 1, ""), "msg-6").await.assert_problem(422, "VALIDATION_FAILED");
+    app.signed_webhook(id, &event("completed", -1, "neg"), "msg-7").await.assert_problem(422, "VALIDATION_FAILED");
     app.stop().await;
 }

@@ -68,7 +68,12 @@ async fn deadline_propagates_to_onward_calls() {
 async fn a_client_hanging_up_does_not_leave_half_an_order() {
     let app = spawn_with(|c| c.payment.processing_delay_ms = 300).await;
     let impatient = reqwest::Client::builder().timeout(Duration::from_millis(50)).build().expect("client");
-    let r = impatient.post(format!("{}/api/v1/orders", app.base)).json(&order_body(900)).send().await;
+    let r = impatient
+        .post(format!("{}/api/v1/orders", app.base))
+        .bearer_auth(ADMIN_KEY)
+        .json(&order_body(900))
+        .send()
+        .await;
     assert!(r.is_err(), "the client gave up first");
     let list = app.eventually("/api/v1/orders", "the flow finished", |b| b["orders"][0]["status"] == "paid").await;
     let id = list["orders"][0]["id"].as_i64().expect("id");

@@ -13,6 +13,8 @@ pub struct Config {
     #[arg(long = "data-dir", env = "EC_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
     #[command(flatten)]
+    pub mesh: ec_common::config::Mesh,
+    #[command(flatten)]
     pub settings: Settings,
 }
 
@@ -42,7 +44,12 @@ impl Default for Settings {
 
 impl Config {
     pub fn for_tests(data_dir: PathBuf) -> Self {
-        Self { addr: ([127, 0, 0, 1], 0).into(), data_dir, settings: Settings::default() }
+        Self {
+            addr: ([127, 0, 0, 1], 0).into(),
+            mesh: ec_common::config::Mesh::default(),
+            data_dir,
+            settings: Settings::default(),
+        }
     }
 
     pub fn db_path(&self) -> PathBuf {

@@ -153,6 +153,7 @@ fn template_to_proto(t: notification_templates::Model) -> pb::Template {
         body: t.body,
         variables: vars.into_iter().collect(),
         updated_at: Some(ec_common::time::to_proto(t.updated_at)),
+        updated_by: t.updated_by.unwrap_or_default(),
     }
 }
 
@@ -196,6 +197,7 @@ impl NotificationService for NotificationGrpc {
         &self,
         request: Request<pb::UpdateTemplateRequest>,
     ) -> Result<Response<pb::UpdateTemplateResponse>, Status> {
+        let by = ec_common::grpc::principal_of(&request);
         let r = request.into_inner();
         let code = TemplateCode::parse(&r.code).ok_or_else(|| {
             Fault::not_found(format!("no template {:?}", r.code.trim())).with("template", r.code.trim())
@@ -216,7 +218,7 @@ impl NotificationService for NotificationGrpc {
         if !errors.is_empty() {
             return Err(Fault::validation(errors).into());
         }
-        let t = self.store.put_template(code, r.subject, r.body).await?;
+        let t = self.store.put_template(code, r.subject, r.body, by).await?;
         Ok(Response::new(pb::UpdateTemplateResponse { template: Some(template_to_proto(t)) }))
     }
 

@@ -11,6 +11,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(SqlMigration { name: "m0001_initial", sql: M0001_INITIAL }),
             Box::new(SqlMigration { name: "m0002_batches", sql: M0002_BATCHES }),
+            Box::new(M0003TemplateEditor),
         ]
     }
 }
@@ -65,3 +66,22 @@ INSERT INTO notification_templates (code, subject, body, updated_at) VALUES
   '{{customer_name}} 様' || char(10) || char(10) || '以下 {{order_count}} 件のご注文のお支払いを確認しました（合計 {{total_amount}} 円）。' || char(10) || char(10) || '{{order_list}}' || char(10) || char(10) || '発送まで今しばらくお待ちください。',
   strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
 "#;
+
+/// A template names who edited it last.
+struct M0003TemplateEditor;
+
+impl MigrationName for M0003TemplateEditor {
+    fn name(&self) -> &str {
+        "m0003_template_editor"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0003TemplateEditor {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let column = ColumnDef::new(Alias::new("updated_by")).string().null().to_owned();
+        manager
+            .alter_table(Table::alter().table(Alias::new("notification_templates")).add_column(column).to_owned())
+            .await
+    }
+}

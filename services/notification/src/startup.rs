@@ -66,7 +66,7 @@ impl Application {
                 settings.rate_per_sec,
             )))
             .await
-            .serve(self.listener, shutdown.wait())
+            .serve(self.listener, &self.config.mesh, shutdown.wait())
             .await?;
         let _ = dispatching.await;
         self.store.db().clone().close().await?;

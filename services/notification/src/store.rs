@@ -90,6 +90,7 @@ pub enum WriteOp {
         code: TemplateCode,
         subject: String,
         body: String,
+        by: Option<String>,
     },
 }
 
@@ -214,8 +215,9 @@ impl Store {
         code: TemplateCode,
         subject: String,
         body: String,
+        by: Option<String>,
     ) -> Result<templates::Model, Error> {
-        match self.writer.submit(WriteOp::PutTemplate { code, subject, body }).await?? {
+        match self.writer.submit(WriteOp::PutTemplate { code, subject, body, by }).await?? {
             WriteOut::Template(t) => Ok(t),
             _ => Err(Error::Db(DbErr::Custom("writer answered the wrong kind".into()))),
         }
@@ -334,13 +336,20 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
             WriteOp::EnqueueMany(ns) => {
                 Ok(WriteOut::QueuedMany(ns.iter().map(|n| queue_one(n, now, next_id, &mut known, &mut rows)).collect()))
             }
-            WriteOp::PutTemplate { code, subject, body } => {
-                let t = templates::Model { code: *code, subject: subject.clone(), body: body.clone(), updated_at: now };
+            WriteOp::PutTemplate { code, subject, body, by } => {
+                let t = templates::Model {
+                    code: *code,
+                    subject: subject.clone(),
+                    body: body.clone(),
+                    updated_at: now,
+                    updated_by: by.clone(),
+                };
                 templates::Entity::insert(templates::ActiveModel {
                     code: Set(t.code),
                     subject: Set(t.subject.clone()),
                     body: Set(t.body.clone()),
                     updated_at: Set(now),
+                    updated_by: Set(t.updated_by.clone()),
                 })
                 .on_conflict(
                     OnConflict::column(templates::Column::Code)
@@ -348,6 +357,7 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
                             templates::Column::Subject,
                             templates::Column::Body,
                             templates::Column::UpdatedAt,
+                            templates::Column::UpdatedBy,
                         ])
                         .to_owned(),
                 )

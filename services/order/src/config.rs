@@ -21,6 +21,8 @@ pub struct Config {
     #[arg(long, env = "NOTIFICATION_URL", default_value = "http://127.0.0.1:8002")]
     pub notification_url: String,
     #[command(flatten)]
+    pub mesh: ec_common::config::Mesh,
+    #[command(flatten)]
     pub deadlines: Deadlines,
     #[command(flatten)]
     pub settings: Settings,
@@ -71,6 +73,7 @@ impl Config {
     pub fn for_tests(data_dir: PathBuf, payment_url: String, notification_url: String) -> Self {
         Self {
             addr: ([127, 0, 0, 1], 0).into(),
+            mesh: ec_common::config::Mesh::default(),
             data_dir,
             payment_url,
             notification_url,

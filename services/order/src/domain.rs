@@ -174,6 +174,8 @@ pub struct NewOrder {
     /// Stored `pending` by a bulk import (paid later, in batches) instead of
     /// going straight to `payment_processing`.
     pub staged: bool,
+    /// Who creates it (kept in the status history).
+    pub created_by: Option<String>,
 }
 
 /// Collects the violations of one request, so all are reported at once.
@@ -283,6 +285,7 @@ impl NewOrder {
             idempotency: None,
             batch_id: None,
             staged: false,
+            created_by: None,
         }
     }
 

@@ -27,7 +27,7 @@ use crate::{
     config::Config,
     domain::{NewOrder, OrderStatus, PaymentEventKind, keys},
     error::Error,
-    store::{Inserted, OrderView, Outcome, PaymentEvent, Store, Transition, Transitioned},
+    store::{HistoryEntry, Inserted, OrderView, Outcome, PaymentEvent, Store, Transition, Transitioned},
 };
 
 #[derive(Clone)]
@@ -74,8 +74,14 @@ impl Flows {
 
     /// Seed 5.1: validate, total, store (pending -> payment_processing), pay,
     /// paid, ORDER_CONFIRMATION, answer.
-    pub async fn create(&self, req: pb::CreateOrderRequest, deadline: Deadline) -> Result<Created, Error> {
-        let new = NewOrder::parse(req)?;
+    pub async fn create(
+        &self,
+        req: pb::CreateOrderRequest,
+        deadline: Deadline,
+        actor: String,
+    ) -> Result<Created, Error> {
+        let mut new = NewOrder::parse(req)?;
+        new.created_by = Some(actor.clone());
         let mut order = match self.store.insert(new).await? {
             Inserted::New(order) => *order,
             Inserted::Existing(id) => return self.replay(id).await,
@@ -96,7 +102,7 @@ impl Flows {
             // A retry of a payment that did go through.
             Err(s) if s.code() == Code::AlreadyExists => {}
             Err(s) if matches!(s.code(), Code::InvalidArgument | Code::FailedPrecondition) => {
-                let t = self.store.transition(Transition::lenient(id, OrderStatus::PaymentFailed)).await?;
+                let t = self.store.transition(Transition::lenient(id, OrderStatus::PaymentFailed).by(&actor)).await?;
                 tracing::info!(order_id = id, reason = s.message(), "payment rejected");
                 return Err(payment_rejected(id, s.message(), t.status).into());
             }
@@ -107,8 +113,8 @@ impl Flows {
                 return Err(Error::Upstream { service: "payment", status: s, order_id: Some(id) });
             }
         }
-        let t = self.store.transition(Transition::lenient(id, OrderStatus::Paid)).await?;
-        apply(&mut order, &t);
+        let t = self.store.transition(Transition::lenient(id, OrderStatus::Paid).by(&actor)).await?;
+        apply(&mut order, &t, &actor);
         self.deliver_owed(&order.order, t.pending_notification, deadline).await;
         Ok(Created { order, replayed: false })
     }
@@ -133,7 +139,7 @@ impl Flows {
 
     /// Seed 5.2: cancelled, look up the payment, refund, ORDER_CANCELLED.
     /// Answers the order and what was refunded.
-    pub async fn cancel(&self, id: i64, deadline: Deadline) -> Result<(OrderView, i64), Error> {
+    pub async fn cancel(&self, id: i64, deadline: Deadline, actor: String) -> Result<(OrderView, i64), Error> {
         let before = self.store.get(id).await?;
         if before.status == OrderStatus::PaymentProcessing {
             return Err(Fault::new(
@@ -143,7 +149,7 @@ impl Flows {
             .with("order_id", id)
             .into());
         }
-        let mut t = Transition::strict(id, OrderStatus::Cancelled);
+        let mut t = Transition::strict(id, OrderStatus::Cancelled).by(actor);
         t.refund_due = before.status == OrderStatus::Paid;
         let t = self.store.transition(t).await?;
         let mut refunded = 0;
@@ -189,7 +195,13 @@ impl Flows {
     }
 
     /// paid -> shipped (ORDER_SHIPPED), shipped -> delivered.
-    pub async fn set_status(&self, id: i64, to: OrderStatus, deadline: Deadline) -> Result<OrderView, Error> {
+    pub async fn set_status(
+        &self,
+        id: i64,
+        to: OrderStatus,
+        deadline: Deadline,
+        actor: String,
+    ) -> Result<OrderView, Error> {
         if !matches!(to, OrderStatus::Shipped | OrderStatus::Delivered) {
             return Err(Fault::field(FieldViolation::described(
                 "status",
@@ -198,7 +210,7 @@ impl Flows {
             ))
             .into());
         }
-        let t = self.store.transition(Transition::strict(id, to)).await?;
+        let t = self.store.transition(Transition::strict(id, to).by(actor)).await?;
         let order = self.store.get(id).await?;
         self.deliver_owed(&order.order, t.pending_notification, deadline).await;
         Ok(order)
@@ -210,7 +222,11 @@ impl Flows {
     /// Answers whether the event changed anything, and the order's status:
     /// the caller (the payment service) needs no more, and reading the whole
     /// order would cost three queries per payment.
-    pub async fn webhook(&self, req: pb::HandlePaymentWebhookRequest) -> Result<(OrderStatus, bool), Error> {
+    pub async fn webhook(
+        &self,
+        req: pb::HandlePaymentWebhookRequest,
+        actor: String,
+    ) -> Result<(OrderStatus, bool), Error> {
         let mut errors = Vec::new();
         let event_id = req.event_id.trim();
         if event_id.is_empty() {
@@ -244,6 +260,7 @@ impl Flows {
                 amount: req.amount,
             }),
             refund_due: false,
+            actor: Some(actor),
         };
         let t = self.store.transition(t).await?;
         Ok((t.status, matches!(t.outcome, Outcome::Applied { .. })))
@@ -306,9 +323,9 @@ fn payment_rejected(id: i64, why: &str, status: OrderStatus) -> Fault {
 }
 
 /// Brings an in-memory order up to date with a transition.
-fn apply(order: &mut OrderView, t: &Transitioned) {
+fn apply(order: &mut OrderView, t: &Transitioned, actor: &str) {
     if order.status != t.status {
-        order.history.push((t.status, t.at));
+        order.history.push(HistoryEntry { status: t.status, at: t.at, actor: Some(actor.to_owned()) });
     }
     order.status = t.status;
     order.order.status = t.status;

@@ -74,7 +74,11 @@ pub fn order_to_proto(v: OrderView) -> pb::Order {
         status_history: v
             .history
             .into_iter()
-            .map(|(s, at)| pb::StatusChange { status: s.to_proto() as i32, at: Some(ec_common::time::to_proto(at)) })
+            .map(|h| pb::StatusChange {
+                status: h.status.to_proto() as i32,
+                at: Some(ec_common::time::to_proto(h.at)),
+                actor: h.actor.unwrap_or_default(),
+            })
             .collect(),
     }
 }
@@ -86,8 +90,9 @@ impl OrderService for OrderGrpc {
         request: Request<pb::CreateOrderRequest>,
     ) -> Result<Response<pb::CreateOrderResponse>, Status> {
         let deadline = Deadline::from_request(&request);
+        let by = actor(&request);
         let req = request.into_inner();
-        let created = self.detached(move |f| async move { f.create(req, deadline).await }).await?;
+        let created = self.detached(move |f| async move { f.create(req, deadline, by).await }).await?;
         Ok(Response::new(pb::CreateOrderResponse {
             order: Some(order_to_proto(created.order)),
             replayed: created.replayed,
@@ -136,8 +141,9 @@ impl OrderService for OrderGrpc {
         request: Request<pb::CancelOrderRequest>,
     ) -> Result<Response<pb::CancelOrderResponse>, Status> {
         let deadline = Deadline::from_request(&request);
+        let by = actor(&request);
         let id = request.into_inner().id;
-        let (order, refunded) = self.detached(move |f| async move { f.cancel(id, deadline).await }).await?;
+        let (order, refunded) = self.detached(move |f| async move { f.cancel(id, deadline, by).await }).await?;
         Ok(Response::new(pb::CancelOrderResponse { order: Some(order_to_proto(order)), refunded_amount: refunded }))
     }
 
@@ -146,12 +152,13 @@ impl OrderService for OrderGrpc {
         request: Request<pb::UpdateOrderStatusRequest>,
     ) -> Result<Response<pb::UpdateOrderStatusResponse>, Status> {
         let deadline = Deadline::from_request(&request);
+        let by = actor(&request);
         let r = request.into_inner();
         let to = pb::OrderStatus::try_from(r.status)
             .ok()
             .and_then(OrderStatus::from_proto)
             .ok_or_else(|| Status::from(Fault::field(FieldViolation::one_of("status", &["shipped", "delivered"]))))?;
-        let order = self.detached(move |f| async move { f.set_status(r.id, to, deadline).await }).await?;
+        let order = self.detached(move |f| async move { f.set_status(r.id, to, deadline, by).await }).await?;
         Ok(Response::new(pb::UpdateOrderStatusResponse { order: Some(order_to_proto(order)) }))
     }
 
@@ -159,8 +166,9 @@ impl OrderService for OrderGrpc {
         &self,
         request: Request<pb::HandlePaymentWebhookRequest>,
     ) -> Result<Response<pb::HandlePaymentWebhookResponse>, Status> {
+        let by = actor(&request);
         let r = request.into_inner();
-        let (status, applied) = self.detached(move |f| async move { f.webhook(r).await }).await?;
+        let (status, applied) = self.detached(move |f| async move { f.webhook(r, by).await }).await?;
         Ok(Response::new(pb::HandlePaymentWebhookResponse { applied, status: status.to_proto() as i32 }))
     }
 
@@ -168,6 +176,7 @@ impl OrderService for OrderGrpc {
         &self,
         request: Request<pb::HandlePaymentWebhooksRequest>,
     ) -> Result<Response<pb::HandlePaymentWebhooksResponse>, Status> {
+        let by = actor(&request);
         let events = request.into_inner().events;
         if events.len() > 1000 {
             return Err(Status::from(Fault::field(FieldViolation::new(
@@ -188,7 +197,7 @@ impl OrderService for OrderGrpc {
                         ec.event_id = %e.event_id,
                     );
                     ec_common::telemetry::continue_carried(&span, &e.trace_context);
-                    f.webhook(e).instrument(span)
+                    f.webhook(e, by.clone()).instrument(span)
                 }))
                 .await;
                 Ok(outcomes
@@ -237,6 +246,7 @@ impl OrderService for OrderGrpc {
         &self,
         request: Request<pb::CreateImportRequest>,
     ) -> Result<Response<pb::CreateImportResponse>, Status> {
+        let by = actor(&request);
         let r = request.into_inner();
         let submission = import::Submission {
             file_name: r.file_name,
@@ -244,7 +254,8 @@ impl OrderService for OrderGrpc {
             encoding: r.encoding,
             dry_run: r.dry_run,
             digest: r.digest,
-            submitted_by: r.submitted_by,
+            // The principal the gateway names; a direct caller may name one.
+            submitted_by: if by.starts_with("user:") || by.starts_with("key:") { by } else { r.submitted_by },
         };
         let (model, errors) = self.importer.submit(submission).await?;
         Ok(Response::new(pb::CreateImportResponse {
@@ -365,4 +376,12 @@ fn invalid_cursor() -> FieldViolation {
 fn page_size(limit: i32, default: u32, max: u32) -> Result<u64, Fault> {
     let limit = (limit != 0).then(|| u32::try_from(limit).unwrap_or(u32::MAX));
     Ok(u64::from(rules::page_size("limit", limit, default, max).map_err(Fault::field)?))
+}
+
+/// Who asks for a call: the principal the gateway names, else the service
+/// that calls (`service:<name>`), else `anonymous` (a direct gRPC client).
+fn actor<T>(request: &Request<T>) -> String {
+    ec_common::grpc::principal_of(request)
+        .or_else(|| ec_common::grpc::caller_of(request).map(|c| format!("service:{c}")))
+        .unwrap_or_else(|| "anonymous".to_owned())
 }

@@ -12,6 +12,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0001_initial", sql: M0001_INITIAL }),
             Box::new(SqlMigration { name: "m0002_imports", sql: M0002_IMPORTS }),
             Box::new(M0003ImportErrorCodes),
+            Box::new(M0004HistoryActor),
         ]
     }
 }
@@ -133,5 +134,25 @@ impl MigrationTrait for M0003ImportErrorCodes {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// Each status change names who asked for it (the principal the gateway
+/// passed on, or the service or task that made it).
+struct M0004HistoryActor;
+
+impl MigrationName for M0004HistoryActor {
+    fn name(&self) -> &str {
+        "m0004_history_actor"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0004HistoryActor {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let column = ColumnDef::new(Alias::new("actor")).string().null().to_owned();
+        manager
+            .alter_table(Table::alter().table(Alias::new("order_status_history")).add_column(column).to_owned())
+            .await
     }
 }

@@ -18,6 +18,9 @@ use crate::{domain::OrderStatus, flows::Flows, store::Transition};
 
 const PASS_LIMIT: u64 = 200;
 
+/// How the status history names what the reconciler settles.
+pub const ACTOR: &str = "system:reconciler";
+
 pub async fn run(
     flows: Flows,
     payment: Channel,
@@ -59,7 +62,7 @@ async fn pass(
                 break;
             }
         };
-        let t = flows.store.transition(Transition::lenient(order.id, to)).await?;
+        let t = flows.store.transition(Transition::lenient(order.id, to).by(ACTOR)).await?;
         tracing::info!(order_id = order.id, status = %t.status, "reconciled a stuck payment");
     }
     // Mails and refunds: give the flow that made the debt a moment to pay it

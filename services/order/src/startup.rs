@@ -33,8 +33,8 @@ impl Application {
         let db = ec_common::db::open_sqlite(&config.db_path(), 4, "order-service").await?;
         Migrator::up(&db, None).await?;
         let store = Store::open(db, config.settings.max_batch).await?;
-        let payment = ec_common::grpc::lazy_channel(&config.payment_url, "order-service")?;
-        let notification = ec_common::grpc::lazy_channel(&config.notification_url, "order-service")?;
+        let payment = ec_common::grpc::lazy_channel(&config.payment_url, "order-service", &config.mesh)?;
+        let notification = ec_common::grpc::lazy_channel(&config.notification_url, "order-service", &config.mesh)?;
         let importer = Importer::new(store.clone(), payment.clone(), notification.clone(), config.import_config());
         let flows = Flows::new(store, payment.clone(), notification, config.clone());
         let addr = listener.local_addr()?;
@@ -62,7 +62,7 @@ impl Application {
         let service = OrderServiceServer::new(OrderGrpc::new(self.flows.clone(), self.importer.clone()))
             .max_decoding_message_size(64 * 1024 * 1024);
         let server = GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "order-service").add_service(service).await;
-        server.serve(self.listener, shutdown.wait()).await?;
+        server.serve(self.listener, &self.config.mesh, shutdown.wait()).await?;
         let _ = reconciler.await;
         // In-flight flows and imports get a moment to reach a safe point;
         // whatever is left is resumed at the next start.

@@ -49,13 +49,21 @@ pub struct OrderView {
     pub order: orders::Model,
     pub status: OrderStatus,
     pub items: Vec<Item>,
-    pub history: Vec<(OrderStatus, DateTime<Utc>)>,
+    pub history: Vec<HistoryEntry>,
 }
 
 impl OrderView {
     pub fn id(&self) -> i64 {
         self.order.id
     }
+}
+
+/// One step of an order's status history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub status: OrderStatus,
+    pub at: DateTime<Utc>,
+    pub actor: Option<String>,
 }
 
 /// A payment webhook event to record with a transition.
@@ -79,15 +87,23 @@ pub struct Transition {
     pub event: Option<PaymentEvent>,
     /// Marks a refund as owed (cancelling a paid order).
     pub refund_due: bool,
+    /// Who asks for it (kept in the status history).
+    pub actor: Option<String>,
 }
 
 impl Transition {
     pub fn strict(order_id: i64, to: OrderStatus) -> Self {
-        Self { order_id, to: Some(to), strict: true, event: None, refund_due: false }
+        Self { order_id, to: Some(to), strict: true, event: None, refund_due: false, actor: None }
     }
 
     pub fn lenient(order_id: i64, to: OrderStatus) -> Self {
         Self { strict: false, ..Self::strict(order_id, to) }
+    }
+
+    /// Names who asks for the change.
+    pub fn by(mut self, actor: impl Into<String>) -> Self {
+        self.actor = Some(actor.into());
+        self
     }
 }
 
@@ -221,7 +237,8 @@ impl Store {
             .order_by_asc(status_history::Column::Id)
             .all(&self.db)
             .await?;
-        let history = history.into_iter().map(|h| (h.status, h.at)).collect();
+        let history =
+            history.into_iter().map(|h| HistoryEntry { status: h.status, at: h.at, actor: h.actor }).collect();
         let mut view = view_of(order, items);
         view.history = history;
         Ok(view)
@@ -598,7 +615,7 @@ impl Batch {
                 cur.updated_at = now;
                 cur.touched = true;
                 cur.dirty = true;
-                self.history_rows.push(history_row(t.order_id, to, now));
+                self.history_rows.push(history_row(t.order_id, to, now, t.actor.clone()));
                 Ok(Outcome::Applied { from })
             }
             Some(to) if t.strict => Err(Error::IllegalTransition { id: t.order_id, from: cur.status, to }),
@@ -672,8 +689,19 @@ impl Batch {
     }
 }
 
-fn history_row(order_id: i64, status: OrderStatus, at: DateTime<Utc>) -> status_history::ActiveModel {
-    status_history::ActiveModel { id: NotSet, order_id: Set(order_id), status: Set(status), at: Set(at) }
+fn history_row(
+    order_id: i64,
+    status: OrderStatus,
+    at: DateTime<Utc>,
+    actor: Option<String>,
+) -> status_history::ActiveModel {
+    status_history::ActiveModel {
+        id: NotSet,
+        order_id: Set(order_id),
+        status: Set(status),
+        at: Set(at),
+        actor: Set(actor),
+    }
 }
 
 /// The rows of a new order: stored `pending`, moved to `payment_processing`
@@ -723,11 +751,12 @@ fn new_rows(
             subtotal: i.subtotal(),
         });
     }
-    history_rows.push(history_row(id, OrderStatus::Pending, now));
-    let mut history = vec![(OrderStatus::Pending, now)];
+    let entry = |status| HistoryEntry { status, at: now, actor: o.created_by.clone() };
+    history_rows.push(history_row(id, OrderStatus::Pending, now, o.created_by.clone()));
+    let mut history = vec![entry(OrderStatus::Pending)];
     if status != OrderStatus::Pending {
-        history_rows.push(history_row(id, status, now));
-        history.push((status, now));
+        history_rows.push(history_row(id, status, now, o.created_by.clone()));
+        history.push(entry(status));
     }
     OrderView { order, status, items, history }
 }

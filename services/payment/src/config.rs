@@ -18,6 +18,8 @@ pub struct Config {
     #[arg(long, env = "ORDER_URL", default_value = "http://127.0.0.1:8000")]
     pub order_url: String,
     #[command(flatten)]
+    pub mesh: ec_common::config::Mesh,
+    #[command(flatten)]
     pub deadlines: Deadlines,
     #[command(flatten)]
     pub settings: Settings,
@@ -46,6 +48,7 @@ impl Config {
     pub fn for_tests(data_dir: PathBuf, order_url: String) -> Self {
         Self {
             addr: ([127, 0, 0, 1], 0).into(),
+            mesh: ec_common::config::Mesh::default(),
             data_dir,
             order_url,
             deadlines: Deadlines::default(),

@@ -142,6 +142,7 @@ fn refund_to_proto(r: refunds::Model) -> pb::Refund {
         amount: r.amount,
         reason: r.reason,
         created_at: Some(ec_common::time::to_proto(r.created_at)),
+        created_by: r.created_by.unwrap_or_default(),
     }
 }
 
@@ -190,6 +191,8 @@ impl PaymentService for PaymentGrpc {
         &self,
         request: Request<pb::RefundPaymentRequest>,
     ) -> Result<Response<pb::RefundPaymentResponse>, Status> {
+        let by = ec_common::grpc::principal_of(&request)
+            .or_else(|| ec_common::grpc::caller_of(&request).map(|c| format!("service:{c}")));
         let r = request.into_inner();
         let reason = r.reason.trim();
         if reason.chars().count() > 500 {
@@ -201,6 +204,7 @@ impl PaymentService for PaymentGrpc {
             amount: r.amount,
             reason: reason.to_owned(),
             idempotency_key: key,
+            requested_by: by,
         };
         let this = self.clone();
         let (refund, payment) = self

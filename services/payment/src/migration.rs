@@ -11,6 +11,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(SqlMigration { name: "m0001_initial", sql: M0001_INITIAL }),
             Box::new(SqlMigration { name: "m0002_batches", sql: M0002_BATCHES }),
+            Box::new(M0003RefundedBy),
         ]
     }
 }
@@ -54,3 +55,20 @@ CREATE TABLE payment_rejections (
     PRIMARY KEY (batch_id, order_id)
 );
 "#;
+
+/// A refund names who asked for it.
+struct M0003RefundedBy;
+
+impl MigrationName for M0003RefundedBy {
+    fn name(&self) -> &str {
+        "m0003_refunded_by"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0003RefundedBy {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let column = ColumnDef::new(Alias::new("created_by")).string().null().to_owned();
+        manager.alter_table(Table::alter().table(Alias::new("refunds")).add_column(column).to_owned()).await
+    }
+}

@@ -31,7 +31,7 @@ impl Application {
         let db = ec_common::db::open_sqlite(&config.db_path(), 4, "payment-service").await?;
         Migrator::up(&db, None).await?;
         let store = Store::open(db, config.settings.max_batch).await?;
-        let order = ec_common::grpc::lazy_channel(&config.order_url, "payment-service")?;
+        let order = ec_common::grpc::lazy_channel(&config.order_url, "payment-service", &config.mesh)?;
         let webhook = Webhook::new(order.clone(), config.webhook_timeout());
         let grpc = PaymentGrpc::new(
             store.clone(),
@@ -53,7 +53,7 @@ impl Application {
         GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "payment-service")
             .add_service(PaymentServiceServer::new(self.grpc))
             .await
-            .serve(self.listener, shutdown.wait())
+            .serve(self.listener, &self.config.mesh, shutdown.wait())
             .await?;
         self.store.db().clone().close().await?;
         tracing::info!("payment service stopped");

@@ -42,6 +42,8 @@ pub struct RefundRequest {
     pub amount: Option<i64>,
     pub reason: String,
     pub idempotency_key: Option<String>,
+    /// Who asks for it.
+    pub requested_by: Option<String>,
 }
 
 pub enum WriteOp {
@@ -384,6 +386,7 @@ async fn refund(txn: &DatabaseTransaction, r: &RefundRequest, now: DateTime<Utc>
         amount: Set(amount),
         reason: Set(r.reason.clone()),
         idempotency_key: Set(r.idempotency_key.clone()),
+        created_by: Set(r.requested_by.clone()),
         created_at: Set(now),
     }
     .insert(txn)

@@ -8,6 +8,8 @@ pub struct Model {
     pub subject: String,
     pub body: String,
     pub updated_at: DateTimeUtc,
+    /// Who edited it last (empty: as seeded).
+    pub updated_by: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,8 @@ pub struct Model {
     pub id: i64,
     pub order_id: i64,
     pub status: crate::domain::OrderStatus,
+    /// Who asked for it: `user:<email>`, `key:<id>:<name>`, `service:<name>`, `system:<task>`.
+    pub actor: Option<String>,
     pub at: DateTimeUtc,
 }
 

@@ -28,6 +28,9 @@ use tokio_util::task::TaskTracker;
 use tonic::Status;
 use tracing::Instrument;
 
+/// How the status history names the import worker's steps.
+const ACTOR: &str = "system:import";
+
 use super::{
     parse::{self, Encoding, ParsedFile},
     records::{self, Counters},
@@ -173,7 +176,7 @@ impl Importer {
             ..Counters::default()
         };
 
-        self.stage(id, &parsed).await?;
+        self.stage(id, &parsed, &import.submitted_by).await?;
         let mut orders = self.inner.store.batch_orders(id).await?;
         counters.orders_created = orders.len() as i64;
         tally(&orders, &rows_of, &mut counters, parsed.failed_rows());
@@ -201,12 +204,14 @@ impl Importer {
     }
 
     /// Stores the valid orders `pending`, skipping those already stored.
-    async fn stage(&self, id: &str, parsed: &ParsedFile) -> Result<(), Error> {
+    /// `by`: who submitted the import, named in each order's history.
+    async fn stage(&self, id: &str, parsed: &ParsedFile, by: &str) -> Result<(), Error> {
         for chunk in parsed.orders.chunks(self.inner.config.chunk.max(1)) {
             let inserts = chunk.iter().map(|o| {
                 let mut order = o.order.clone();
                 order.batch_id = Some(id.to_owned());
                 order.idempotency = Some((keys::import_order(id, &o.key), order.fingerprint()));
+                order.created_by = Some(by.to_owned());
                 self.inner.store.insert(order)
             });
             for result in join_all(inserts).await {
@@ -255,7 +260,7 @@ impl Importer {
         let moving = chunk
             .iter()
             .filter(|o| o.status == OrderStatus::Pending)
-            .map(|o| store.transition(Transition::lenient(o.id, OrderStatus::PaymentProcessing)));
+            .map(|o| store.transition(Transition::lenient(o.id, OrderStatus::PaymentProcessing).by(ACTOR)));
         for r in join_all(moving).await {
             r?;
         }
@@ -277,7 +282,7 @@ impl Importer {
         .await?;
         let settled = results.iter().map(|r| {
             let to = if r.payment_id > 0 { OrderStatus::Paid } else { OrderStatus::PaymentFailed };
-            store.transition(Transition::lenient(r.order_id, to))
+            store.transition(Transition::lenient(r.order_id, to).by(ACTOR))
         });
         let mut statuses = Vec::with_capacity(results.len());
         for (r, t) in results.iter().zip(join_all(settled).await) {

@@ -9,6 +9,8 @@ pub struct Model {
     pub amount: i64,
     pub reason: String,
     pub idempotency_key: Option<String>,
+    /// Who asked for it (the principal the gateway named, or the service).
+    pub created_by: Option<String>,
     pub created_at: DateTimeUtc,
 }
 
