@@ -3,7 +3,7 @@
  * alias points into `api-types.ts`, which `npm run gen:api` generates from the
  * gateway's OpenAPI document.
  */
-import type { components } from './api-types';
+import type { components, operations } from './api-types';
 
 type Schemas = components['schemas'];
 
@@ -31,6 +31,12 @@ export type ImportList = Schemas['ImportList'];
 export type ImportErrors = Schemas['ImportErrors'];
 export type ImportStatus = Schemas['ImportStatus'];
 export type RowError = Schemas['RowError'];
+export type FieldErrorBody = Schemas['FieldError'];
+
+/** The query of `GET /api/v1/orders`: filters, page size, date order, cursor. */
+export type OrderListQuery = NonNullable<operations['list_orders']['parameters']['query']>;
+/** The query of `GET /api/v1/orders/imports`: page size and cursor. */
+export type ImportListQuery = NonNullable<operations['list_imports']['parameters']['query']>;
 
 /** Every order status, in the order of the happy path then the dead ends. */
 export const ORDER_STATUSES = [

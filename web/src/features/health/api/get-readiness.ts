@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { ApiError, apiFetch } from '@/lib/api-client';
 import type { Readiness } from '@/lib/types';
-
-export const healthKeys = { readiness: ['health', 'readiness'] as const };
+import { healthKeys } from '@/lib/query-keys';
 
 /** `/readyz` answers 503 with the same body when a service is down: both are data. */
 export async function getReadiness(signal?: AbortSignal): Promise<Readiness> {

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiFetch } from '@/lib/api-client';
 import type { ImportReport } from '@/lib/types';
-import { importKeys } from './keys';
+import { importKeys } from '@/lib/query-keys';
 
 export type Encoding = 'auto' | 'utf-8' | 'shift_jis';
 export const ENCODINGS: readonly Encoding[] = ['auto', 'utf-8', 'shift_jis'];

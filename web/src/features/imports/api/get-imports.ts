@@ -1,8 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { apiFetch, seg } from '@/lib/api-client';
-import type { ImportErrors, ImportList, Import } from '@/lib/types';
+import type { ImportErrors, ImportList, ImportListQuery, Import } from '@/lib/types';
+import { importKeys } from '@/lib/query-keys';
 import { isActive } from '../components/import-progress';
-import { importKeys, importPath, type ImportPage } from './keys';
+
+export type ImportPage = ImportListQuery & { limit: number };
+
+export const importPath = (id: string) => `/api/v1/orders/imports/${encodeURIComponent(id)}`;
 
 export function getImports(p: ImportPage, signal?: AbortSignal): Promise<ImportList> {
   return apiFetch<ImportList>('/api/v1/orders/imports', { query: { limit: p.limit, cursor: p.cursor }, signal });

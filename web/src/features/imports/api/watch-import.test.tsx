@@ -1,6 +1,6 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LiveImport } from '@/routes/ImportsPage';
+import { LiveImport } from '../components/LiveImport';
 import { makeImport } from '@/test/fixtures';
 import { jsonResponse, renderWithProviders } from '@/test/render';
 

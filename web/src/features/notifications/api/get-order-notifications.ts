@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { apiFetch, seg } from '@/lib/api-client';
 import type { Id, Notification } from '@/lib/types';
-import { notificationKeys } from './keys';
+import { notificationKeys } from '@/lib/query-keys';
 
 export function getOrderNotifications(orderId: Id, signal?: AbortSignal): Promise<Notification[]> {
   return apiFetch<Notification[]>(`/api/v1/notifications/order/${seg(orderId)}`, { signal });

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { apiFetch } from '@/lib/api-client';
 import type { Template } from '@/lib/types';
-import { notificationKeys } from './keys';
+import { notificationKeys } from '@/lib/query-keys';
 
 export function getTemplates(signal?: AbortSignal): Promise<Template[]> {
   return apiFetch<Template[]>('/api/v1/notifications/templates', { signal });

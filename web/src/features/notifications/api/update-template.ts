@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiFetch, seg } from '@/lib/api-client';
 import type { Template, TemplateUpdate } from '@/lib/types';
-import { notificationKeys } from './keys';
+import { notificationKeys } from '@/lib/query-keys';
 
 export function updateTemplate(code: string, body: TemplateUpdate): Promise<Template> {
   return apiFetch<Template>(`/api/v1/notifications/templates/${seg(code)}`, { method: 'PUT', body });

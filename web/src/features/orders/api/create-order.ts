@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiFetch } from '@/lib/api-client';
 import type { NewOrder, Order } from '@/lib/types';
-import { orderKeys } from './keys';
+import { orderKeys } from '@/lib/query-keys';
 
 export function createOrder(body: NewOrder, idempotencyKey?: string): Promise<Order> {
   return apiFetch<Order>('/api/v1/orders', {

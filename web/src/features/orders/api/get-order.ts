@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { apiFetch, seg } from '@/lib/api-client';
 import type { Id, Order } from '@/lib/types';
-import { orderKeys } from './keys';
+import { orderKeys } from '@/lib/query-keys';
 
 export function getOrder(id: Id, signal?: AbortSignal): Promise<Order> {
   return apiFetch<Order>(`/api/v1/orders/${seg(id)}`, { signal });

@@ -1,8 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiFetch, seg } from '@/lib/api-client';
 import type { Id, Order, StatusUpdate } from '@/lib/types';
-import { notificationKeys } from '@/features/notifications/api/keys';
-import { orderKeys } from './keys';
+import { notificationKeys, orderKeys } from '@/lib/query-keys';
 
 export function updateOrderStatus(id: Id, status: StatusUpdate['status']): Promise<Order> {
   return apiFetch<Order>(`/api/v1/orders/${seg(id)}/status`, { method: 'PUT', body: { status } satisfies StatusUpdate });

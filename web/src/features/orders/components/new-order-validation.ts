@@ -4,6 +4,7 @@
  * field errors land beside the same inputs as ours.
  */
 import type { Translate } from '@/lib/i18n';
+import { normalizeDigits, parseWholeNumber } from '@/lib/numbers';
 import type { NewOrder, NewOrderItem } from '@/lib/types';
 
 export const PAYMENT_MIN = 100;
@@ -40,17 +41,6 @@ export const emptyDraft = (): OrderDraft => ({
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const PHONE = /^\+?[0-9][0-9-]{5,19}$/;
-
-/** Full-width digits and hyphens (common in Japanese input) to ASCII. */
-export function normalizeDigits(s: string): string {
-  return s.normalize('NFKC').replace(/[‐-―−ー]/g, '-').trim();
-}
-
-/** Parses a whole number typed by a person ("1,200", "１２００"); NaN when it is not one. */
-export function parseWholeNumber(s: string): number {
-  const n = normalizeDigits(s).replace(/,/g, '');
-  return /^-?\d+$/.test(n) ? Number(n) : Number.NaN;
-}
 
 export function itemSubtotal(item: ItemDraft): number {
   const q = parseWholeNumber(item.quantity);

@@ -1,8 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiFetch } from '@/lib/api-client';
 import type { Id, NewRefund, Refund } from '@/lib/types';
-import { orderKeys } from '@/features/orders/api/keys';
-import { paymentKeys } from './keys';
+import { orderKeys, paymentKeys } from '@/lib/query-keys';
 
 export function createRefund(body: NewRefund): Promise<Refund> {
   return apiFetch<Refund>('/api/v1/payments/refund', { method: 'POST', body });

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { ApiError, apiFetch, seg } from '@/lib/api-client';
 import type { Id, Payment } from '@/lib/types';
-import { paymentKeys } from './keys';
+import { paymentKeys } from '@/lib/query-keys';
 
 /** The order's payment, or `null` when it has none (the API answers 404). */
 export async function getPaymentForOrder(orderId: Id, signal?: AbortSignal): Promise<Payment | null> {

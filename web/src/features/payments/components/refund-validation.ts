@@ -1,6 +1,6 @@
 import type { Translate } from '@/lib/i18n';
 import { formatYen } from '@/lib/format';
-import { parseWholeNumber } from '@/features/orders/components/new-order-validation';
+import { parseWholeNumber } from '@/lib/numbers';
 
 /** The refund amount as a number, or the message to show beside the field. */
 export function validateRefundAmount(raw: string, remaining: number, t: Translate): { amount: number } | { error: string } {
