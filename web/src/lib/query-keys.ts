@@ -4,25 +4,25 @@
  * order refunds its payment and queues a mail) invalidates that feature's
  * answers through these keys, never by importing the other feature.
  */
-import type { Id, ImportListQuery, OrderListQuery } from './types';
+import type { ImportListQuery, OrderId, OrderListQuery } from './types';
 
 export const orderKeys = {
   all: ['orders'] as const,
   lists: () => [...orderKeys.all, 'list'] as const,
   list: (q: OrderListQuery) => [...orderKeys.lists(), q] as const,
   details: () => [...orderKeys.all, 'detail'] as const,
-  detail: (id: Id) => [...orderKeys.details(), String(id)] as const,
+  detail: (id: OrderId) => [...orderKeys.details(), String(id)] as const,
   stats: (tzOffset: number) => [...orderKeys.all, 'stats', tzOffset] as const,
 };
 
 export const paymentKeys = {
   all: ['payments'] as const,
-  byOrder: (orderId: Id) => [...paymentKeys.all, 'order', String(orderId)] as const,
+  byOrder: (orderId: OrderId) => [...paymentKeys.all, 'order', String(orderId)] as const,
 };
 
 export const notificationKeys = {
   all: ['notifications'] as const,
-  byOrder: (orderId: Id) => [...notificationKeys.all, 'order', String(orderId)] as const,
+  byOrder: (orderId: OrderId) => [...notificationKeys.all, 'order', String(orderId)] as const,
   templates: () => [...notificationKeys.all, 'templates'] as const,
   stats: () => [...notificationKeys.all, 'stats'] as const,
 };

@@ -21,6 +21,7 @@ export type Refund = Schemas['Refund'];
 export type NewRefund = Schemas['NewRefund'];
 export type Notification = Schemas['Notification'];
 export type Template = Schemas['Template'];
+export type TemplateCode = Schemas['TemplateCode'];
 export type TemplateUpdate = Schemas['TemplateUpdate'];
 export type QueueStats = Schemas['QueueStats'];
 export type Readiness = Schemas['Readiness'];
@@ -59,5 +60,10 @@ export const IMPORT_STATUSES = [
   'validated',
 ] as const satisfies readonly ImportStatus[];
 
-/** Ids are opaque: they go into URLs exactly as the API sent them. */
-export type Id = string | number;
+/** An order's id (the document's int64; the same id names its payment's and notifications' lists). */
+export type OrderId = Order['id'];
+
+/** The order id in a page address (`/orders/42`), or null when it cannot be one. */
+export function parseOrderId(s: string): OrderId | null {
+  return /^[1-9][0-9]{0,15}$/.test(s) ? Number(s) : null;
+}

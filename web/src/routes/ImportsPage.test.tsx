@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeImport } from '@/test/fixtures';
-import { jsonResponse, renderWithProviders } from '@/test/render';
+import { jsonResponse, renderWithProviders, urlOf } from '@/test/render';
 import { ImportsPage } from './ImportsPage';
 
 afterEach(() => {
@@ -11,11 +11,10 @@ afterEach(() => {
 
 const GOOD = 'customer_name,customer_email,product_id,product_name,quantity,unit_price\n山田,taro@example.jp,1,茶,1,100\n';
 
-function route(post: (url: URL, init: RequestInit) => Response) {
-  return vi.fn((input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = new URL(String(input), 'http://localhost');
-    if (init.method === 'POST') return Promise.resolve(post(url, init));
-    if (url.pathname === '/api/v1/orders/imports') return Promise.resolve(jsonResponse({ imports: [], next_cursor: null }));
+function route(post: (req: Request) => Response | Promise<Response>) {
+  return vi.fn((req: Request) => {
+    if (req.method === 'POST') return Promise.resolve(post(req));
+    if (urlOf(req).pathname === '/api/v1/orders/imports') return Promise.resolve(jsonResponse({ imports: [], next_cursor: null }));
     return Promise.resolve(jsonResponse({}, 404));
   });
 }
@@ -35,13 +34,13 @@ describe('ImportsPage', () => {
     await user.upload(screen.getByTestId('import-file'), new File(['name,email\na,b\n'], 'orders.csv', { type: 'text/csv' }));
     await waitFor(() => expect(screen.getByTestId('file-problem')).toHaveTextContent('Required columns are missing: customer_name, customer_email, product_id'));
     expect(screen.getByTestId('start-import')).toBeDisabled();
-    expect(fetchMock.mock.calls.filter(([, init]) => init?.method === 'POST')).toHaveLength(0);
+    expect(fetchMock.mock.calls.filter(([req]) => req.method === 'POST')).toHaveLength(0);
   });
 
   it('sends a dry run as multipart with the options and shows the refused rows', async () => {
-    let sent: { url: URL; body: unknown } | undefined;
-    const fetchMock = route((url, init) => {
-      sent = { url, body: init.body };
+    let sent: { url: URL; type: string | null; body: string } | undefined;
+    const fetchMock = route(async (req) => {
+      sent = { url: urlOf(req), type: req.headers.get('Content-Type'), body: await req.text() };
       return jsonResponse({
         ...makeImport({ status: 'validated', dry_run: true, total_rows: 3, processed_rows: 3, succeeded_rows: 1, failed_rows: 2, encoding: 'shift_jis' }),
         errors: [
@@ -63,8 +62,9 @@ describe('ImportsPage', () => {
     const report = await screen.findByTestId('dry-run-report');
     expect(sent?.url.pathname).toBe('/api/v1/orders/imports');
     expect(Object.fromEntries(sent?.url.searchParams ?? [])).toMatchObject({ dry_run: 'true', encoding: 'shift_jis', digest: 'true', file_name: 'orders.csv' });
-    expect(sent?.body).toBeInstanceOf(FormData);
-    expect(((sent?.body as FormData).get('file') as File).name).toBe('orders.csv');
+    // The file's bytes as the document's text/csv body.
+    expect(sent?.type).toBe('text/csv');
+    expect(sent?.body).toBe(GOOD);
 
     expect(within(report).getByTestId('dry-total')).toHaveTextContent('3');
     expect(within(report).getByTestId('dry-valid')).toHaveTextContent('1');

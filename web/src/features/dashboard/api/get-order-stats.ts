@@ -1,11 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { apiFetch } from '@/lib/api-client';
+import { api, call } from '@/lib/api-client';
 import { browserTzOffsetMinutes } from '@/lib/format';
-import type { OrderStats } from '@/lib/types';
 import { orderKeys } from '@/lib/query-keys';
 
-export function getOrderStats(tzOffsetMinutes: number, signal?: AbortSignal): Promise<OrderStats> {
-  return apiFetch<OrderStats>('/api/v1/orders/stats', { query: { tz_offset_minutes: tzOffsetMinutes }, signal });
+export function getOrderStats(tzOffsetMinutes: number, signal?: AbortSignal) {
+  return call(api.GET('/api/v1/orders/stats', { params: { query: { tz_offset_minutes: tzOffsetMinutes } }, signal }));
 }
 
 export function useOrderStats() {

@@ -1,15 +1,13 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { apiFetch, seg } from '@/lib/api-client';
-import type { ImportErrors, ImportList, ImportListQuery, Import } from '@/lib/types';
+import { api, buildUrl, call } from '@/lib/api-client';
 import { importKeys } from '@/lib/query-keys';
+import type { ImportListQuery } from '@/lib/types';
 import { isActive } from '../components/import-progress';
 
 export type ImportPage = ImportListQuery & { limit: number };
 
-export const importPath = (id: string) => `/api/v1/orders/imports/${encodeURIComponent(id)}`;
-
-export function getImports(p: ImportPage, signal?: AbortSignal): Promise<ImportList> {
-  return apiFetch<ImportList>('/api/v1/orders/imports', { query: { limit: p.limit, cursor: p.cursor }, signal });
+export function getImports(p: ImportPage, signal?: AbortSignal) {
+  return call(api.GET('/api/v1/orders/imports', { params: { query: p }, signal }));
 }
 
 /** The history; polled while one of its imports still runs. */
@@ -22,8 +20,8 @@ export function useImports(p: ImportPage) {
   });
 }
 
-export function getImport(id: string, signal?: AbortSignal): Promise<Import> {
-  return apiFetch<Import>(`/api/v1/orders/imports/${seg(id)}`, { signal });
+export function getImport(id: string, signal?: AbortSignal) {
+  return call(api.GET('/api/v1/orders/imports/{id}', { params: { path: { id } }, signal }));
 }
 
 /**
@@ -41,8 +39,8 @@ export function useImport(id: string) {
   });
 }
 
-export function getImportErrors(id: string, signal?: AbortSignal): Promise<ImportErrors> {
-  return apiFetch<ImportErrors>(`/api/v1/orders/imports/${seg(id)}/errors`, { signal });
+export function getImportErrors(id: string, signal?: AbortSignal) {
+  return call(api.GET('/api/v1/orders/imports/{id}/errors', { params: { path: { id } }, signal }));
 }
 
 export function useImportErrors(id: string, enabled: boolean) {
@@ -54,4 +52,5 @@ export function useImportErrors(id: string, enabled: boolean) {
   });
 }
 
-export const importErrorsCsvUrl = (id: string) => `${importPath(id)}/errors?format=csv`;
+/** The refused rows as a CSV file (`row,column,code,reason`), for a download link. */
+export const importErrorsCsvUrl = (id: string) => buildUrl(`/api/v1/orders/imports/${encodeURIComponent(id)}/errors`, { format: 'csv' });

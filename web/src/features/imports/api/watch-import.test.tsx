@@ -2,7 +2,7 @@ import { act, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveImport } from '../components/LiveImport';
 import { makeImport } from '@/test/fixtures';
-import { jsonResponse, renderWithProviders } from '@/test/render';
+import { jsonResponse, renderWithProviders, urlOf } from '@/test/render';
 
 /** Just enough of EventSource: listeners, close, and a way to emit. */
 /** The one stream opened so far. */
@@ -54,7 +54,7 @@ afterEach(() => {
 describe('useImportProgress (LiveImport)', () => {
   it('follows a running import over SSE to the end, then shows its refused rows', async () => {
     const fetchMock = vi.fn((input: RequestInfo | URL) => {
-      const url = String(input);
+      const url = urlOf(input).pathname;
       if (url.endsWith(`/imports/${ID}/errors`)) {
         return Promise.resolve(jsonResponse({ errors: [{ row: 3, column: 'customer_email', reason: 'must be an e-mail address' }] }));
       }

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useReducer } from 'react';
-import { buildUrl, seg } from '@/lib/api-client';
+import { buildUrl } from '@/lib/api-client';
 import type { Import } from '@/lib/types';
 import { importKeys, orderKeys } from '@/lib/query-keys';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../components/import-progress';
 import { useImport } from './get-imports';
 
-export const importEventsUrl = (id: string) => buildUrl(`/api/v1/orders/imports/${seg(id)}/events`);
+export const importEventsUrl = (id: string) => buildUrl(`/api/v1/orders/imports/${encodeURIComponent(id)}/events`);
 
 /**
  * An import with live progress: the snapshot from GET, then, while it runs,

@@ -1,10 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { apiFetch } from '@/lib/api-client';
-import type { QueueStats } from '@/lib/types';
+import { api, call } from '@/lib/api-client';
 import { notificationKeys } from '@/lib/query-keys';
 
-export function getQueueStats(signal?: AbortSignal): Promise<QueueStats> {
-  return apiFetch<QueueStats>('/api/v1/notifications/stats', { signal });
+export function getQueueStats(signal?: AbortSignal) {
+  return call(api.GET('/api/v1/notifications/stats', { signal }));
 }
 
 export function useQueueStats() {

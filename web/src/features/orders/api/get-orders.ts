@@ -1,7 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { apiFetch } from '@/lib/api-client';
-import type { OrderList, OrderListQuery } from '@/lib/types';
+import { api, call } from '@/lib/api-client';
 import { orderKeys } from '@/lib/query-keys';
+import type { OrderListQuery } from '@/lib/types';
 
 /** Date order of the list, applied by the gateway (`order=`). */
 export type Sort = NonNullable<OrderListQuery['order']>;
@@ -9,11 +9,9 @@ export type Sort = NonNullable<OrderListQuery['order']>;
 /** The list's query; the page size is always sent (newest first when `order` is absent). */
 export type OrderFilters = OrderListQuery & { limit: number };
 
-export function getOrders(f: OrderFilters, signal?: AbortSignal): Promise<OrderList> {
-  return apiFetch<OrderList>('/api/v1/orders', {
-    query: { status: f.status, customer_email: f.customer_email, batch_id: f.batch_id, limit: f.limit, order: f.order, cursor: f.cursor },
-    signal,
-  });
+/** Absent filters and the first page's cursor are left out of the query, never sent blank. */
+export function getOrders(f: OrderFilters, signal?: AbortSignal) {
+  return call(api.GET('/api/v1/orders', { params: { query: f }, signal }));
 }
 
 export function useOrders(f: OrderFilters, opts: { refetchInterval?: number } = {}) {

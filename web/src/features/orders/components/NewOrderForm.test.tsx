@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { jsonResponse, renderWithProviders } from '@/test/render';
+import { jsonResponse, renderWithProviders, urlOf } from '@/test/render';
 import { NewOrderForm } from './NewOrderForm';
 
 afterEach(() => {
@@ -69,14 +69,14 @@ describe('NewOrderForm', () => {
     expect(await screen.findByTestId('order-created')).toHaveTextContent('Order #7 created');
     expect(screen.getByTestId('status-badge')).toHaveTextContent('Paid');
     expect(screen.getByTestId('open-created-order')).toHaveAttribute('href', '/orders/7');
-    const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
-    expect(url).toBe('/api/v1/orders');
-    expect(JSON.parse(init.body as string)).toEqual({
+    const [req] = fetchMock.mock.calls[0] as [Request];
+    expect(urlOf(req).pathname).toBe('/api/v1/orders');
+    expect(await req.json()).toEqual({
       customer_name: '山田 太郎',
       customer_email: 'taro@example.jp',
       items: [{ product_id: '1001', product_name: '緑茶', quantity: 2, unit_price: 1200 }],
     });
-    expect((init.headers as Record<string, string>)['Idempotency-Key']).toMatch(/.+/);
+    expect(req.headers.get('Idempotency-Key')).toMatch(/.+/);
   });
 
   it('puts the server field errors beside the matching fields', async () => {

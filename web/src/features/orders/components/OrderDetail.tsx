@@ -7,7 +7,7 @@ import { buttonClass } from '@/components/ui/styles';
 import { ApiError } from '@/lib/api-client';
 import { formatDateTime, formatYen } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
-import type { Order, Payment } from '@/lib/types';
+import type { Order, OrderId, Payment } from '@/lib/types';
 import { useOrder } from '../api/get-order';
 import { CustomerCard } from './CustomerCard';
 import { OrderActions } from './OrderActions';
@@ -20,7 +20,7 @@ import { StatusTimeline } from './StatusTimeline';
  * notification log are other features', passed in by the page.
  */
 export function OrderDetail({ id, payment, paymentCard, notificationLog }: {
-  id: string;
+  id: OrderId;
   /** The order's payment (null: none), for the cancel dialog's refund amount. */
   payment: Payment | null | undefined;
   paymentCard: (order: Order) => ReactNode;
@@ -29,22 +29,11 @@ export function OrderDetail({ id, payment, paymentCard, notificationLog }: {
   const { t, lang } = useI18n();
   const q = useOrder(id);
 
-  const back = (
-    <Link to="/orders" className="mb-3 inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800">
-      ← {t('nav.orders')}
-    </Link>
-  );
+  const back = <BackToOrders />;
 
   if (q.isPending) return <>{back}<LoadingState /></>;
   if (q.isError) {
-    if (q.error instanceof ApiError && q.error.status === 404) {
-      return (
-        <>
-          {back}
-          <Card><EmptyState title={t('order.notFound')}><p className="mt-1">{q.error.detail}</p></EmptyState></Card>
-        </>
-      );
-    }
+    if (q.error instanceof ApiError && q.error.status === 404) return <OrderNotFound detail={q.error.detail} />;
     return <>{back}<ErrorState error={q.error} onRetry={() => void q.refetch()} /></>;
   }
   const order = q.data;
@@ -95,6 +84,26 @@ export function OrderDetail({ id, payment, paymentCard, notificationLog }: {
           </div>
         </div>
       </div>
+    </>
+  );
+}
+
+function BackToOrders() {
+  const { t } = useI18n();
+  return (
+    <Link to="/orders" className="mb-3 inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800">
+      ← {t('nav.orders')}
+    </Link>
+  );
+}
+
+/** No such order (the gateway's 404, or an address that cannot name one). */
+export function OrderNotFound({ detail }: { detail?: string }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <BackToOrders />
+      <Card><EmptyState title={t('order.notFound')}>{detail && <p className="mt-1">{detail}</p>}</EmptyState></Card>
     </>
   );
 }

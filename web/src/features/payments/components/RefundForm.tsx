@@ -5,11 +5,11 @@ import { ErrorState } from '@/components/ui/States';
 import { formatYen } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
 import { pushToast } from '@/lib/toast';
-import type { Id, Payment } from '@/lib/types';
+import type { OrderId, Payment } from '@/lib/types';
 import { useCreateRefund } from '../api/create-refund';
 import { validateRefundAmount } from './refund-validation';
 
-export function RefundForm({ payment, orderId, remaining }: { payment: Payment; orderId: Id; remaining: number }) {
+export function RefundForm({ payment, orderId, remaining }: { payment: Payment; orderId: OrderId; remaining: number }) {
   const { t } = useI18n();
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
