@@ -42,10 +42,11 @@ describe('ImportsPage', () => {
     const fetchMock = route(async (req) => {
       sent = { url: urlOf(req), type: req.headers.get('Content-Type'), body: await req.text() };
       return jsonResponse({
-        ...makeImport({ status: 'validated', dry_run: true, total_rows: 3, processed_rows: 3, succeeded_rows: 1, failed_rows: 2, encoding: 'shift_jis' }),
+        ...makeImport({ status: 'validated', dry_run: true, total_rows: 4, processed_rows: 4, succeeded_rows: 1, failed_rows: 3, encoding: 'shift_jis' }),
         errors: [
-          { row: 3, column: 'customer_email', reason: 'must be an e-mail address' },
-          { row: 4, column: 'quantity', reason: 'must be a whole number from 1 to 10000' },
+          { row: 3, column: 'customer_email', code: 'invalid_email', reason: 'must be an e-mail address', params: {} },
+          { row: 4, column: 'quantity', code: 'out_of_range', reason: 'must be between 1 and 10000', params: { min: 1, max: 10000 } },
+          { row: 5, column: '', code: 'some_new_code', reason: 'a reason only the gateway knows', params: {} },
         ],
       });
     });
@@ -66,12 +67,15 @@ describe('ImportsPage', () => {
     expect(sent?.type).toBe('text/csv');
     expect(sent?.body).toBe(GOOD);
 
-    expect(within(report).getByTestId('dry-total')).toHaveTextContent('3');
+    expect(within(report).getByTestId('dry-total')).toHaveTextContent('4');
     expect(within(report).getByTestId('dry-valid')).toHaveTextContent('1');
-    expect(within(report).getByTestId('dry-failed')).toHaveTextContent('2');
+    expect(within(report).getByTestId('dry-failed')).toHaveTextContent('3');
     const rows = within(report).getAllByTestId('row-error');
-    expect(rows.map((r) => r.getAttribute('data-row'))).toEqual(['3', '4']);
+    expect(rows.map((r) => r.getAttribute('data-row'))).toEqual(['3', '4', '5']);
     expect(rows[1]).toHaveTextContent('quantity');
+    // Worded from the code and its parameters; the English reason only for a code we do not know.
+    const reasons = within(report).getAllByTestId('row-error-reason').map((r) => r.textContent);
+    expect(reasons).toEqual(['Not a valid email address', 'Enter a value from 1 to 10,000', 'a reason only the gateway knows']);
   });
 
   it('shows the gateway problem when the file is refused as a whole', async () => {

@@ -1,15 +1,18 @@
 import { ErrorState } from '@/components/ui/States';
 import { ApiError } from '@/lib/api-client';
+import { formatFieldError } from '@/lib/field-errors';
+import { useI18n } from '@/lib/i18n';
 
-/** Why a file was refused: the problem, and the gateway's field messages when they say more. */
+/** Why a file was refused: the problem, and each invalid field in the operator's language. */
 export function UploadError({ error }: { error: unknown }) {
-  const extra = error instanceof ApiError ? error.fieldErrors.filter((f) => !error.detail.includes(f.message)) : [];
+  const { lang } = useI18n();
+  const fields = error instanceof ApiError ? error.fieldErrors : [];
   return (
     <div data-testid="import-error">
       <ErrorState error={error} />
-      {extra.length > 0 && (
+      {fields.length > 1 && (
         <ul className="mt-2 list-disc pl-5 text-sm text-rose-800">
-          {extra.map((f) => <li key={`${f.field}:${f.message}`}>{f.field}: {f.message}</li>)}
+          {fields.map((f) => <li key={`${f.field}:${f.code}:${f.message}`}>{f.field}: {formatFieldError(lang, f)}</li>)}
         </ul>
       )}
     </div>

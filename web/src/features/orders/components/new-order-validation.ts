@@ -1,9 +1,10 @@
 /**
  * Client-side validation of the new-order form. Field keys use the gateway's
- * naming (`customer_email`, `items[0].quantity`) so the server's problem+json
- * field errors land beside the same inputs as ours.
+ * naming (`customer_email`, `items[0].quantity`) and problems its codes
+ * (`too_long` with `max`...), so the server's problem+json field errors land
+ * beside the same inputs as ours and read the same (`formatFieldError`).
  */
-import type { Translate } from '@/lib/i18n';
+import type { FieldIssue } from '@/lib/field-errors';
 import { normalizeDigits, parseWholeNumber } from '@/lib/numbers';
 import type { NewOrder, NewOrderItem } from '@/lib/types';
 
@@ -28,7 +29,8 @@ export type OrderDraft = {
   shipping_address: string;
   items: ItemDraft[];
 };
-export type FieldErrors = Record<string, string>;
+/** Field key -> its problem, worded when shown (in the language of the moment). */
+export type FieldErrors = Record<string, FieldIssue>;
 
 export const emptyItem = (): ItemDraft => ({ product_id: '', product_name: '', quantity: '1', unit_price: '' });
 export const emptyDraft = (): OrderDraft => ({
@@ -90,23 +92,29 @@ export function normalizeFieldKey(field: string): string {
 
 export type ValidationResult = { errors: FieldErrors; order: NewOrder | null };
 
-export function validateDraft(d: OrderDraft, t: Translate): ValidationResult {
+const required: FieldIssue = { code: 'required' };
+const tooLong = (max: number): FieldIssue => ({ code: 'too_long', params: { max } });
+const outOfRange = (min: number, max: number): FieldIssue => ({ code: 'out_of_range', params: { min, max } });
+const notInteger: FieldIssue = { code: 'invalid_type', params: { expected: 'an integer' } };
+
+export function validateDraft(d: OrderDraft): ValidationResult {
   const errors: FieldErrors = {};
   const name = d.customer_name.trim();
   const email = d.customer_email.trim();
   const phone = normalizeDigits(d.customer_phone);
   const address = d.shipping_address.trim();
 
-  if (!name) errors.customer_name = t('validation.required');
-  else if (name.length > LIMITS.name) errors.customer_name = t('validation.tooLong', { max: LIMITS.name });
+  if (!name) errors.customer_name = required;
+  else if (name.length > LIMITS.name) errors.customer_name = tooLong(LIMITS.name);
 
-  if (!email) errors.customer_email = t('validation.required');
-  else if (email.length > LIMITS.email || !EMAIL.test(email)) errors.customer_email = t('validation.email');
+  if (!email) errors.customer_email = required;
+  else if (email.length > LIMITS.email) errors.customer_email = tooLong(LIMITS.email);
+  else if (!EMAIL.test(email)) errors.customer_email = { code: 'invalid_email' };
 
-  if (phone && !PHONE.test(phone)) errors.customer_phone = t('validation.phone');
-  if (address.length > LIMITS.address) errors.shipping_address = t('validation.tooLong', { max: LIMITS.address });
+  if (phone && !PHONE.test(phone)) errors.customer_phone = { code: 'invalid_phone' };
+  if (address.length > LIMITS.address) errors.shipping_address = tooLong(LIMITS.address);
 
-  if (d.items.length === 0) errors.items = t('validation.items');
+  if (d.items.length === 0) errors.items = { code: 'too_few', params: { min: 1 } };
 
   const items: NewOrderItem[] = [];
   d.items.forEach((it, i) => {
@@ -115,19 +123,19 @@ export function validateDraft(d: OrderDraft, t: Translate): ValidationResult {
     const q = parseWholeNumber(it.quantity);
     const p = parseWholeNumber(it.unit_price);
 
-    if (!pid) errors[itemField(i, 'product_id')] = t('validation.required');
-    else if (pid.length > LIMITS.productId) errors[itemField(i, 'product_id')] = t('validation.tooLong', { max: LIMITS.productId });
+    if (!pid) errors[itemField(i, 'product_id')] = required;
+    else if (pid.length > LIMITS.productId) errors[itemField(i, 'product_id')] = tooLong(LIMITS.productId);
 
-    if (!pname) errors[itemField(i, 'product_name')] = t('validation.required');
-    else if (pname.length > LIMITS.productName) errors[itemField(i, 'product_name')] = t('validation.tooLong', { max: LIMITS.productName });
+    if (!pname) errors[itemField(i, 'product_name')] = required;
+    else if (pname.length > LIMITS.productName) errors[itemField(i, 'product_name')] = tooLong(LIMITS.productName);
 
-    if (it.quantity.trim() === '') errors[itemField(i, 'quantity')] = t('validation.required');
-    else if (!Number.isInteger(q) || q < 1) errors[itemField(i, 'quantity')] = t('validation.quantity');
-    else if (q > LIMITS.quantity) errors[itemField(i, 'quantity')] = t('validation.tooLarge');
+    if (it.quantity.trim() === '') errors[itemField(i, 'quantity')] = required;
+    else if (!Number.isInteger(q)) errors[itemField(i, 'quantity')] = notInteger;
+    else if (q < 1 || q > LIMITS.quantity) errors[itemField(i, 'quantity')] = outOfRange(1, LIMITS.quantity);
 
-    if (it.unit_price.trim() === '') errors[itemField(i, 'unit_price')] = t('validation.required');
-    else if (!Number.isInteger(p) || p < 0) errors[itemField(i, 'unit_price')] = t('validation.price');
-    else if (p > LIMITS.unitPrice) errors[itemField(i, 'unit_price')] = t('validation.tooLarge');
+    if (it.unit_price.trim() === '') errors[itemField(i, 'unit_price')] = required;
+    else if (!Number.isInteger(p)) errors[itemField(i, 'unit_price')] = notInteger;
+    else if (p < 0 || p > LIMITS.unitPrice) errors[itemField(i, 'unit_price')] = outOfRange(0, LIMITS.unitPrice);
 
     items.push({ product_id: pid, product_name: pname, quantity: q, unit_price: p });
   });

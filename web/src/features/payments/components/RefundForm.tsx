@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
 import { Field, Input } from '@/components/ui/Field';
 import { ErrorState } from '@/components/ui/States';
+import { ApiError } from '@/lib/api-client';
+import { formatFieldError } from '@/lib/field-errors';
 import { formatYen } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
 import { pushToast } from '@/lib/toast';
@@ -10,11 +12,18 @@ import { useCreateRefund } from '../api/create-refund';
 import { validateRefundAmount } from './refund-validation';
 
 export function RefundForm({ payment, orderId, remaining }: { payment: Payment; orderId: OrderId; remaining: number }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
   const refund = useCreateRefund(orderId);
+  // The gateway's complaints about a field, beside it in the operator's language.
+  const serverError = (field: string) => {
+    const fe = refund.error instanceof ApiError ? refund.error.fieldErrors.find((f) => f.field === field) : undefined;
+    return fe && formatFieldError(lang, fe);
+  };
+  const amountError = error ?? serverError('amount');
+  const reasonError = serverError('reason');
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -43,11 +52,11 @@ export function RefundForm({ payment, orderId, remaining }: { payment: Payment; 
         <p className="text-xs text-slate-500">{t('payment.remaining')} <span className="font-medium tabular-nums text-slate-700">{formatYen(remaining)}</span></p>
       </div>
       <div className="grid gap-3 sm:grid-cols-[10rem_1fr_auto] sm:items-start">
-        <Field id="refund-amount" label={t('refund.amount')} error={error}>
-          <Input id="refund-amount" inputMode="numeric" value={amount} invalid={!!error} placeholder={String(Math.min(remaining, 1000))} onChange={(e) => setAmount(e.target.value)} />
+        <Field id="refund-amount" label={t('refund.amount')} error={amountError}>
+          <Input id="refund-amount" inputMode="numeric" value={amount} invalid={!!amountError} placeholder={String(Math.min(remaining, 1000))} onChange={(e) => setAmount(e.target.value)} />
         </Field>
-        <Field id="refund-reason" label={t('refund.reason')}>
-          <Input id="refund-reason" value={reason} placeholder={t('refund.reasonPlaceholder')} onChange={(e) => setReason(e.target.value)} />
+        <Field id="refund-reason" label={t('refund.reason')} error={reasonError}>
+          <Input id="refund-reason" value={reason} invalid={!!reasonError} placeholder={t('refund.reasonPlaceholder')} onChange={(e) => setReason(e.target.value)} />
         </Field>
         <Button type="submit" variant="secondary" className="sm:mt-5" loading={refund.isPending} data-testid="submit-refund">
           {refund.isPending ? t('refund.submitting') : t('refund.submit')}
