@@ -5,6 +5,7 @@ import { Field, Input, Select } from '@/components/ui/Field';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
 import { buttonClass } from '@/components/ui/styles';
 import { useI18n } from '@/lib/i18n';
+import { ORDERS_PAGE_MAX } from '@/lib/limits';
 import { ORDER_STATUSES, type OrderStatus } from '@/lib/types';
 import { useOrders, type OrderFilters, type Sort } from '../api/get-orders';
 import { OrdersTable } from './OrdersTable';
@@ -18,8 +19,8 @@ function readFilters(sp: URLSearchParams): Omit<OrderFilters, 'cursor'> {
     status: ORDER_STATUSES.includes(status as OrderStatus) ? (status as OrderStatus) : undefined,
     customer_email: sp.get('email')?.trim() || undefined,
     batch_id: sp.get('batch')?.trim() || undefined,
-    // Any page size from 1 to 200 may come in the URL; the menu offers the usual ones.
-    limit: Number.isInteger(limit) && limit >= 1 && limit <= 200 ? limit : PAGE_SIZES[0],
+    // Any page size the gateway takes may come in the URL; the menu offers the usual ones.
+    limit: Number.isInteger(limit) && limit >= 1 && limit <= ORDERS_PAGE_MAX ? limit : PAGE_SIZES[0],
     // The gateway sorts (a page of the newest orders reversed is not the oldest ones).
     order: sp.get('sort') === 'asc' ? 'asc' : undefined,
   };

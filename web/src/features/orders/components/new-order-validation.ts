@@ -5,21 +5,15 @@
  * beside the same inputs as ours and read the same (`formatFieldError`).
  */
 import type { FieldIssue } from '@/lib/field-errors';
+import { ORDER_LIMITS, PAYMENT_LIMITS, textLength } from '@/lib/limits';
 import { normalizeDigits, parseWholeNumber } from '@/lib/numbers';
 import type { NewOrder, NewOrderItem } from '@/lib/types';
 
-export const PAYMENT_MIN = 100;
-export const PAYMENT_MAX = 1_000_000;
+export const PAYMENT_MIN = PAYMENT_LIMITS.amount.minimum;
+export const PAYMENT_MAX = PAYMENT_LIMITS.amount.maximum;
 
-export const LIMITS = {
-  name: 100,
-  email: 254,
-  address: 500,
-  productId: 64,
-  productName: 200,
-  quantity: 100_000,
-  unitPrice: 100_000_000,
-} as const;
+/** The document's limits of an order (`NewOrder`, `NewOrderItem`). */
+export const LIMITS = ORDER_LIMITS;
 
 export type ItemDraft = { product_id: string; product_name: string; quantity: string; unit_price: string };
 export type OrderDraft = {
@@ -42,7 +36,6 @@ export const emptyDraft = (): OrderDraft => ({
 });
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-const PHONE = /^\+?[0-9][0-9-]{5,19}$/;
 
 export function itemSubtotal(item: ItemDraft): number {
   const q = parseWholeNumber(item.quantity);
@@ -94,27 +87,50 @@ export type ValidationResult = { errors: FieldErrors; order: NewOrder | null };
 
 const required: FieldIssue = { code: 'required' };
 const tooLong = (max: number): FieldIssue => ({ code: 'too_long', params: { max } });
-const outOfRange = (min: number, max: number): FieldIssue => ({ code: 'out_of_range', params: { min, max } });
+const outOfRange = (r: { minimum: number; maximum: number }): FieldIssue => ({ code: 'out_of_range', params: { min: r.minimum, max: r.maximum } });
 const notInteger: FieldIssue = { code: 'invalid_type', params: { expected: 'an integer' } };
+const controlCharacters: FieldIssue = { code: 'control_characters' };
+
+/** A required text: present, within its length, matching the document's pattern (no control characters). */
+function text(value: string, limit: { maxLength: number; pattern: RegExp }): FieldIssue | undefined {
+  if (!value) return required;
+  if (textLength(value) > limit.maxLength) return tooLong(limit.maxLength);
+  if (!limit.pattern.test(value)) return controlCharacters;
+  return undefined;
+}
+
+/** A whole number typed in a field, within the document's range. */
+function wholeNumber(raw: string, n: number, range: { minimum: number; maximum: number }): FieldIssue | undefined {
+  if (raw.trim() === '') return required;
+  if (!Number.isInteger(n)) return notInteger;
+  if (n < range.minimum || n > range.maximum) return outOfRange(range);
+  return undefined;
+}
 
 export function validateDraft(d: OrderDraft): ValidationResult {
   const errors: FieldErrors = {};
+  const put = (key: string, issue: FieldIssue | undefined) => {
+    if (issue) errors[key] = issue;
+  };
   const name = d.customer_name.trim();
   const email = d.customer_email.trim();
   const phone = normalizeDigits(d.customer_phone);
   const address = d.shipping_address.trim();
 
-  if (!name) errors.customer_name = required;
-  else if (name.length > LIMITS.name) errors.customer_name = tooLong(LIMITS.name);
+  put('customer_name', text(name, LIMITS.customerName));
 
-  if (!email) errors.customer_email = required;
-  else if (email.length > LIMITS.email) errors.customer_email = tooLong(LIMITS.email);
-  else if (!EMAIL.test(email)) errors.customer_email = { code: 'invalid_email' };
+  if (!email) put('customer_email', required);
+  else if (textLength(email) > LIMITS.customerEmail.maxLength) put('customer_email', tooLong(LIMITS.customerEmail.maxLength));
+  else if (!EMAIL.test(email)) put('customer_email', { code: 'invalid_email' });
 
-  if (phone && !PHONE.test(phone)) errors.customer_phone = { code: 'invalid_phone' };
-  if (address.length > LIMITS.address) errors.shipping_address = tooLong(LIMITS.address);
+  if (textLength(phone) > LIMITS.customerPhone.maxLength) put('customer_phone', tooLong(LIMITS.customerPhone.maxLength));
+  else if (!LIMITS.customerPhone.pattern.test(phone)) put('customer_phone', { code: 'invalid_phone' });
 
-  if (d.items.length === 0) errors.items = { code: 'too_few', params: { min: 1 } };
+  if (textLength(address) > LIMITS.shippingAddress.maxLength) put('shipping_address', tooLong(LIMITS.shippingAddress.maxLength));
+  else if (!LIMITS.shippingAddress.pattern.test(address)) put('shipping_address', controlCharacters);
+
+  if (d.items.length < LIMITS.items.minItems) put('items', { code: 'too_few', params: { min: LIMITS.items.minItems } });
+  else if (d.items.length > LIMITS.items.maxItems) put('items', { code: 'too_many', params: { max: LIMITS.items.maxItems } });
 
   const items: NewOrderItem[] = [];
   d.items.forEach((it, i) => {
@@ -122,21 +138,10 @@ export function validateDraft(d: OrderDraft): ValidationResult {
     const pname = it.product_name.trim();
     const q = parseWholeNumber(it.quantity);
     const p = parseWholeNumber(it.unit_price);
-
-    if (!pid) errors[itemField(i, 'product_id')] = required;
-    else if (pid.length > LIMITS.productId) errors[itemField(i, 'product_id')] = tooLong(LIMITS.productId);
-
-    if (!pname) errors[itemField(i, 'product_name')] = required;
-    else if (pname.length > LIMITS.productName) errors[itemField(i, 'product_name')] = tooLong(LIMITS.productName);
-
-    if (it.quantity.trim() === '') errors[itemField(i, 'quantity')] = required;
-    else if (!Number.isInteger(q)) errors[itemField(i, 'quantity')] = notInteger;
-    else if (q < 1 || q > LIMITS.quantity) errors[itemField(i, 'quantity')] = outOfRange(1, LIMITS.quantity);
-
-    if (it.unit_price.trim() === '') errors[itemField(i, 'unit_price')] = required;
-    else if (!Number.isInteger(p)) errors[itemField(i, 'unit_price')] = notInteger;
-    else if (p < 0 || p > LIMITS.unitPrice) errors[itemField(i, 'unit_price')] = outOfRange(0, LIMITS.unitPrice);
-
+    put(itemField(i, 'product_id'), text(pid, LIMITS.productId));
+    put(itemField(i, 'product_name'), text(pname, LIMITS.productName));
+    put(itemField(i, 'quantity'), wholeNumber(it.quantity, q, LIMITS.quantity));
+    put(itemField(i, 'unit_price'), wholeNumber(it.unit_price, p, LIMITS.unitPrice));
     items.push({ product_id: pid, product_name: pname, quantity: q, unit_price: p });
   });
 

@@ -3,19 +3,20 @@ import { Button } from '@/components/ui/Button';
 import { Field, Input } from '@/components/ui/Field';
 import { ErrorState } from '@/components/ui/States';
 import { ApiError } from '@/lib/api-client';
-import { formatFieldError } from '@/lib/field-errors';
+import { formatFieldError, type FieldIssue } from '@/lib/field-errors';
 import { formatYen } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
 import { pushToast } from '@/lib/toast';
 import type { OrderId, Payment } from '@/lib/types';
 import { useCreateRefund } from '../api/create-refund';
-import { validateRefundAmount } from './refund-validation';
+import { checkRefundReason, validateRefundAmount } from './refund-validation';
 
 export function RefundForm({ payment, orderId, remaining }: { payment: Payment; orderId: OrderId; remaining: number }) {
   const { t, lang } = useI18n();
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
+  const [reasonIssue, setReasonIssue] = useState<FieldIssue>();
   const refund = useCreateRefund(orderId);
   // The gateway's complaints about a field, beside it in the operator's language.
   const serverError = (field: string) => {
@@ -23,18 +24,17 @@ export function RefundForm({ payment, orderId, remaining }: { payment: Payment; 
     return fe && formatFieldError(lang, fe);
   };
   const amountError = error ?? serverError('amount');
-  const reasonError = serverError('reason');
+  const reasonError = reasonIssue ? formatFieldError(lang, reasonIssue) : serverError('reason');
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
     const v = validateRefundAmount(amount, remaining, t);
-    if ('error' in v) {
-      setError(v.error);
-      return;
-    }
-    setError(undefined);
+    const r = checkRefundReason(reason);
+    setError('error' in v ? v.error : undefined);
+    setReasonIssue('issue' in r ? r.issue : undefined);
+    if ('error' in v || 'issue' in r) return;
     refund.mutate(
-      { payment_id: payment.id, amount: v.amount, reason: reason.trim() || undefined },
+      { payment_id: payment.id, amount: v.amount, reason: r.reason },
       {
         onSuccess: (r) => {
           pushToast({ kind: 'success', title: t('refund.done', { amount: formatYen(r.amount) }) });
