@@ -26,7 +26,8 @@ export function getImport(id: string, signal?: AbortSignal) {
 
 /**
  * One import. The SSE watch carries a running import; this query polls
- * only while it is finished but its mail is still being delivered (10/s).
+ * only while it is finished but its mail is still being delivered (at the
+ * queue's `rate_per_second`).
  */
 export function useImport(id: string) {
   return useQuery({

@@ -1,8 +1,9 @@
 import { Button } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
-import { formatNumber } from '@/lib/format';
+import { formatNumber, formatRate } from '@/lib/format';
 import { useI18n, type Lang, type Params } from '@/lib/i18n';
 import { ORDER_LIMITS } from '@/lib/limits';
+import { useSendingRate } from '../api/get-sending-rate';
 import { buildTemplateCsv, downloadText, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, TEMPLATE_FILE_NAME, type ImportColumn } from './csv-template';
 
 const ALL: readonly ImportColumn[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
@@ -29,6 +30,7 @@ function columnLimits(c: ImportColumn, lang: Lang): Params | undefined {
 /** The file format in a few lines, and the template to start from. */
 export function ColumnsHelp() {
   const { t, lang } = useI18n();
+  const rate = useSendingRate();
   return (
     <Card
       testId="columns-help"
@@ -58,7 +60,7 @@ export function ColumnsHelp() {
       <ul className="mt-3 list-disc space-y-1 pl-5 text-xs text-slate-500">
         <li>{t('import.noteEncoding')}</li>
         <li>{t('import.noteLimit')}</li>
-        <li>{t('import.noteMail')}</li>
+        <li data-testid="note-mail">{rate !== undefined ? t('import.noteMail', { rate: formatRate(rate, lang) }) : t('import.noteMailNoRate')}</li>
       </ul>
     </Card>
   );

@@ -1,11 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, call } from '@/lib/api-client';
-import { notificationKeys } from '@/lib/query-keys';
+import { queueStatsQuery } from '@/lib/queue-stats';
 
-export function getQueueStats(signal?: AbortSignal) {
-  return call(api.GET('/api/v1/notifications/stats', { signal }));
-}
-
+/** The queue's figures, kept fresh (every 5 s) for the dashboard. */
 export function useQueueStats() {
-  return useQuery({ queryKey: notificationKeys.stats(), queryFn: ({ signal }) => getQueueStats(signal), refetchInterval: 5_000 });
+  return useQuery({ ...queueStatsQuery(), refetchInterval: 5_000 });
 }

@@ -1,5 +1,5 @@
 import { StatTile, ValueSkeleton } from '@/components/ui/StatTile';
-import { formatNumber } from '@/lib/format';
+import { formatNumber, formatRate } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
 import { useQueueStats } from '../api/get-queue-stats';
 
@@ -15,7 +15,7 @@ export function QueueTile() {
       value={queue.data ? t('dashboard.queued', { count: formatNumber(queue.data.queued, lang) }) : queue.isError ? '—' : <ValueSkeleton />}
       sub={
         queue.data
-          ? t('dashboard.queueDetail', { sent: formatNumber(queue.data.sent, lang), failed: formatNumber(queue.data.failed, lang), rate: queue.data.rate_per_second.toFixed(1) })
+          ? t('dashboard.queueDetail', { sent: formatNumber(queue.data.sent, lang), failed: formatNumber(queue.data.failed, lang), rate: formatRate(queue.data.rate_per_second, lang) })
           : queue.isError && <span className="text-rose-600">{queue.error.message}</span>
       }
     />
