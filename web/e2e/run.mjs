@@ -227,15 +227,9 @@ async function shoot(page, name, { fullPage = false } = {}) {
     window.scrollTo(0, 0);
     await document.fonts.ready;
   });
-  if (fullPage && vp) {
-    // The whole page in one viewport, so the fixed sidebar runs its full height.
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    await page.setViewportSize({ width: vp.width, height: Math.max(vp.height, height) });
-    await page.screenshot({ path: file, animations: 'disabled' });
-    await page.setViewportSize(vp);
-  } else {
-    await page.screenshot({ path: file, animations: 'disabled' });
-  }
+  // A full-page shot is the browser's own (the viewport keeps its size), so
+  // it shows the page as a person scrolling it sees it, sidebar included.
+  await page.screenshot({ path: file, animations: 'disabled', fullPage });
   shots.push(path.relative(webDir, file));
 }
 
@@ -253,6 +247,17 @@ async function fillOrderForm(page, { name, email, phone, address, items }) {
     await page.fill(`#items-${i}-quantity`, String(qty));
     await page.fill(`#items-${i}-unit_price`, String(price));
   }
+}
+
+/** The sidebar (wide screens) runs the whole height of the page, however long. */
+async function assertSidebarFullHeight(page) {
+  const { sidebar, pageHeight, viewport } = await page.evaluate(() => ({
+    sidebar: document.querySelector('[data-testid=sidebar]')?.getBoundingClientRect().height ?? 0,
+    pageHeight: document.documentElement.scrollHeight,
+    viewport: window.innerHeight,
+  }));
+  assert(pageHeight > viewport, `the page (${pageHeight}px) is not longer than the screen (${viewport}px): nothing to check`);
+  assert(sidebar >= pageHeight - 1, `the sidebar is ${sidebar}px tall on a ${pageHeight}px page`);
 }
 
 const badge = (page, scope = '') => page.locator(`${scope} [data-testid=status-badge]`.trim()).first();
@@ -348,7 +353,15 @@ async function main() {
       await page.locator('[data-testid=health-panel][data-status=ready]').waitFor();
       await page.locator('[data-testid=revenue-chart]').waitFor();
       await page.locator('[data-testid=order-row]').first().waitFor();
-      await shoot(page, 'dashboard');
+      await shoot(page, 'dashboard', { fullPage: true });
+    });
+    await check('the dark sidebar runs the whole height of a long page', async () => {
+      await page.setViewportSize({ width: DESKTOP.width, height: 600 });
+      try {
+        await assertSidebarFullHeight(page);
+      } finally {
+        await page.setViewportSize(DESKTOP);
+      }
     });
     await check('client-side validation shows errors beside the fields', async () => {
       await page.goto('/orders/new');
@@ -625,6 +638,7 @@ async function main() {
       assert(importId && href === `/api/v1/orders/imports/${importId}/errors?format=csv`, `download link ${href}`);
       const csv = await (await fetch(gateway + href)).text();
       assert(/row,column,code,reason/.test(csv) && csv.includes('customer_email') && csv.includes('quantity'), `errors CSV: ${csv.slice(0, 200)}`);
+      await assertSidebarFullHeight(page);
       await shoot(page, 'import-done', { fullPage: true });
     });
     await check('the mails of the batch are all sent (10/s) and the counter catches up', async () => {
