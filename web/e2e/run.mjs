@@ -227,15 +227,9 @@ async function shoot(page, name, { fullPage = false } = {}) {
     window.scrollTo(0, 0);
     await document.fonts.ready;
   });
-  if (fullPage && vp) {
-    // The whole page in one viewport, so the fixed sidebar runs its full height.
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    await page.setViewportSize({ width: vp.width, height: Math.max(vp.height, height) });
-    await page.screenshot({ path: file, animations: 'disabled' });
-    await page.setViewportSize(vp);
-  } else {
-    await page.screenshot({ path: file, animations: 'disabled' });
-  }
+  // A full-page shot is the browser's own (the viewport keeps its size), so
+  // it shows the page as a person scrolling it sees it, sidebar included.
+  await page.screenshot({ path: file, animations: 'disabled', fullPage });
   shots.push(path.relative(webDir, file));
 }
 
@@ -253,6 +247,17 @@ async function fillOrderForm(page, { name, email, phone, address, items }) {
     await page.fill(`#items-${i}-quantity`, String(qty));
     await page.fill(`#items-${i}-unit_price`, String(price));
   }
+}
+
+/** The sidebar (wide screens) runs the whole height of the page, however long. */
+async function assertSidebarFullHeight(page) {
+  const { sidebar, pageHeight, viewport } = await page.evaluate(() => ({
+    sidebar: document.querySelector('[data-testid=sidebar]')?.getBoundingClientRect().height ?? 0,
+    pageHeight: document.documentElement.scrollHeight,
+    viewport: window.innerHeight,
+  }));
+  assert(pageHeight > viewport, `the page (${pageHeight}px) is not longer than the screen (${viewport}px): nothing to check`);
+  assert(sidebar >= pageHeight - 1, `the sidebar is ${sidebar}px tall on a ${pageHeight}px page`);
 }
 
 const badge = (page, scope = '') => page.locator(`${scope} [data-testid=status-badge]`.trim()).first();
@@ -348,7 +353,15 @@ async function main() {
       await page.locator('[data-testid=health-panel][data-status=ready]').waitFor();
       await page.locator('[data-testid=revenue-chart]').waitFor();
       await page.locator('[data-testid=order-row]').first().waitFor();
-      await shoot(page, 'dashboard');
+      await shoot(page, 'dashboard', { fullPage: true });
+    });
+    await check('the dark sidebar runs the whole height of a long page', async () => {
+      await page.setViewportSize({ width: DESKTOP.width, height: 600 });
+      try {
+        await assertSidebarFullHeight(page);
+      } finally {
+        await page.setViewportSize(DESKTOP);
+      }
     });
     await check('client-side validation shows errors beside the fields', async () => {
       await page.goto('/orders/new');
@@ -360,6 +373,34 @@ async function main() {
       const msg = await page.textContent('[data-testid=error-customer_email]');
       assert(msg?.includes('メールアドレス'), `unexpected email error: ${msg}`);
       await shoot(page, 'new-order-errors');
+    });
+    await check('a field error found by the gateway is shown beside its field, in Japanese', async () => {
+      // The form checks the document's limits itself (quantity 1 to 10,000),
+      // so no input passes it and fails on the gateway: the request is
+      // changed on its way, and what is checked is how the gateway's own
+      // answer (out_of_range, min 1, max 10000) reads.
+      await page.goto('/orders/new');
+      await fillOrderForm(page, { name: '山田 太郎', email: 'taro.yamada@example.jp', items: [['1001', 'オーガニック緑茶 100g', 2, 1480]] });
+      const tamper = async (route) => {
+        const req = route.request();
+        if (req.method() !== 'POST') return route.continue();
+        const body = JSON.parse(req.postData() ?? '{}');
+        body.items[0].quantity = 20_000;
+        await route.continue({ postData: JSON.stringify(body) });
+      };
+      await page.route('**/api/v1/orders', tamper);
+      try {
+        await page.click('[data-testid=submit-order]');
+        const beside = page.locator('[data-testid=error-items-0-quantity]');
+        await beside.waitFor();
+        const text = (await beside.textContent())?.trim();
+        assert(text === '1〜10,000 の範囲で入力してください', `the quantity's server error reads "${text}"`);
+        const detail = (await page.textContent('[data-testid=error-detail]'))?.trim();
+        assert(detail === 'items[0].quantity: 1〜10,000 の範囲で入力してください', `the problem reads "${detail}"`);
+        await shoot(page, 'new-order-server-error');
+      } finally {
+        await page.unroute('**/api/v1/orders', tamper);
+      }
     });
     await check('create an order in the form and see it paid', async () => {
       await page.goto('/orders/new');
@@ -557,7 +598,10 @@ async function main() {
     // LF line ends: with CRLF the gateway currently reports every row one line early (reported).
   ].join('\n') + '\n';
   const importAmount = 2 * 1480 + 3200 + 12800 + 3 * 980;
+  // Lines 5 and 6 as the admin words the gateway's codes (invalid_email; out_of_range 1..10000).
+  const JAPANESE_ROW_ERRORS = 'メールアドレスの形式が正しくありません | 1〜10,000 の範囲で入力してください';
   let importId;
+  let sendingRate;
 
   await flow('bulk CSV import (desktop)', async () => {
     await check('the import page opens from the navigation with an empty history', async () => {
@@ -566,6 +610,12 @@ async function main() {
       await page.waitForURL('**/imports');
       await page.getByRole('heading', { name: 'CSV 一括取込' }).waitFor();
       await page.locator('[data-testid=import-history]', { hasText: 'まだ取込はありません' }).waitFor();
+    });
+    await check('the sending rate shown is the notification queue\'s (GET /notifications/stats)', async () => {
+      const stats = await api(gateway, 'GET', '/api/v1/notifications/stats');
+      assert(stats.status === 200 && typeof stats.body.rate_per_second === 'number', `stats answered ${stats.status}: ${JSON.stringify(stats.body)}`);
+      sendingRate = new Intl.NumberFormat('ja-JP', { maximumFractionDigits: 1 }).format(stats.body.rate_per_second);
+      await page.locator('[data-testid=note-mail]', { hasText: `1 秒に ${sendingRate} 通のペース` }).waitFor();
     });
     await check('the template downloads with the header the gateway wants', async () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-template]')]);
@@ -599,6 +649,8 @@ async function main() {
       assert((await text('dry-failed')) === '2', `failed ${await text('dry-failed')}`);
       const rows = await report.locator('[data-testid=row-error]').evaluateAll((rs) => rs.map((r) => `${r.getAttribute('data-row')}:${r.getAttribute('data-column')}`));
       assert(rows.join(',') === '5:customer_email,6:quantity', `error rows ${rows}`);
+      const reasons = (await report.locator('[data-testid=row-error-reason]').allTextContents()).map((r) => r.trim());
+      assert(reasons.join(' | ') === JAPANESE_ROW_ERRORS, `the row errors read: ${reasons.join(' | ')}`);
       const history = await api(gateway, 'GET', '/api/v1/orders/imports');
       assert(history.body.imports.length === 0, 'a dry run was stored in the history');
       await shoot(page, 'import', { fullPage: true });
@@ -620,14 +672,17 @@ async function main() {
       await errors.locator('[data-testid=row-error]').first().waitFor();
       const rows = await errors.locator('[data-testid=row-error]').evaluateAll((rs) => rs.map((r) => `${r.getAttribute('data-row')}:${r.getAttribute('data-column')}`));
       assert(rows.join(',') === '5:customer_email,6:quantity', `error rows ${rows}`);
+      const reasons = (await errors.locator('[data-testid=row-error-reason]').allTextContents()).map((r) => r.trim());
+      assert(reasons.join(' | ') === JAPANESE_ROW_ERRORS, `the refused rows read: ${reasons.join(' | ')}`);
       const href = await page.getAttribute('[data-testid=download-errors]', 'href');
       importId = (await page.getAttribute('[data-testid=open-import]', 'href'))?.split('/').pop();
       assert(importId && href === `/api/v1/orders/imports/${importId}/errors?format=csv`, `download link ${href}`);
       const csv = await (await fetch(gateway + href)).text();
       assert(/row,column,code,reason/.test(csv) && csv.includes('customer_email') && csv.includes('quantity'), `errors CSV: ${csv.slice(0, 200)}`);
+      await assertSidebarFullHeight(page);
       await shoot(page, 'import-done', { fullPage: true });
     });
-    await check('the mails of the batch are all sent (10/s) and the counter catches up', async () => {
+    await check('the mails of the batch are all sent and the counter catches up', async () => {
       await page.locator('[data-testid=count-sent]', { hasText: /^3$/ }).waitFor({ timeout: 20_000 });
     });
     await check('the history lists it, newest first, linking to its page', async () => {
@@ -686,6 +741,8 @@ async function main() {
         .then(() => true, () => false);
       await page.locator('[data-testid=import-progress-body][data-status=completed]').waitFor({ timeout: 60_000 });
       assert((await page.textContent('[data-testid=count-orders]'))?.trim() === '3,000', `orders ${await page.textContent('[data-testid=count-orders]')}`);
+      // 3,000 mails take minutes at the queue's rate: the sent counter says how fast they go.
+      await page.locator('[data-testid=sending-rate]', { hasText: `${sendingRate} 通/秒で送信中` }).waitFor();
       console.log(`       (the detail page ${sawLive ? 'followed the import live over SSE' : 'found it already finished'})`);
     });
   });

@@ -1,12 +1,24 @@
 /**
- * The one HTTP client of the app. Every call goes through `apiFetch`, which
- * returns the parsed JSON body or throws an `ApiError` carrying the gateway's
- * RFC 9457 problem document.
+ * The one HTTP client of the app: `api` is openapi-fetch typed on the
+ * `paths` that openapi-typescript generates from the gateway's document
+ * (`api-types.ts`), so a request's path, parameters and body, and the type
+ * of its answer, are the document's. `call(api.GET(...))` returns the body of
+ * a 2xx answer or throws an `ApiError` carrying the RFC 9457 problem.
  */
+import createClient from 'openapi-fetch';
+import type { paths } from './api-types';
 import { env } from './env';
 import type { Problem } from './types';
 
-export type FieldError = { field: string; message: string };
+/** What a field error says besides its field, code and message (`min`, `max`, `allowed`...). */
+export type FieldParams = Record<string, string | number | boolean>;
+
+/**
+ * One invalid field: `code` is the gateway's machine code (`too_long`,
+ * `out_of_range`...; empty when it sent none) and `params` its flat
+ * members; `message` is English, for an unknown code only.
+ */
+export type FieldError = { field: string; code: string; message: string; params: FieldParams };
 
 export class ApiError extends Error {
   readonly status: number;
@@ -52,13 +64,26 @@ function asString(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+const FIELD_MEMBERS = new Set(['field', 'code', 'message']);
+
+/** The flat members of an error entry besides `skip`: the parameters of its code. */
+export function readParams(entry: Record<string, unknown>, skip: ReadonlySet<string> = FIELD_MEMBERS): FieldParams {
+  const params: FieldParams = {};
+  for (const [k, v] of Object.entries(entry)) {
+    if (skip.has(k)) continue;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') params[k] = v;
+  }
+  return params;
+}
+
 function parseFieldErrors(v: unknown): FieldError[] {
   if (!Array.isArray(v)) return [];
   return v.flatMap((e) => {
     if (!isRecord(e)) return [];
     const field = asString(e.field);
     const message = asString(e.message);
-    return field !== undefined && message !== undefined ? [{ field, message }] : [];
+    if (field === undefined || message === undefined) return [];
+    return [{ field, code: asString(e.code) ?? '', message, params: readParams(e) }];
   });
 }
 
@@ -86,51 +111,52 @@ export function problemToError(status: number, statusText: string, body: unknown
   });
 }
 
-async function readBody(res: Response): Promise<unknown> {
-  const text = await res.text();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-export type Query = Record<string, string | number | undefined | null>;
-
-export function buildUrl(path: string, query?: Query): string {
+/**
+ * A query string from parameters: absent ones (`undefined`, `null`) and
+ * blank strings are left out, never sent empty (`?limit=` is a 422).
+ */
+export function serializeQuery(query: Readonly<Record<string, unknown>> | undefined): string {
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) {
-    if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+    if (v === undefined || v === null || v === '') continue;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw new TypeError(`query parameter ${k}: only strings, numbers and booleans are sent`);
+    }
+    qs.set(k, String(v));
   }
-  const s = qs.toString();
+  return qs.toString();
+}
+
+/** A URL of the gateway for what is not fetched (an EventSource, a download link). */
+export function buildUrl(path: string, query?: Readonly<Record<string, unknown>>): string {
+  const s = serializeQuery(query);
   return `${env.apiBaseUrl}${path}${s ? `?${s}` : ''}`;
 }
 
-export type RequestOptions = {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  query?: Query;
-  body?: unknown;
-  /** A body sent as it is (a `FormData` upload); the browser sets its Content-Type. */
-  rawBody?: BodyInit;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-  /** Statuses (besides 2xx) whose JSON body is a normal answer, e.g. 503 from /readyz. */
-  acceptStatuses?: number[];
-};
+export const api = createClient<paths>({
+  // openapi-fetch builds a `Request`, which needs an absolute URL.
+  baseUrl: env.apiBaseUrl || globalThis.location.origin,
+  headers: { Accept: 'application/json, application/problem+json' },
+  querySerializer: serializeQuery,
+  // Looked up on each call (tests replace the global).
+  fetch: (request) => globalThis.fetch(request),
+});
 
-export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json', ...opts.headers };
-  let body: BodyInit | undefined = opts.rawBody;
-  if (opts.body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(opts.body);
-  }
-  let res: Response;
+type Answer = { data?: unknown; error?: unknown; response: Response };
+/** What a 2xx answer of this request carries, as the document types it. */
+type Data<A extends Answer> = A extends { data: infer D; error?: never } ? D : never;
+
+/**
+ * Awaits a request made with `api`, turning a failed connection into an
+ * `ApiError` (NETWORK_ERROR); an abort stays an `AbortError`. Any HTTP
+ * answer is returned as openapi-fetch gave it.
+ */
+export async function send<A extends Answer>(request: Promise<A>): Promise<A> {
   try {
-    res = await fetch(buildUrl(path, opts.query), { method: opts.method ?? 'GET', headers, body, signal: opts.signal });
+    return await request;
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    if (e instanceof Error && e.name === 'AbortError') throw e;
     throw new ApiError({
       status: 0,
       code: NETWORK_ERROR,
@@ -138,12 +164,12 @@ export async function apiFetch<T>(path: string, opts: RequestOptions = {}): Prom
       detail: e instanceof Error ? e.message : String(e),
     });
   }
-  const parsed = await readBody(res);
-  if (res.ok || opts.acceptStatuses?.includes(res.status)) return parsed as T;
-  throw problemToError(res.status, res.statusText, parsed);
 }
 
-/** Path segment for an id the API gave us, whatever its JSON type. */
-export function seg(id: string | number): string {
-  return encodeURIComponent(String(id));
+/** The body of a 2xx answer; any other answer throws its `ApiError`. */
+export async function call<A extends Answer>(request: Promise<A>): Promise<Data<A>> {
+  const r = await send(request);
+  if (!r.response.ok || r.error !== undefined) throw problemToError(r.response.status, r.response.statusText, r.error);
+  // A 2xx: openapi-fetch filled `data` with the body the document gives this path.
+  return r.data as Data<A>;
 }

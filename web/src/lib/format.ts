@@ -71,6 +71,11 @@ export function formatNumber(n: number, lang: Lang): string {
  * `GET /orders/stats?tz_offset_minutes=` expects. `getTimezoneOffset` has the
  * opposite sign.
  */
+/** A rate per second ("10", "2.5"): one decimal at most. */
+export function formatRate(perSecond: number, lang: Lang): string {
+  return new Intl.NumberFormat(localeOf[lang], { maximumFractionDigits: 1 }).format(perSecond);
+}
+
 export function browserTzOffsetMinutes(now: Date = new Date()): number {
   const off = -now.getTimezoneOffset();
   return off === 0 ? 0 : off;

@@ -6,6 +6,7 @@
  */
 import { MutationCache, QueryClient } from '@tanstack/react-query';
 import { ApiError } from './api-client';
+import { formatFieldError } from './field-errors';
 import { readStoredLang, translate } from './i18n';
 import { pushToast } from './toast';
 
@@ -21,10 +22,17 @@ export function shouldRetry(failureCount: number, error: unknown): boolean {
   return false;
 }
 
-/** The text to show for any error: the problem's detail when there is one. */
+/**
+ * The text to show for any error: the problem's detail when there is one;
+ * for invalid fields, their codes in the operator's language (the gateway's
+ * detail repeats them in English).
+ */
 export function errorMessage(error: unknown, lang = readStoredLang()): string {
   if (error instanceof ApiError) {
     if (error.isNetworkError) return translate(lang, 'common.networkError');
+    const [only, ...more] = error.fieldErrors;
+    if (only && more.length === 0) return `${only.field}: ${formatFieldError(lang, only)}`;
+    if (only) return translate(lang, 'fieldError.fieldsInvalid', { count: error.fieldErrors.length });
     return error.detail || error.title;
   }
   if (error instanceof Error) return error.message;

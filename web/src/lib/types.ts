@@ -3,7 +3,7 @@
  * alias points into `api-types.ts`, which `npm run gen:api` generates from the
  * gateway's OpenAPI document.
  */
-import type { components } from './api-types';
+import type { components, operations } from './api-types';
 
 type Schemas = components['schemas'];
 
@@ -21,6 +21,7 @@ export type Refund = Schemas['Refund'];
 export type NewRefund = Schemas['NewRefund'];
 export type Notification = Schemas['Notification'];
 export type Template = Schemas['Template'];
+export type TemplateCode = Schemas['TemplateCode'];
 export type TemplateUpdate = Schemas['TemplateUpdate'];
 export type QueueStats = Schemas['QueueStats'];
 export type Readiness = Schemas['Readiness'];
@@ -31,6 +32,12 @@ export type ImportList = Schemas['ImportList'];
 export type ImportErrors = Schemas['ImportErrors'];
 export type ImportStatus = Schemas['ImportStatus'];
 export type RowError = Schemas['RowError'];
+export type FieldErrorBody = Schemas['FieldError'];
+
+/** The query of `GET /api/v1/orders`: filters, page size, date order, cursor. */
+export type OrderListQuery = NonNullable<operations['list_orders']['parameters']['query']>;
+/** The query of `GET /api/v1/orders/imports`: page size and cursor. */
+export type ImportListQuery = NonNullable<operations['list_imports']['parameters']['query']>;
 
 /** Every order status, in the order of the happy path then the dead ends. */
 export const ORDER_STATUSES = [
@@ -53,5 +60,10 @@ export const IMPORT_STATUSES = [
   'validated',
 ] as const satisfies readonly ImportStatus[];
 
-/** Ids are opaque: they go into URLs exactly as the API sent them. */
-export type Id = string | number;
+/** An order's id (the document's int64; the same id names its payment's and notifications' lists). */
+export type OrderId = Order['id'];
+
+/** The order id in a page address (`/orders/42`), or null when it cannot be one. */
+export function parseOrderId(s: string): OrderId | null {
+  return /^[1-9][0-9]{0,15}$/.test(s) ? Number(s) : null;
+}

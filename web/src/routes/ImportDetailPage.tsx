@@ -1,54 +1,7 @@
-import { Link, useParams } from 'react-router';
-import { Card } from '@/components/ui/Card';
-import { PageHeader } from '@/components/ui/PageHeader';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
-import { useImportProgress } from '@/features/imports/api/watch-import';
-import { ImportErrorsCard } from '@/features/imports/components/ImportErrorsCard';
-import { ImportProgressPanel } from '@/features/imports/components/ImportProgressPanel';
-import { ImportStatusBadge } from '@/features/imports/components/ImportStatusBadge';
-import { ApiError } from '@/lib/api-client';
-import { formatDateTime } from '@/lib/format';
-import { useI18n } from '@/lib/i18n';
+import { useParams } from 'react-router';
+import { ImportDetail } from '@/features/imports/components/ImportDetail';
 
 export function ImportDetailPage() {
   const { id = '' } = useParams();
   return <ImportDetail key={id} id={id} />;
-}
-
-function ImportDetail({ id }: { id: string }) {
-  const { t, lang } = useI18n();
-  const p = useImportProgress(id);
-  const back = (
-    <Link to="/imports" className="mb-3 inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800">
-      ← {t('nav.imports')}
-    </Link>
-  );
-  if (!p.import) {
-    if (p.query.isError) {
-      if (p.query.error instanceof ApiError && (p.query.error.status === 404 || p.query.error.status === 422)) {
-        return <>{back}<Card><EmptyState title={t('import.notFound')}><p className="mt-1">{p.query.error.detail}</p></EmptyState></Card></>;
-      }
-      return <>{back}<ErrorState error={p.query.error} onRetry={() => void p.query.refetch()} /></>;
-    }
-    return <>{back}<LoadingState /></>;
-  }
-  const imp = p.import;
-  return (
-    <>
-      {back}
-      <PageHeader
-        title={
-          <span className="flex flex-wrap items-center gap-3">
-            <span className="truncate" data-testid="import-title">{imp.file_name}</span>
-            <ImportStatusBadge status={imp.status} className="text-sm" />
-          </span>
-        }
-        subtitle={<span className="font-mono text-xs break-all">{t('import.batchId')}: {imp.id} · {formatDateTime(imp.created_at, lang)}</span>}
-      />
-      <div className="space-y-4">
-        <ImportProgressPanel imp={imp} phase={p.phase} streamError={p.streamError} title={t('import.progress')} />
-        <ImportErrorsCard imp={imp} />
-      </div>
-    </>
-  );
 }

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeImport } from '@/test/fixtures';
-import { jsonResponse, renderWithProviders } from '@/test/render';
+import { jsonResponse, renderWithProviders, urlOf } from '@/test/render';
 import { ImportsPage } from './ImportsPage';
 
 afterEach(() => {
@@ -11,11 +11,10 @@ afterEach(() => {
 
 const GOOD = 'customer_name,customer_email,product_id,product_name,quantity,unit_price\n山田,taro@example.jp,1,茶,1,100\n';
 
-function route(post: (url: URL, init: RequestInit) => Response) {
-  return vi.fn((input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = new URL(String(input), 'http://localhost');
-    if (init.method === 'POST') return Promise.resolve(post(url, init));
-    if (url.pathname === '/api/v1/orders/imports') return Promise.resolve(jsonResponse({ imports: [], next_cursor: null }));
+function route(post: (req: Request) => Response | Promise<Response>) {
+  return vi.fn((req: Request) => {
+    if (req.method === 'POST') return Promise.resolve(post(req));
+    if (urlOf(req).pathname === '/api/v1/orders/imports') return Promise.resolve(jsonResponse({ imports: [], next_cursor: null }));
     return Promise.resolve(jsonResponse({}, 404));
   });
 }
@@ -35,18 +34,19 @@ describe('ImportsPage', () => {
     await user.upload(screen.getByTestId('import-file'), new File(['name,email\na,b\n'], 'orders.csv', { type: 'text/csv' }));
     await waitFor(() => expect(screen.getByTestId('file-problem')).toHaveTextContent('Required columns are missing: customer_name, customer_email, product_id'));
     expect(screen.getByTestId('start-import')).toBeDisabled();
-    expect(fetchMock.mock.calls.filter(([, init]) => init?.method === 'POST')).toHaveLength(0);
+    expect(fetchMock.mock.calls.filter(([req]) => req.method === 'POST')).toHaveLength(0);
   });
 
   it('sends a dry run as multipart with the options and shows the refused rows', async () => {
-    let sent: { url: URL; body: unknown } | undefined;
-    const fetchMock = route((url, init) => {
-      sent = { url, body: init.body };
+    let sent: { url: URL; type: string | null; body: string } | undefined;
+    const fetchMock = route(async (req) => {
+      sent = { url: urlOf(req), type: req.headers.get('Content-Type'), body: await req.text() };
       return jsonResponse({
-        ...makeImport({ status: 'validated', dry_run: true, total_rows: 3, processed_rows: 3, succeeded_rows: 1, failed_rows: 2, encoding: 'shift_jis' }),
+        ...makeImport({ status: 'validated', dry_run: true, total_rows: 4, processed_rows: 4, succeeded_rows: 1, failed_rows: 3, encoding: 'shift_jis' }),
         errors: [
-          { row: 3, column: 'customer_email', reason: 'must be an e-mail address' },
-          { row: 4, column: 'quantity', reason: 'must be a whole number from 1 to 10000' },
+          { row: 3, column: 'customer_email', code: 'invalid_email', reason: 'must be an e-mail address', params: {} },
+          { row: 4, column: 'quantity', code: 'out_of_range', reason: 'must be between 1 and 10000', params: { min: 1, max: 10000 } },
+          { row: 5, column: '', code: 'some_new_code', reason: 'a reason only the gateway knows', params: {} },
         ],
       });
     });
@@ -63,15 +63,19 @@ describe('ImportsPage', () => {
     const report = await screen.findByTestId('dry-run-report');
     expect(sent?.url.pathname).toBe('/api/v1/orders/imports');
     expect(Object.fromEntries(sent?.url.searchParams ?? [])).toMatchObject({ dry_run: 'true', encoding: 'shift_jis', digest: 'true', file_name: 'orders.csv' });
-    expect(sent?.body).toBeInstanceOf(FormData);
-    expect(((sent?.body as FormData).get('file') as File).name).toBe('orders.csv');
+    // The file's bytes as the document's text/csv body.
+    expect(sent?.type).toBe('text/csv');
+    expect(sent?.body).toBe(GOOD);
 
-    expect(within(report).getByTestId('dry-total')).toHaveTextContent('3');
+    expect(within(report).getByTestId('dry-total')).toHaveTextContent('4');
     expect(within(report).getByTestId('dry-valid')).toHaveTextContent('1');
-    expect(within(report).getByTestId('dry-failed')).toHaveTextContent('2');
+    expect(within(report).getByTestId('dry-failed')).toHaveTextContent('3');
     const rows = within(report).getAllByTestId('row-error');
-    expect(rows.map((r) => r.getAttribute('data-row'))).toEqual(['3', '4']);
+    expect(rows.map((r) => r.getAttribute('data-row'))).toEqual(['3', '4', '5']);
     expect(rows[1]).toHaveTextContent('quantity');
+    // Worded from the code and its parameters; the English reason only for a code we do not know.
+    const reasons = within(report).getAllByTestId('row-error-reason').map((r) => r.textContent);
+    expect(reasons).toEqual(['Not a valid email address', 'Enter a value from 1 to 10,000', 'a reason only the gateway knows']);
   });
 
   it('shows the gateway problem when the file is refused as a whole', async () => {

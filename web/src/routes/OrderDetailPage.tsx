@@ -1,93 +1,25 @@
-import { Link, useParams } from 'react-router';
-import { Card } from '@/components/ui/Card';
-import { PageHeader } from '@/components/ui/PageHeader';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
-import { buttonClass } from '@/components/ui/styles';
+import { useParams } from 'react-router';
 import { NotificationLog } from '@/features/notifications/components/NotificationLog';
-import { useOrder } from '@/features/orders/api/get-order';
-import { CustomerCard } from '@/features/orders/components/CustomerCard';
-import { OrderActions } from '@/features/orders/components/OrderActions';
-import { OrderItemsTable } from '@/features/orders/components/OrderItemsTable';
-import { StatusBadge } from '@/features/orders/components/StatusBadge';
-import { StatusTimeline } from '@/features/orders/components/StatusTimeline';
+import { OrderDetail, OrderNotFound } from '@/features/orders/components/OrderDetail';
 import { usePaymentForOrder } from '@/features/payments/api/get-payment';
 import { PaymentCard } from '@/features/payments/components/PaymentCard';
-import { ApiError } from '@/lib/api-client';
-import { formatDateTime, formatYen } from '@/lib/format';
-import { useI18n } from '@/lib/i18n';
+import { parseOrderId, type OrderId } from '@/lib/types';
 
 export function OrderDetailPage() {
   const { id = '' } = useParams();
-  const { t, lang } = useI18n();
-  const q = useOrder(id);
+  const orderId = parseOrderId(id);
+  return orderId === null ? <OrderNotFound /> : <OrderPage key={orderId} id={orderId} />;
+}
+
+/** An order, with its payment and its notifications from their features. */
+function OrderPage({ id }: { id: OrderId }) {
   const payment = usePaymentForOrder(id);
-
-  const back = (
-    <Link to="/orders" className="mb-3 inline-flex items-center gap-1 text-sm text-slate-500 hover:text-slate-800">
-      ← {t('nav.orders')}
-    </Link>
-  );
-
-  if (q.isPending) return <>{back}<LoadingState /></>;
-  if (q.isError) {
-    if (q.error instanceof ApiError && q.error.status === 404) {
-      return (
-        <>
-          {back}
-          <Card><EmptyState title={t('order.notFound')}><p className="mt-1">{q.error.detail}</p></EmptyState></Card>
-        </>
-      );
-    }
-    return <>{back}<ErrorState error={q.error} onRetry={() => void q.refetch()} /></>;
-  }
-  const order = q.data;
-
   return (
-    <>
-      {back}
-      <PageHeader
-        title={
-          <span className="flex flex-wrap items-center gap-3">
-            <span data-testid="order-title">{t('order.title', { id: order.id })}</span>
-            <StatusBadge status={order.status} className="text-sm" />
-          </span>
-        }
-        subtitle={
-          <span className="tabular-nums">
-            {formatDateTime(order.created_at, lang)} · {order.customer_name} · <span className="font-semibold text-slate-700">{formatYen(order.total_amount)}</span>
-          </span>
-        }
-        actions={
-          order.status === 'payment_failed' ? (
-            <Link to="/orders/new" className={buttonClass('secondary', 'sm')}>{t('nav.newOrder')}</Link>
-          ) : undefined
-        }
-      />
-      {/* Two columns on wide screens; on a phone the cards interleave (items and actions first). */}
-      <div className="flex flex-col gap-4 lg:grid lg:grid-cols-3 lg:items-start">
-        <div className="contents min-w-0 lg:col-span-2 lg:block lg:space-y-4">
-          <Card title={t('order.items')} className="order-1 lg:order-none">
-            <OrderItemsTable order={order} />
-          </Card>
-          <div className="order-3 lg:order-none">
-            <PaymentCard order={order} />
-          </div>
-          <div className="order-5 lg:order-none">
-            <NotificationLog orderId={order.id} changedAt={order.updated_at} />
-          </div>
-        </div>
-        <div className="contents lg:block lg:space-y-4">
-          <div className="order-2 lg:order-none">
-            <OrderActions order={order} payment={payment.data} />
-          </div>
-          <Card title={t('order.history')} className="order-4 lg:order-none">
-            <StatusTimeline history={order.status_history} current={order.status} />
-          </Card>
-          <div className="order-6 lg:order-none">
-            <CustomerCard order={order} />
-          </div>
-        </div>
-      </div>
-    </>
+    <OrderDetail
+      id={id}
+      payment={payment.data}
+      paymentCard={(order) => <PaymentCard order={order} />}
+      notificationLog={(order) => <NotificationLog orderId={order.id} changedAt={order.updated_at} />}
+    />
   );
 }

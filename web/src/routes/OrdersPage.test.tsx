@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { jsonResponse, renderWithProviders } from '@/test/render';
+import { jsonResponse, renderWithProviders, urlOf } from '@/test/render';
 import { OrdersPage } from './OrdersPage';
 
 afterEach(() => {
@@ -9,7 +9,7 @@ afterEach(() => {
 });
 
 const listUrls = (m: ReturnType<typeof vi.fn>) =>
-  m.mock.calls.map(([u]) => new URL(String(u), 'http://localhost')).filter((u) => u.pathname === '/api/v1/orders');
+  m.mock.calls.map(([u]) => urlOf(u as Request)).filter((u) => u.pathname === '/api/v1/orders');
 
 describe('OrdersPage date sort', () => {
   it('asks the gateway for the order (order=asc), with the batch filter from the URL', async () => {

@@ -19,3 +19,8 @@ export function renderWithProviders(ui: ReactElement, { lang = 'ja', route = '/'
 export function jsonResponse(body: unknown, status = 200, contentType = 'application/json'): Response {
   return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'Content-Type': contentType } });
 }
+
+/** The URL a mocked fetch was called with (the api client passes a `Request`). */
+export function urlOf(input: RequestInfo | URL): URL {
+  return new URL(input instanceof Request ? input.url : String(input), 'http://localhost');
+}

@@ -63,59 +63,66 @@ export function AppShell() {
     if (left < bar.scrollLeft || right > bar.scrollLeft + bar.clientWidth) bar.scrollLeft = Math.max(0, right - bar.clientWidth + 16);
   }, [pathname]);
   return (
-    <div className="min-h-dvh lg:pl-60">
+    // A row on wide screens: the sidebar is a column as tall as the page
+    // (its dark background runs to the bottom of a long page, in a
+    // full-page screenshot too), its contents sticky in the viewport.
+    <div className="min-h-dvh lg:flex">
       {/* Sidebar: wide screens */}
-      <aside className="fixed inset-y-0 left-0 z-30 hidden w-60 flex-col bg-slate-900 px-4 py-5 lg:flex">
-        <Logo />
-        <nav className="mt-8 flex-1" aria-label={t('nav.menu')}>
-          <ul className="space-y-1">
-            {NAV_ITEMS.map((n) => (
-              <li key={n.to}>
-                <Link
-                  to={n.to}
-                  aria-current={isNavActive(n, pathname) ? 'page' : undefined}
-                  className={cn('flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition-colors', isNavActive(n, pathname) ? 'bg-slate-800 text-white' : 'text-slate-400 hover:bg-slate-800/60 hover:text-white')}
-                >
-                  <Icon name={n.icon} />
-                  {t(n.label)}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="border-t border-slate-800 pt-4">
-          <p className="mb-2 text-[11px] font-medium text-slate-500">{t('lang.label')}</p>
-          <LanguageSwitch />
+      <aside className="hidden w-60 shrink-0 bg-slate-900 lg:block" data-testid="sidebar">
+        <div className="sticky top-0 flex h-dvh flex-col overflow-y-auto px-4 py-5">
+          <Logo />
+          <nav className="mt-8 flex-1" aria-label={t('nav.menu')}>
+            <ul className="space-y-1">
+              {NAV_ITEMS.map((n) => (
+                <li key={n.to}>
+                  <Link
+                    to={n.to}
+                    aria-current={isNavActive(n, pathname) ? 'page' : undefined}
+                    className={cn('flex items-center gap-3 rounded-lg px-3 py-2 text-sm font-medium transition-colors', isNavActive(n, pathname) ? 'bg-slate-800 text-white' : 'text-slate-400 hover:bg-slate-800/60 hover:text-white')}
+                  >
+                    <Icon name={n.icon} />
+                    {t(n.label)}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="border-t border-slate-800 pt-4">
+            <p className="mb-2 text-[11px] font-medium text-slate-500">{t('lang.label')}</p>
+            <LanguageSwitch />
+          </div>
         </div>
       </aside>
 
-      {/* Top bar and tab bar: phones and tablets */}
-      <header className="sticky top-0 z-30 bg-slate-900 lg:hidden">
-        <div className="flex items-center justify-between px-4 py-2.5">
-          <Logo />
-          <LanguageSwitch />
-        </div>
-        <nav ref={tabs} aria-label={t('nav.menu')} className="relative overflow-x-auto border-t border-slate-800">
-          <ul className="flex min-w-max px-2">
-            {NAV_ITEMS.map((n) => (
-              <li key={n.to}>
-                <Link
-                  to={n.to}
-                  aria-current={isNavActive(n, pathname) ? 'page' : undefined}
-                  className={cn('flex items-center gap-1.5 border-b-2 px-3 py-2 text-xs font-medium whitespace-nowrap', isNavActive(n, pathname) ? 'border-indigo-400 text-white' : 'border-transparent text-slate-400')}
-                >
-                  <Icon name={n.icon} className="size-4" />
-                  {t(n.label)}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      </header>
+      <div className="min-w-0 flex-1">
+        {/* Top bar and tab bar: phones and tablets */}
+        <header className="sticky top-0 z-30 bg-slate-900 lg:hidden">
+          <div className="flex items-center justify-between px-4 py-2.5">
+            <Logo />
+            <LanguageSwitch />
+          </div>
+          <nav ref={tabs} aria-label={t('nav.menu')} className="relative overflow-x-auto border-t border-slate-800">
+            <ul className="flex min-w-max px-2">
+              {NAV_ITEMS.map((n) => (
+                <li key={n.to}>
+                  <Link
+                    to={n.to}
+                    aria-current={isNavActive(n, pathname) ? 'page' : undefined}
+                    className={cn('flex items-center gap-1.5 border-b-2 px-3 py-2 text-xs font-medium whitespace-nowrap', isNavActive(n, pathname) ? 'border-indigo-400 text-white' : 'border-transparent text-slate-400')}
+                  >
+                    <Icon name={n.icon} className="size-4" />
+                    {t(n.label)}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </header>
 
-      <main className="mx-auto max-w-7xl px-4 py-5 sm:px-6 lg:px-8 lg:py-8">
-        <Outlet />
-      </main>
+        <main className="mx-auto max-w-7xl px-4 py-5 sm:px-6 lg:px-8 lg:py-8">
+          <Outlet />
+        </main>
+      </div>
       <Toaster />
     </div>
   );

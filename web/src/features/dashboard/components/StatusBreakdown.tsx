@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { STATUS_TONE, TONE_CLASSES } from '@/features/orders/components/status';
+import { ORDER_STATUS_TONE, TONE_CLASSES } from '@/components/ui/tones';
 import { cn } from '@/lib/cn';
 import { formatNumber } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
@@ -12,7 +12,7 @@ export function StatusBreakdown({ byStatus }: { byStatus: OrderStats['by_status'
     <ul className="space-y-2.5" data-testid="status-breakdown">
       {ORDER_STATUSES.map((s) => {
         const n = byStatus[s] ?? 0;
-        const tone = TONE_CLASSES[STATUS_TONE[s]];
+        const tone = TONE_CLASSES[ORDER_STATUS_TONE[s]];
         return (
           <li key={s}>
             <Link to={`/orders?status=${s}`} className="group block" data-status={s}>

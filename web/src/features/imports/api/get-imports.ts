@@ -1,11 +1,13 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { apiFetch, seg } from '@/lib/api-client';
-import type { ImportErrors, ImportList, Import } from '@/lib/types';
+import { api, buildUrl, call } from '@/lib/api-client';
+import { importKeys } from '@/lib/query-keys';
+import type { ImportListQuery } from '@/lib/types';
 import { isActive } from '../components/import-progress';
-import { importKeys, importPath, type ImportPage } from './keys';
 
-export function getImports(p: ImportPage, signal?: AbortSignal): Promise<ImportList> {
-  return apiFetch<ImportList>('/api/v1/orders/imports', { query: { limit: p.limit, cursor: p.cursor }, signal });
+export type ImportPage = ImportListQuery & { limit: number };
+
+export function getImports(p: ImportPage, signal?: AbortSignal) {
+  return call(api.GET('/api/v1/orders/imports', { params: { query: p }, signal }));
 }
 
 /** The history; polled while one of its imports still runs. */
@@ -18,13 +20,14 @@ export function useImports(p: ImportPage) {
   });
 }
 
-export function getImport(id: string, signal?: AbortSignal): Promise<Import> {
-  return apiFetch<Import>(`/api/v1/orders/imports/${seg(id)}`, { signal });
+export function getImport(id: string, signal?: AbortSignal) {
+  return call(api.GET('/api/v1/orders/imports/{id}', { params: { path: { id } }, signal }));
 }
 
 /**
  * One import. The SSE watch carries a running import; this query polls
- * only while it is finished but its mail is still being delivered (10/s).
+ * only while it is finished but its mail is still being delivered (at the
+ * queue's `rate_per_second`).
  */
 export function useImport(id: string) {
   return useQuery({
@@ -37,8 +40,8 @@ export function useImport(id: string) {
   });
 }
 
-export function getImportErrors(id: string, signal?: AbortSignal): Promise<ImportErrors> {
-  return apiFetch<ImportErrors>(`/api/v1/orders/imports/${seg(id)}/errors`, { signal });
+export function getImportErrors(id: string, signal?: AbortSignal) {
+  return call(api.GET('/api/v1/orders/imports/{id}/errors', { params: { path: { id } }, signal }));
 }
 
 export function useImportErrors(id: string, enabled: boolean) {
@@ -50,4 +53,5 @@ export function useImportErrors(id: string, enabled: boolean) {
   });
 }
 
-export const importErrorsCsvUrl = (id: string) => `${importPath(id)}/errors?format=csv`;
+/** The refused rows as a CSV file (`row,column,code,reason`), for a download link. */
+export const importErrorsCsvUrl = (id: string) => buildUrl(`/api/v1/orders/imports/${encodeURIComponent(id)}/errors`, { format: 'csv' });

@@ -1,8 +1,8 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LiveImport } from '@/routes/ImportsPage';
+import { LiveImport } from '../components/LiveImport';
 import { makeImport } from '@/test/fixtures';
-import { jsonResponse, renderWithProviders } from '@/test/render';
+import { jsonResponse, renderWithProviders, urlOf } from '@/test/render';
 
 /** Just enough of EventSource: listeners, close, and a way to emit. */
 /** The one stream opened so far. */
@@ -54,9 +54,9 @@ afterEach(() => {
 describe('useImportProgress (LiveImport)', () => {
   it('follows a running import over SSE to the end, then shows its refused rows', async () => {
     const fetchMock = vi.fn((input: RequestInfo | URL) => {
-      const url = String(input);
+      const url = urlOf(input).pathname;
       if (url.endsWith(`/imports/${ID}/errors`)) {
-        return Promise.resolve(jsonResponse({ errors: [{ row: 3, column: 'customer_email', reason: 'must be an e-mail address' }] }));
+        return Promise.resolve(jsonResponse({ errors: [{ row: 3, column: 'customer_email', code: 'invalid_email', reason: 'must be an e-mail address', params: {} }] }));
       }
       return Promise.resolve(jsonResponse(makeImport({ status: 'queued', total_rows: 4 })));
     });
@@ -100,7 +100,7 @@ describe('useImportProgress (LiveImport)', () => {
 
     const row = await screen.findByTestId('row-error');
     expect(row).toHaveTextContent('customer_email');
-    expect(row).toHaveTextContent('must be an e-mail address');
+    expect(row).toHaveTextContent('Not a valid email address');
     expect(screen.getByTestId('download-errors')).toHaveAttribute('href', `/api/v1/orders/imports/${ID}/errors?format=csv`);
     // One watch only: closed after done, not reopened.
     expect(FakeEventSource.instances).toHaveLength(1);

@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useReducer } from 'react';
-import { buildUrl, seg } from '@/lib/api-client';
-import { orderKeys } from '@/features/orders/api/keys';
+import { buildUrl } from '@/lib/api-client';
 import type { Import } from '@/lib/types';
+import { importKeys, orderKeys } from '@/lib/query-keys';
 import {
   initialProgress,
   isActive,
@@ -13,9 +13,8 @@ import {
   type Phase,
 } from '../components/import-progress';
 import { useImport } from './get-imports';
-import { importKeys } from './keys';
 
-export const importEventsUrl = (id: string) => buildUrl(`/api/v1/orders/imports/${seg(id)}/events`);
+export const importEventsUrl = (id: string) => buildUrl(`/api/v1/orders/imports/${encodeURIComponent(id)}/events`);
 
 /**
  * An import with live progress: the snapshot from GET, then, while it runs,

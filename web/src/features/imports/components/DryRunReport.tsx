@@ -19,7 +19,8 @@ export function DryRunReport({ report, onImport, importing }: { report: ImportRe
   const download = () =>
     downloadText(
       `${report.file_name.replace(/\.[^.]*$/, '')}-errors.csv`,
-      '\uFEFF' + toCsv([['row', 'column', 'reason'], ...report.errors.map((e) => [String(e.row), e.column, e.reason])]),
+      // The columns of the gateway's own download (GET .../errors?format=csv).
+      '\uFEFF' + toCsv([['row', 'column', 'code', 'reason'], ...report.errors.map((e) => [String(e.row), e.column, e.code, e.reason])]),
     );
   return (
     <div ref={ref}>

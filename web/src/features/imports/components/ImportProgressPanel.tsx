@@ -4,20 +4,21 @@ import { ErrorState } from '@/components/ui/States';
 import { buttonClass } from '@/components/ui/styles';
 import { ApiError } from '@/lib/api-client';
 import { cn } from '@/lib/cn';
-import { formatDateTime, formatNumber, formatYen } from '@/lib/format';
+import { formatDateTime, formatNumber, formatRate, formatYen } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
 import type { Import } from '@/lib/types';
+import { useSendingRate } from '../api/get-sending-rate';
 import { isActive, progressPercent, type Phase } from './import-progress';
 import { ImportStatusBadge } from './ImportStatusBadge';
 
-function Counter({ label, value, testId, tone, sub }: { label: string; value: string; testId: string; tone?: 'rose' | 'emerald'; sub?: string }) {
+function Counter({ label, value, testId, tone, sub, subTestId }: { label: string; value: string; testId: string; tone?: 'rose' | 'emerald'; sub?: string; subTestId?: string }) {
   return (
     <div className="rounded-lg bg-slate-50 px-3 py-2.5 ring-1 ring-slate-100">
       <dt className="text-xs text-slate-500">{label}</dt>
       <dd className={cn('mt-0.5 text-lg font-semibold text-slate-900 tabular-nums', tone === 'rose' && 'text-rose-700', tone === 'emerald' && 'text-emerald-700')} data-testid={testId}>
         {value}
       </dd>
-      {sub && <p className="text-[11px] text-slate-400">{sub}</p>}
+      {sub && <p className="text-[11px] text-slate-400" data-testid={subTestId}>{sub}</p>}
     </div>
   );
 }
@@ -36,6 +37,7 @@ export function ImportProgressPanel({ imp, phase, streamError, title }: { imp: I
   const n = (v: number) => formatNumber(v, lang);
   const took = seconds(imp.started_at ?? imp.created_at, imp.finished_at);
   const sending = !active && imp.notifications_sent < imp.notifications_queued;
+  const rate = useSendingRate();
 
   const live =
     phase === 'live' || phase === 'connecting' ? (
@@ -93,7 +95,8 @@ export function ImportProgressPanel({ imp, phase, streamError, title }: { imp: I
             label={t('import.notificationsSent')}
             value={n(imp.notifications_sent)}
             testId="count-sent"
-            sub={sending ? t('import.sending') : undefined}
+            sub={sending ? (rate !== undefined ? t('import.sending', { rate: formatRate(rate, lang) }) : t('import.sendingNoRate')) : undefined}
+            subTestId="sending-rate"
           />
         </dl>
 

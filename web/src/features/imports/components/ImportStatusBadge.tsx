@@ -1,7 +1,7 @@
 import { cn } from '@/lib/cn';
 import { useI18n } from '@/lib/i18n';
 import type { ImportStatus } from '@/lib/types';
-import { TONE_CLASSES, type Tone } from '@/features/orders/components/status';
+import { TONE_CLASSES, type Tone } from '@/components/ui/tones';
 
 const IMPORT_STATUS_TONE: Record<ImportStatus, Tone> = {
   queued: 'slate',

@@ -1,9 +1,14 @@
+import { formatFieldError } from '@/lib/field-errors';
 import { useI18n } from '@/lib/i18n';
 import type { RowError } from '@/lib/types';
 
-/** Refused rows: line of the file, column, reason (as the gateway words it). */
+/**
+ * Refused rows: line of the file, column, and why, worded from the row
+ * error's code in the operator's language (the gateway's English reason
+ * stays in the tooltip, and is the text for a code we do not know).
+ */
 export function RowErrorsTable({ errors }: { errors: readonly RowError[] }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   return (
     <div className="max-h-96 overflow-auto rounded-lg ring-1 ring-slate-200">
       <table className="w-full text-left text-sm" data-testid="row-errors">
@@ -21,7 +26,9 @@ export function RowErrorsTable({ errors }: { errors: readonly RowError[] }) {
               <td className="px-3 py-2 align-top">
                 {e.column ? <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-800">{e.column}</code> : <span className="text-xs text-slate-400">{t('import.wholeRow')}</span>}
               </td>
-              <td className="px-3 py-2 align-top break-words text-slate-700">{e.reason}</td>
+              <td className="px-3 py-2 align-top break-words text-slate-700" title={e.reason} data-testid="row-error-reason" data-code={e.code}>
+                {formatFieldError(lang, { code: e.code, params: e.params, message: e.reason })}
+              </td>
             </tr>
           ))}
         </tbody>

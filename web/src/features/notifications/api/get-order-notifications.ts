@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { apiFetch, seg } from '@/lib/api-client';
-import type { Id, Notification } from '@/lib/types';
-import { notificationKeys } from './keys';
+import { api, call } from '@/lib/api-client';
+import { notificationKeys } from '@/lib/query-keys';
+import type { OrderId } from '@/lib/types';
 
-export function getOrderNotifications(orderId: Id, signal?: AbortSignal): Promise<Notification[]> {
-  return apiFetch<Notification[]>(`/api/v1/notifications/order/${seg(orderId)}`, { signal });
+export function getOrderNotifications(orderId: OrderId, signal?: AbortSignal) {
+  return call(api.GET('/api/v1/notifications/order/{order_id}', { params: { path: { order_id: orderId } }, signal }));
 }
 
 /**
@@ -12,7 +12,7 @@ export function getOrderNotifications(orderId: Id, signal?: AbortSignal): Promis
  * queue), so the log is polled while a message waits and, with `watch`,
  * for a while after the order last changed.
  */
-export function useOrderNotifications(orderId: Id, { watch = false }: { watch?: boolean } = {}) {
+export function useOrderNotifications(orderId: OrderId, { watch = false }: { watch?: boolean } = {}) {
   return useQuery({
     queryKey: notificationKeys.byOrder(orderId),
     queryFn: ({ signal }) => getOrderNotifications(orderId, signal),

@@ -1,12 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
-import { apiFetch } from '@/lib/api-client';
-import type { QueueStats } from '@/lib/types';
-import { notificationKeys } from './keys';
+import { queueStatsQuery } from '@/lib/queue-stats';
 
-export function getQueueStats(signal?: AbortSignal): Promise<QueueStats> {
-  return apiFetch<QueueStats>('/api/v1/notifications/stats', { signal });
-}
-
+/** The queue's figures, kept fresh (every 5 s) for the dashboard. */
 export function useQueueStats() {
-  return useQuery({ queryKey: notificationKeys.stats(), queryFn: ({ signal }) => getQueueStats(signal), refetchInterval: 5_000 });
+  return useQuery({ ...queueStatsQuery(), refetchInterval: 5_000 });
 }

@@ -1,10 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { apiFetch } from '@/lib/api-client';
-import type { Template } from '@/lib/types';
-import { notificationKeys } from './keys';
+import { api, call } from '@/lib/api-client';
+import { notificationKeys } from '@/lib/query-keys';
 
-export function getTemplates(signal?: AbortSignal): Promise<Template[]> {
-  return apiFetch<Template[]>('/api/v1/notifications/templates', { signal });
+export function getTemplates(signal?: AbortSignal) {
+  return call(api.GET('/api/v1/notifications/templates', { signal }));
 }
 
 export function useTemplates() {

@@ -4,7 +4,7 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
 import { cn } from '@/lib/cn';
 import { formatDateTime } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
-import type { Id, Notification } from '@/lib/types';
+import type { Notification, OrderId } from '@/lib/types';
 import { useOrderNotifications } from '../api/get-order-notifications';
 
 const tone: Record<Notification['status'], string> = {
@@ -32,7 +32,7 @@ function useWatchWindow(changedAt: string | undefined): boolean {
 }
 
 /** `changedAt`: when the order last changed; the log is watched for a while after it. */
-export function NotificationLog({ orderId, changedAt }: { orderId: Id; changedAt?: string }) {
+export function NotificationLog({ orderId, changedAt }: { orderId: OrderId; changedAt?: string }) {
   const { t, lang } = useI18n();
   const watch = useWatchWindow(changedAt);
   const q = useOrderNotifications(orderId, { watch });

@@ -1,15 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiFetch, seg } from '@/lib/api-client';
-import type { Id, Order } from '@/lib/types';
-import { notificationKeys } from '@/features/notifications/api/keys';
-import { paymentKeys } from '@/features/payments/api/keys';
-import { orderKeys } from './keys';
+import { api, call } from '@/lib/api-client';
+import { notificationKeys, orderKeys, paymentKeys } from '@/lib/query-keys';
+import type { OrderId } from '@/lib/types';
 
-export function cancelOrder(id: Id): Promise<Order> {
-  return apiFetch<Order>(`/api/v1/orders/${seg(id)}`, { method: 'DELETE' });
+export function cancelOrder(id: OrderId) {
+  return call(api.DELETE('/api/v1/orders/{id}', { params: { path: { id } } }));
 }
 
-export function useCancelOrder(id: Id) {
+export function useCancelOrder(id: OrderId) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: () => cancelOrder(id),
@@ -18,7 +16,8 @@ export function useCancelOrder(id: Id) {
       qc.setQueryData(orderKeys.detail(id), order);
       await Promise.all([
         qc.invalidateQueries({ queryKey: orderKeys.all }),
-        qc.invalidateQueries({ queryKey: paymentKeys.byOrder(id) }),
+        // Refetched even when no page shows it: the cancel dialog reads the refund from it.
+        qc.invalidateQueries({ queryKey: paymentKeys.byOrder(id), refetchType: 'all' }),
         qc.invalidateQueries({ queryKey: notificationKeys.byOrder(id) }),
       ]);
     },

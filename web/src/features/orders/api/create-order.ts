@@ -1,14 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiFetch } from '@/lib/api-client';
-import type { NewOrder, Order } from '@/lib/types';
-import { orderKeys } from './keys';
+import { api, call } from '@/lib/api-client';
+import { orderKeys } from '@/lib/query-keys';
+import type { NewOrder } from '@/lib/types';
 
-export function createOrder(body: NewOrder, idempotencyKey?: string): Promise<Order> {
-  return apiFetch<Order>('/api/v1/orders', {
-    method: 'POST',
-    body,
-    headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : undefined,
-  });
+export function createOrder(body: NewOrder, idempotencyKey?: string) {
+  return call(api.POST('/api/v1/orders', { body, params: { header: { 'Idempotency-Key': idempotencyKey } } }));
 }
 
 export function useCreateOrder() {

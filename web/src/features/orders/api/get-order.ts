@@ -1,13 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
-import { apiFetch, seg } from '@/lib/api-client';
-import type { Id, Order } from '@/lib/types';
-import { orderKeys } from './keys';
+import { api, call } from '@/lib/api-client';
+import { orderKeys } from '@/lib/query-keys';
+import type { OrderId } from '@/lib/types';
 
-export function getOrder(id: Id, signal?: AbortSignal): Promise<Order> {
-  return apiFetch<Order>(`/api/v1/orders/${seg(id)}`, { signal });
+export function getOrder(id: OrderId, signal?: AbortSignal) {
+  return call(api.GET('/api/v1/orders/{id}', { params: { path: { id } }, signal }));
 }
 
-export function useOrder(id: Id) {
+export function useOrder(id: OrderId) {
   return useQuery({
     queryKey: orderKeys.detail(id),
     queryFn: ({ signal }) => getOrder(id, signal),

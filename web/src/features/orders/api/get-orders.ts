@@ -1,13 +1,17 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { apiFetch } from '@/lib/api-client';
-import type { OrderList } from '@/lib/types';
-import { orderKeys, type OrderFilters } from './keys';
+import { api, call } from '@/lib/api-client';
+import { orderKeys } from '@/lib/query-keys';
+import type { OrderListQuery } from '@/lib/types';
 
-export function getOrders(f: OrderFilters, signal?: AbortSignal): Promise<OrderList> {
-  return apiFetch<OrderList>('/api/v1/orders', {
-    query: { status: f.status, customer_email: f.customer_email, batch_id: f.batch_id, limit: f.limit, order: f.order, cursor: f.cursor },
-    signal,
-  });
+/** Date order of the list, applied by the gateway (`order=`). */
+export type Sort = NonNullable<OrderListQuery['order']>;
+
+/** The list's query; the page size is always sent (newest first when `order` is absent). */
+export type OrderFilters = OrderListQuery & { limit: number };
+
+/** Absent filters and the first page's cursor are left out of the query, never sent blank. */
+export function getOrders(f: OrderFilters, signal?: AbortSignal) {
+  return call(api.GET('/api/v1/orders', { params: { query: f }, signal }));
 }
 
 export function useOrders(f: OrderFilters, opts: { refetchInterval?: number } = {}) {

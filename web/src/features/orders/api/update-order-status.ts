@@ -1,14 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiFetch, seg } from '@/lib/api-client';
-import type { Id, Order, StatusUpdate } from '@/lib/types';
-import { notificationKeys } from '@/features/notifications/api/keys';
-import { orderKeys } from './keys';
+import { api, call } from '@/lib/api-client';
+import { notificationKeys, orderKeys } from '@/lib/query-keys';
+import type { OrderId, StatusUpdate } from '@/lib/types';
 
-export function updateOrderStatus(id: Id, status: StatusUpdate['status']): Promise<Order> {
-  return apiFetch<Order>(`/api/v1/orders/${seg(id)}/status`, { method: 'PUT', body: { status } satisfies StatusUpdate });
+/** Only `shipped` and `delivered` are set by hand (the document's ManualStatus). */
+export function updateOrderStatus(id: OrderId, status: StatusUpdate['status']) {
+  return call(api.PUT('/api/v1/orders/{id}/status', { params: { path: { id } }, body: { status } }));
 }
 
-export function useUpdateOrderStatus(id: Id) {
+export function useUpdateOrderStatus(id: OrderId) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (status: StatusUpdate['status']) => updateOrderStatus(id, status),

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { jsonResponse, renderWithProviders } from '@/test/render';
+import { jsonResponse, renderWithProviders, urlOf } from '@/test/render';
 import { NewOrderForm } from './NewOrderForm';
 
 afterEach(() => {
@@ -69,14 +69,14 @@ describe('NewOrderForm', () => {
     expect(await screen.findByTestId('order-created')).toHaveTextContent('Order #7 created');
     expect(screen.getByTestId('status-badge')).toHaveTextContent('Paid');
     expect(screen.getByTestId('open-created-order')).toHaveAttribute('href', '/orders/7');
-    const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
-    expect(url).toBe('/api/v1/orders');
-    expect(JSON.parse(init.body as string)).toEqual({
+    const [req] = fetchMock.mock.calls[0] as [Request];
+    expect(urlOf(req).pathname).toBe('/api/v1/orders');
+    expect(await req.json()).toEqual({
       customer_name: '山田 太郎',
       customer_email: 'taro@example.jp',
       items: [{ product_id: '1001', product_name: '緑茶', quantity: 2, unit_price: 1200 }],
     });
-    expect((init.headers as Record<string, string>)['Idempotency-Key']).toMatch(/.+/);
+    expect(req.headers.get('Idempotency-Key')).toMatch(/.+/);
   });
 
   it('puts the server field errors beside the matching fields', async () => {
@@ -88,7 +88,7 @@ describe('NewOrderForm', () => {
             type: 'about:blank',
             title: 'Validation failed',
             status: 422,
-            detail: '2 fields are invalid',
+            detail: '3 fields are invalid',
             code: 'VALIDATION_FAILED',
             errors: [
               { field: 'customer_email', message: 'domain does not accept mail' },
@@ -108,10 +108,45 @@ describe('NewOrderForm', () => {
     expect(await screen.findByTestId('error-customer_email')).toHaveTextContent('domain does not accept mail');
     expect(screen.getByTestId('error-items-0-quantity')).toHaveTextContent('out of stock');
     expect(screen.getByText(/unknown coupon/)).toBeInTheDocument();
-    expect(screen.getByTestId('error-detail')).toHaveTextContent('2 fields are invalid');
+    expect(screen.getByTestId('error-detail')).toHaveTextContent('3 fields are invalid');
     // Editing the field removes the server's complaint about it.
     await user.type(screen.getByLabelText('Email'), 'x');
     await waitFor(() => expect(screen.queryByTestId('error-customer_email')).not.toBeInTheDocument());
+  });
+
+  it('words the server field errors from their codes, in Japanese', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn().mockResolvedValue(
+        jsonResponse(
+          {
+            type: 'about:blank',
+            title: 'Unprocessable Entity',
+            status: 422,
+            detail: '2 fields are invalid',
+            code: 'VALIDATION_FAILED',
+            errors: [
+              { field: 'customer_name', code: 'control_characters', message: 'must not contain control characters' },
+              { field: 'items[0].quantity', code: 'out_of_range', message: 'must be between 1 and 10000', min: 1, max: 10000 },
+            ],
+          },
+          422,
+          'application/problem+json',
+        ),
+      ),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<NewOrderForm />, { lang: 'ja' });
+    await user.type(screen.getByLabelText('氏名'), '山田 太郎');
+    await user.type(screen.getByLabelText('メールアドレス'), 'taro@example.jp');
+    await user.type(screen.getByLabelText('商品コード'), '1001');
+    await user.type(screen.getByLabelText('商品名'), '緑茶');
+    await user.type(screen.getByLabelText('単価 (円)'), '1200');
+    await user.click(screen.getByTestId('submit-order'));
+    expect(await screen.findByTestId('error-items-0-quantity')).toHaveTextContent('1〜10,000 の範囲で入力してください');
+    expect(screen.getByTestId('error-customer_name')).toHaveTextContent('タブなどの制御文字は使えません');
+    expect(screen.getByTestId('error-detail')).toHaveTextContent('2 件の項目に問題があります');
+    expect(screen.queryByText(/must be between/)).not.toBeInTheDocument();
   });
 
   it('shows a rejected payment with a link to the kept order, keeping the input', async () => {

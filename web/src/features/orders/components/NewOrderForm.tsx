@@ -5,6 +5,7 @@ import { Card } from '@/components/ui/Card';
 import { Field, Input, Textarea } from '@/components/ui/Field';
 import { ErrorState } from '@/components/ui/States';
 import { ApiError } from '@/lib/api-client';
+import { formatFieldError } from '@/lib/field-errors';
 import { formatYen } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
 import type { Order } from '@/lib/types';
@@ -40,7 +41,7 @@ function newKey(): string {
 }
 
 export function NewOrderForm() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [draft, setDraft] = useState<OrderDraft>(emptyDraft);
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
@@ -52,8 +53,10 @@ export function NewOrderForm() {
   const create = useCreateOrder();
 
   const total = draftTotal(draft);
-  const errors: FieldErrors = { ...serverErrors, ...clientErrors };
-  const errorCount = Object.keys(errors).length;
+  const issues: FieldErrors = { ...serverErrors, ...clientErrors };
+  const errorCount = Object.keys(issues).length;
+  // Worded now, so a language switch rewords them (server errors included).
+  const errors: Record<string, string> = Object.fromEntries(Object.entries(issues).map(([k, issue]) => [k, formatFieldError(lang, issue)]));
 
   function update(next: OrderDraft, changedKeys: string[]) {
     setDraft(next);
@@ -61,7 +64,7 @@ export function NewOrderForm() {
     if (changedKeys.some((k) => k in serverErrors)) {
       setServerErrors((prev) => Object.fromEntries(Object.entries(prev).filter(([k]) => !changedKeys.includes(k))));
     }
-    if (submitted) setClientErrors(validateDraft(next, t).errors);
+    if (submitted) setClientErrors(validateDraft(next).errors);
   }
 
   const setField = (key: Exclude<keyof OrderDraft, 'items'>, value: string) => update({ ...draft, [key]: value }, [key]);
@@ -74,7 +77,7 @@ export function NewOrderForm() {
     e.preventDefault();
     setSubmitted(true);
     setOutcome(null);
-    const { errors: found, order } = validateDraft(draft, t);
+    const { errors: found, order } = validateDraft(draft);
     setClientErrors(found);
     setServerErrors({});
     if (!order) {
@@ -91,7 +94,7 @@ export function NewOrderForm() {
         setOutcome({ kind: 'rejected', error: err });
       } else if (err instanceof ApiError && err.fieldErrors.length > 0) {
         const mapped: FieldErrors = {};
-        for (const fe of err.fieldErrors) mapped[normalizeFieldKey(fe.field)] = fe.message;
+        for (const fe of err.fieldErrors) mapped[normalizeFieldKey(fe.field)] = fe;
         setServerErrors(mapped);
         setOutcome({ kind: 'failed', error: err });
         const first = Object.keys(mapped)[0];
@@ -161,9 +164,9 @@ export function NewOrderForm() {
         {outcome?.kind === 'failed' && <ErrorState error={outcome.error} />}
         {unmatchedServerErrors.length > 0 && (
           <ul className="list-inside list-disc rounded-lg bg-rose-50 p-3 text-sm text-rose-800">
-            {unmatchedServerErrors.map(([k, m]) => (
+            {unmatchedServerErrors.map(([k, issue]) => (
               <li key={k}>
-                <code className="font-mono text-xs">{k}</code>: {m}
+                <code className="font-mono text-xs">{k}</code>: {formatFieldError(lang, issue)}
               </li>
             ))}
           </ul>

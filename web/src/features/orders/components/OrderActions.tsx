@@ -4,12 +4,11 @@ import { Button } from '@/components/ui/Button';
 import { Card } from '@/components/ui/Card';
 import { Dialog } from '@/components/ui/Dialog';
 import { ErrorState } from '@/components/ui/States';
-import { paymentKeys } from '@/features/payments/api/keys';
-import { getPaymentForOrder } from '@/features/payments/api/get-payment';
 import { formatYen } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
 import { pushToast } from '@/lib/toast';
 import type { Order, Payment } from '@/lib/types';
+import { paymentKeys } from '@/lib/query-keys';
 import { useCancelOrder } from '../api/cancel-order';
 import { useUpdateOrderStatus } from '../api/update-order-status';
 import { availableActions } from './status';
@@ -72,12 +71,11 @@ function CancelDialog({ open, onClose, order, payment }: { open: boolean; onClos
     }, 0);
   };
 
+  // useCancelOrder has refetched the payment (its refund) before this runs;
+  // the payments feature owns that query, the shared cache holds its answer.
   const confirm = () =>
     cancel.mutate(undefined, {
-      onSuccess: async () => {
-        const p = await qc.fetchQuery({ queryKey: paymentKeys.byOrder(order.id), queryFn: () => getPaymentForOrder(order.id), staleTime: 0 }).catch(() => null);
-        setAfter({ payment: p });
-      },
+      onSuccess: () => setAfter({ payment: qc.getQueryData<Payment | null>(paymentKeys.byOrder(order.id)) ?? null }),
     });
 
   if (after) {

@@ -2,7 +2,8 @@ import { useI18n } from '@/lib/i18n';
 import { formatDateTime } from '@/lib/format';
 import { cn } from '@/lib/cn';
 import type { OrderStatus, StatusChange } from '@/lib/types';
-import { buildTimeline, STATUS_TONE, TONE_CLASSES } from './status';
+import { ORDER_STATUS_TONE, TONE_CLASSES } from '@/components/ui/tones';
+import { buildTimeline } from './status';
 
 export function StatusTimeline({ history, current }: { history: readonly StatusChange[]; current: OrderStatus }) {
   const { t, lang } = useI18n();
@@ -10,7 +11,7 @@ export function StatusTimeline({ history, current }: { history: readonly StatusC
   return (
     <ol className="relative" data-testid="status-timeline">
       {entries.map((e, i) => {
-        const tone = TONE_CLASSES[STATUS_TONE[e.status]];
+        const tone = TONE_CLASSES[ORDER_STATUS_TONE[e.status]];
         const last = i === entries.length - 1;
         return (
           <li key={`${e.status}-${i}`} className="relative flex gap-3 pb-5 last:pb-0" data-state={e.state} data-status={e.status}>

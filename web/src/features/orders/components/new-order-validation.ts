@@ -1,23 +1,19 @@
 /**
  * Client-side validation of the new-order form. Field keys use the gateway's
- * naming (`customer_email`, `items[0].quantity`) so the server's problem+json
- * field errors land beside the same inputs as ours.
+ * naming (`customer_email`, `items[0].quantity`) and problems its codes
+ * (`too_long` with `max`...), so the server's problem+json field errors land
+ * beside the same inputs as ours and read the same (`formatFieldError`).
  */
-import type { Translate } from '@/lib/i18n';
+import type { FieldIssue } from '@/lib/field-errors';
+import { ORDER_LIMITS, PAYMENT_LIMITS, textLength } from '@/lib/limits';
+import { normalizeDigits, parseWholeNumber } from '@/lib/numbers';
 import type { NewOrder, NewOrderItem } from '@/lib/types';
 
-export const PAYMENT_MIN = 100;
-export const PAYMENT_MAX = 1_000_000;
+export const PAYMENT_MIN = PAYMENT_LIMITS.amount.minimum;
+export const PAYMENT_MAX = PAYMENT_LIMITS.amount.maximum;
 
-export const LIMITS = {
-  name: 100,
-  email: 254,
-  address: 500,
-  productId: 64,
-  productName: 200,
-  quantity: 100_000,
-  unitPrice: 100_000_000,
-} as const;
+/** The document's limits of an order (`NewOrder`, `NewOrderItem`). */
+export const LIMITS = ORDER_LIMITS;
 
 export type ItemDraft = { product_id: string; product_name: string; quantity: string; unit_price: string };
 export type OrderDraft = {
@@ -27,7 +23,8 @@ export type OrderDraft = {
   shipping_address: string;
   items: ItemDraft[];
 };
-export type FieldErrors = Record<string, string>;
+/** Field key -> its problem, worded when shown (in the language of the moment). */
+export type FieldErrors = Record<string, FieldIssue>;
 
 export const emptyItem = (): ItemDraft => ({ product_id: '', product_name: '', quantity: '1', unit_price: '' });
 export const emptyDraft = (): OrderDraft => ({
@@ -39,18 +36,6 @@ export const emptyDraft = (): OrderDraft => ({
 });
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-const PHONE = /^\+?[0-9][0-9-]{5,19}$/;
-
-/** Full-width digits and hyphens (common in Japanese input) to ASCII. */
-export function normalizeDigits(s: string): string {
-  return s.normalize('NFKC').replace(/[‐-―−ー]/g, '-').trim();
-}
-
-/** Parses a whole number typed by a person ("1,200", "１２００"); NaN when it is not one. */
-export function parseWholeNumber(s: string): number {
-  const n = normalizeDigits(s).replace(/,/g, '');
-  return /^-?\d+$/.test(n) ? Number(n) : Number.NaN;
-}
 
 export function itemSubtotal(item: ItemDraft): number {
   const q = parseWholeNumber(item.quantity);
@@ -100,23 +85,52 @@ export function normalizeFieldKey(field: string): string {
 
 export type ValidationResult = { errors: FieldErrors; order: NewOrder | null };
 
-export function validateDraft(d: OrderDraft, t: Translate): ValidationResult {
+const required: FieldIssue = { code: 'required' };
+const tooLong = (max: number): FieldIssue => ({ code: 'too_long', params: { max } });
+const outOfRange = (r: { minimum: number; maximum: number }): FieldIssue => ({ code: 'out_of_range', params: { min: r.minimum, max: r.maximum } });
+const notInteger: FieldIssue = { code: 'invalid_type', params: { expected: 'an integer' } };
+const controlCharacters: FieldIssue = { code: 'control_characters' };
+
+/** A required text: present, within its length, matching the document's pattern (no control characters). */
+function text(value: string, limit: { maxLength: number; pattern: RegExp }): FieldIssue | undefined {
+  if (!value) return required;
+  if (textLength(value) > limit.maxLength) return tooLong(limit.maxLength);
+  if (!limit.pattern.test(value)) return controlCharacters;
+  return undefined;
+}
+
+/** A whole number typed in a field, within the document's range. */
+function wholeNumber(raw: string, n: number, range: { minimum: number; maximum: number }): FieldIssue | undefined {
+  if (raw.trim() === '') return required;
+  if (!Number.isInteger(n)) return notInteger;
+  if (n < range.minimum || n > range.maximum) return outOfRange(range);
+  return undefined;
+}
+
+export function validateDraft(d: OrderDraft): ValidationResult {
   const errors: FieldErrors = {};
+  const put = (key: string, issue: FieldIssue | undefined) => {
+    if (issue) errors[key] = issue;
+  };
   const name = d.customer_name.trim();
   const email = d.customer_email.trim();
   const phone = normalizeDigits(d.customer_phone);
   const address = d.shipping_address.trim();
 
-  if (!name) errors.customer_name = t('validation.required');
-  else if (name.length > LIMITS.name) errors.customer_name = t('validation.tooLong', { max: LIMITS.name });
+  put('customer_name', text(name, LIMITS.customerName));
 
-  if (!email) errors.customer_email = t('validation.required');
-  else if (email.length > LIMITS.email || !EMAIL.test(email)) errors.customer_email = t('validation.email');
+  if (!email) put('customer_email', required);
+  else if (textLength(email) > LIMITS.customerEmail.maxLength) put('customer_email', tooLong(LIMITS.customerEmail.maxLength));
+  else if (!EMAIL.test(email)) put('customer_email', { code: 'invalid_email' });
 
-  if (phone && !PHONE.test(phone)) errors.customer_phone = t('validation.phone');
-  if (address.length > LIMITS.address) errors.shipping_address = t('validation.tooLong', { max: LIMITS.address });
+  if (textLength(phone) > LIMITS.customerPhone.maxLength) put('customer_phone', tooLong(LIMITS.customerPhone.maxLength));
+  else if (!LIMITS.customerPhone.pattern.test(phone)) put('customer_phone', { code: 'invalid_phone' });
 
-  if (d.items.length === 0) errors.items = t('validation.items');
+  if (textLength(address) > LIMITS.shippingAddress.maxLength) put('shipping_address', tooLong(LIMITS.shippingAddress.maxLength));
+  else if (!LIMITS.shippingAddress.pattern.test(address)) put('shipping_address', controlCharacters);
+
+  if (d.items.length < LIMITS.items.minItems) put('items', { code: 'too_few', params: { min: LIMITS.items.minItems } });
+  else if (d.items.length > LIMITS.items.maxItems) put('items', { code: 'too_many', params: { max: LIMITS.items.maxItems } });
 
   const items: NewOrderItem[] = [];
   d.items.forEach((it, i) => {
@@ -124,21 +138,10 @@ export function validateDraft(d: OrderDraft, t: Translate): ValidationResult {
     const pname = it.product_name.trim();
     const q = parseWholeNumber(it.quantity);
     const p = parseWholeNumber(it.unit_price);
-
-    if (!pid) errors[itemField(i, 'product_id')] = t('validation.required');
-    else if (pid.length > LIMITS.productId) errors[itemField(i, 'product_id')] = t('validation.tooLong', { max: LIMITS.productId });
-
-    if (!pname) errors[itemField(i, 'product_name')] = t('validation.required');
-    else if (pname.length > LIMITS.productName) errors[itemField(i, 'product_name')] = t('validation.tooLong', { max: LIMITS.productName });
-
-    if (it.quantity.trim() === '') errors[itemField(i, 'quantity')] = t('validation.required');
-    else if (!Number.isInteger(q) || q < 1) errors[itemField(i, 'quantity')] = t('validation.quantity');
-    else if (q > LIMITS.quantity) errors[itemField(i, 'quantity')] = t('validation.tooLarge');
-
-    if (it.unit_price.trim() === '') errors[itemField(i, 'unit_price')] = t('validation.required');
-    else if (!Number.isInteger(p) || p < 0) errors[itemField(i, 'unit_price')] = t('validation.price');
-    else if (p > LIMITS.unitPrice) errors[itemField(i, 'unit_price')] = t('validation.tooLarge');
-
+    put(itemField(i, 'product_id'), text(pid, LIMITS.productId));
+    put(itemField(i, 'product_name'), text(pname, LIMITS.productName));
+    put(itemField(i, 'quantity'), wholeNumber(it.quantity, q, LIMITS.quantity));
+    put(itemField(i, 'unit_price'), wholeNumber(it.unit_price, p, LIMITS.unitPrice));
     items.push({ product_id: pid, product_name: pname, quantity: q, unit_price: p });
   });
 

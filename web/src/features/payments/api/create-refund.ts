@@ -1,14 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiFetch } from '@/lib/api-client';
-import type { Id, NewRefund, Refund } from '@/lib/types';
-import { orderKeys } from '@/features/orders/api/keys';
-import { paymentKeys } from './keys';
+import { api, call } from '@/lib/api-client';
+import { orderKeys, paymentKeys } from '@/lib/query-keys';
+import type { NewRefund, OrderId } from '@/lib/types';
 
-export function createRefund(body: NewRefund): Promise<Refund> {
-  return apiFetch<Refund>('/api/v1/payments/refund', { method: 'POST', body });
+export function createRefund(body: NewRefund) {
+  return call(api.POST('/api/v1/payments/refund', { body }));
 }
 
-export function useCreateRefund(orderId: Id) {
+export function useCreateRefund(orderId: OrderId) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: createRefund,

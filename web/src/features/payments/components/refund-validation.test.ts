@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translate, type Translate } from '@/lib/i18n';
-import { validateRefundAmount } from './refund-validation';
+import { checkRefundReason, validateRefundAmount } from './refund-validation';
 
 const t: Translate = (k, p) => translate('en', k, p);
 
@@ -9,11 +9,23 @@ describe('validateRefundAmount', () => {
     ['500', { amount: 500 }],
     ['１,０００', { amount: 1000 }],
     ['2400', { amount: 2400 }],
-    ['0', { error: 'Enter a whole number of at least 1 yen' }],
-    ['abc', { error: 'Enter a whole number of at least 1 yen' }],
-    ['12.5', { error: 'Enter a whole number of at least 1 yen' }],
+    ['0', { error: 'Enter a whole number of yen, at least ￥1' }],
+    ['abc', { error: 'Enter a whole number of yen, at least ￥1' }],
+    ['12.5', { error: 'Enter a whole number of yen, at least ￥1' }],
     ['2401', { error: 'More than the refundable ￥2,400' }],
   ])('%j', (raw, expected) => {
     expect(validateRefundAmount(raw, 2400, t)).toEqual(expected);
+  });
+});
+
+describe('checkRefundReason', () => {
+  it('trims it and leaves a blank one out', () => {
+    expect(checkRefundReason('  破損  ')).toEqual({ reason: '破損' });
+    expect(checkRefundReason('   ')).toEqual({ reason: undefined });
+  });
+
+  it('refuses more characters than the document allows (500)', () => {
+    expect(checkRefundReason('あ'.repeat(500))).toEqual({ reason: 'あ'.repeat(500) });
+    expect(checkRefundReason('あ'.repeat(501))).toEqual({ issue: { code: 'too_long', params: { max: 500 } } });
   });
 });

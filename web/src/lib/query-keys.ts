@@ -1,0 +1,40 @@
+/**
+ * The query keys of every feature, in one place. They are the contract of
+ * the shared cache: a feature that changes another's data (cancelling an
+ * order refunds its payment and queues a mail) invalidates that feature's
+ * answers through these keys, never by importing the other feature.
+ */
+import type { ImportListQuery, OrderId, OrderListQuery } from './types';
+
+export const orderKeys = {
+  all: ['orders'] as const,
+  lists: () => [...orderKeys.all, 'list'] as const,
+  list: (q: OrderListQuery) => [...orderKeys.lists(), q] as const,
+  details: () => [...orderKeys.all, 'detail'] as const,
+  detail: (id: OrderId) => [...orderKeys.details(), String(id)] as const,
+  stats: (tzOffset: number) => [...orderKeys.all, 'stats', tzOffset] as const,
+};
+
+export const paymentKeys = {
+  all: ['payments'] as const,
+  byOrder: (orderId: OrderId) => [...paymentKeys.all, 'order', String(orderId)] as const,
+};
+
+export const notificationKeys = {
+  all: ['notifications'] as const,
+  byOrder: (orderId: OrderId) => [...notificationKeys.all, 'order', String(orderId)] as const,
+  templates: () => [...notificationKeys.all, 'templates'] as const,
+  stats: () => [...notificationKeys.all, 'stats'] as const,
+};
+
+export const importKeys = {
+  all: ['imports'] as const,
+  lists: () => [...importKeys.all, 'list'] as const,
+  list: (q: ImportListQuery) => [...importKeys.lists(), q] as const,
+  detail: (id: string) => [...importKeys.all, 'detail', id] as const,
+  errors: (id: string) => [...importKeys.all, 'errors', id] as const,
+};
+
+export const healthKeys = {
+  readiness: ['health', 'readiness'] as const,
+};
