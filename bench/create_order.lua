@@ -2,6 +2,9 @@
 -- checker can compare 2xx answers with what was stored.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+-- Every call carries an API key (bench/run.sh starts the platform with it).
+local key = os.getenv("BENCH_KEY")
+if key and key ~= "" then wrk.headers["Authorization"] = "Bearer " .. key end
 wrk.body = '{"customer_name":"ベンチ 太郎","customer_email":"bench@example.jp",' ..
   '"items":[{"product_id":"P-1","product_name":"緑茶","quantity":2,"unit_price":1500},' ..
   '{"product_id":"P-2","product_name":"羊羹","quantity":1,"unit_price":800}]}'

@@ -5,6 +5,10 @@
 #
 #   bench/run.sh                 # 10 s per level
 #   DURATION=30s bench/run.sh    # longer
+#   BIN=path/to/ec-platform OUT=bench/results/x.md bench/run.sh   # another build
+#
+# Every request carries an API key (`Authorization: Bearer sk_...`), as a
+# real client's would: the platform is started with it as EC_ADMIN_API_KEY.
 #
 # Writes bench/results/latest.md. Extra environment is passed to the platform
 # (e.g. OTEL_EXPORTER_OTLP_ENDPOINT to measure tracing overhead).
@@ -13,7 +17,9 @@ cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10s}"
 LEVELS="${LEVELS:-1 16 64}"
 command -v wrk >/dev/null || scripts/setup.sh
-[ -n "${SKIP_BUILD:-}" ] || cargo build --release --locked -p ec-platform >&2
+bin="${BIN:-target/release/ec-platform}"
+[ -n "${SKIP_BUILD:-}${BIN:-}" ] || cargo build --release --locked -p ec-platform >&2
+export BENCH_KEY="sk_bench_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 data=$(mktemp -d)
 log="$data/platform.log"
@@ -21,8 +27,8 @@ cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || tr
 trap cleanup EXIT
 
 EC_DATA_DIR="$data" GATEWAY_ADDR=127.0.0.1:0 ORDER_ADDR=127.0.0.1:0 PAYMENT_ADDR=127.0.0.1:0 \
-  NOTIFICATION_ADDR=127.0.0.1:0 RUST_LOG="${RUST_LOG:-warn}" \
-  target/release/ec-platform > "$data/banner" 2> "$log" &
+  NOTIFICATION_ADDR=127.0.0.1:0 METRICS_ADDR=127.0.0.1:0 RUST_LOG="${RUST_LOG:-warn}" EC_ADMIN_API_KEY="$BENCH_KEY" \
+  "$bin" > "$data/banner" 2> "$log" &
 pid=$!
 for _ in $(seq 100); do grep -q listening "$data/banner" 2>/dev/null && break; sleep 0.1; done
 url=$(grep -o 'gateway=[^ ]*' "$data/banner" | cut -d= -f2)
@@ -31,7 +37,7 @@ url=$(grep -o 'gateway=[^ ]*' "$data/banner" | cut -d= -f2)
 # Warm up connections and caches.
 wrk -t1 -c4 -d2s -s bench/create_order.lua "$url/api/v1/orders" > /dev/null
 
-out=bench/results/latest.md
+out="${OUT:-bench/results/latest.md}"
 {
   echo "# Create-order load benchmark"
   echo
