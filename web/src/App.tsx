@@ -2,11 +2,13 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { AppShell } from '@/components/layout/AppShell';
+import { SessionGate } from '@/components/layout/SessionGate';
 import { I18nProvider } from '@/lib/i18n';
 import { createQueryClient } from '@/lib/query-client';
 import { DashboardPage } from '@/routes/DashboardPage';
 import { ImportDetailPage } from '@/routes/ImportDetailPage';
 import { ImportsPage } from '@/routes/ImportsPage';
+import { LoginPage } from '@/routes/LoginPage';
 import { NewOrderPage } from '@/routes/NewOrderPage';
 import { NotFoundPage, RouteErrorPage } from '@/routes/NotFoundPage';
 import { OrderDetailPage } from '@/routes/OrderDetailPage';
@@ -14,8 +16,14 @@ import { OrdersPage } from '@/routes/OrdersPage';
 import { TemplatesPage } from '@/routes/TemplatesPage';
 
 const router = createBrowserRouter([
+  // The one page outside the session.
+  { path: 'login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
   {
-    element: <AppShell />,
+    element: (
+      <SessionGate>
+        <AppShell />
+      </SessionGate>
+    ),
     errorElement: <RouteErrorPage />,
     children: [
       {
