@@ -10,8 +10,11 @@ import { formatWait } from './login-wait';
 
 type Fields = 'email' | 'password';
 
-/** Ticks once a second while `until` is in the future; the time of the last tick. */
-function useNowUntil(until: number | undefined): number {
+/**
+ * A clock that ticks once a second while `until` is in the future;
+ * `restart` sets it to now (when a new wait begins).
+ */
+function useClockUntil(until: number | undefined): [number, (now: number) => void] {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (until === undefined) return;
@@ -22,7 +25,7 @@ function useNowUntil(until: number | undefined): number {
     }, 1000);
     return () => window.clearInterval(id);
   }, [until]);
-  return now;
+  return [now, setNow];
 }
 
 /**
@@ -38,7 +41,7 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
   const [issues, setIssues] = useState<Partial<Record<Fields, FieldIssue>>>({});
   const [lockedUntil, setLockedUntil] = useState<number>();
   const login = useLogin();
-  const now = useNowUntil(lockedUntil);
+  const [now, restartClock] = useClockUntil(lockedUntil);
 
   const error = login.error;
   const apiError = error instanceof ApiError ? error : undefined;
@@ -61,7 +64,11 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
       {
         onSuccess: onSignedIn,
         onError: (err) => {
-          if (err instanceof ApiError && err.status === 429 && err.retryAfterSeconds !== undefined) setLockedUntil(Date.now() + err.retryAfterSeconds * 1000);
+          if (err instanceof ApiError && err.status === 429 && err.retryAfterSeconds !== undefined) {
+            const at = Date.now();
+            restartClock(at);
+            setLockedUntil(at + err.retryAfterSeconds * 1000);
+          }
           // A failed attempt clears the password, not the e-mail.
           setPassword('');
         },
