@@ -5,6 +5,8 @@ import { AppShell } from '@/components/layout/AppShell';
 import { SessionGate } from '@/components/layout/SessionGate';
 import { I18nProvider } from '@/lib/i18n';
 import { createQueryClient } from '@/lib/query-client';
+import { ApiKeysPage } from '@/routes/ApiKeysPage';
+import { AuditPage } from '@/routes/AuditPage';
 import { DashboardPage } from '@/routes/DashboardPage';
 import { ImportDetailPage } from '@/routes/ImportDetailPage';
 import { ImportsPage } from '@/routes/ImportsPage';
@@ -14,6 +16,7 @@ import { NotFoundPage, RouteErrorPage } from '@/routes/NotFoundPage';
 import { OrderDetailPage } from '@/routes/OrderDetailPage';
 import { OrdersPage } from '@/routes/OrdersPage';
 import { TemplatesPage } from '@/routes/TemplatesPage';
+import { UsersPage } from '@/routes/UsersPage';
 
 const router = createBrowserRouter([
   // The one page outside the session.
@@ -36,6 +39,9 @@ const router = createBrowserRouter([
           { path: 'imports', element: <ImportsPage /> },
           { path: 'imports/:id', element: <ImportDetailPage /> },
           { path: 'templates', element: <TemplatesPage /> },
+          { path: 'users', element: <UsersPage /> },
+          { path: 'api-keys', element: <ApiKeysPage /> },
+          { path: 'audit', element: <AuditPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },
