@@ -21,7 +21,7 @@ export function ApiKeyList() {
   const closeRevoke = useCallback(() => setRevoking(null), []);
 
   return (
-    <Card title={t('keys.list')} bodyClassName="p-0 sm:p-0" testId="key-list">
+    <Card title={t('keys.list')} testId="key-list">
       {keys.isPending ? (
         <LoadingState />
       ) : keys.isError ? (
@@ -35,7 +35,7 @@ export function ApiKeyList() {
             return (
               <li
                 key={k.id}
-                className={cn('flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-5', revoked && 'bg-slate-50/70')}
+                className={cn('flex flex-wrap items-center gap-x-4 gap-y-2 py-3 first:pt-0 last:pb-0', revoked && 'opacity-80')}
                 data-testid="key-row"
                 data-key-id={k.id}
                 data-name={k.name}

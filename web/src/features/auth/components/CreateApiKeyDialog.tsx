@@ -78,7 +78,7 @@ function CreateApiKeyBody({ onClose }: { onClose: () => void }) {
 
 function KeyShownOnce({ created, onClose }: { created: CreatedApiKey; onClose: () => void }) {
   const { t } = useI18n();
-  const input = useRef<HTMLInputElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
   const [copy, setCopy] = useState<'idle' | 'copied' | 'failed'>('idle');
 
   async function copyKey() {
@@ -113,17 +113,20 @@ function KeyShownOnce({ created, onClose }: { created: CreatedApiKey; onClose: (
           <span className="font-medium text-slate-700">{created.name}</span>
           <RoleBadge role={created.role} />
         </div>
-        <div className="flex gap-2">
-          <input
+        <div className="space-y-2">
+          {/* The whole key, wrapped (a single-line field would hide its end). */}
+          <textarea
             ref={input}
             readOnly
+            rows={2}
             value={created.key}
             aria-label={t('keys.col.key')}
+            spellCheck={false}
             onFocus={(e) => e.currentTarget.select()}
-            className="block min-w-0 flex-1 rounded-lg border-0 bg-slate-50 px-3 py-2 font-mono text-xs text-slate-900 ring-1 ring-slate-300 ring-inset"
+            className="block w-full resize-none rounded-lg border-0 bg-slate-50 px-3 py-2 font-mono text-xs break-all text-slate-900 ring-1 ring-slate-300 ring-inset"
             data-testid="new-key"
           />
-          <Button variant="secondary" onClick={() => void copyKey()} data-testid="copy-key" data-autofocus>
+          <Button variant="secondary" className="w-full sm:w-auto" onClick={() => void copyKey()} data-testid="copy-key" data-autofocus>
             {copy === 'copied' ? `✓ ${t('keys.copied')}` : t('keys.copy')}
           </Button>
         </div>

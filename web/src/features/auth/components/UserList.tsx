@@ -40,7 +40,7 @@ export function UserList() {
     );
 
   return (
-    <Card title={users.data ? t('users.list', { count: users.data.length }) : t('nav.users')} bodyClassName="p-0 sm:p-0" testId="user-list">
+    <Card title={users.data ? t('users.list', { count: users.data.length }) : t('nav.users')} testId="user-list">
       {users.isPending ? (
         <LoadingState />
       ) : users.isError ? (
@@ -52,7 +52,7 @@ export function UserList() {
           {users.data.map((u) => {
             const self = me?.kind === 'user' && me.email === u.email;
             return (
-              <li key={u.id} className="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-5" data-testid="user-row" data-email={u.email} data-role={u.role}>
+              <li key={u.id} className="flex flex-wrap items-center gap-x-4 gap-y-2 py-3 first:pt-0 last:pb-0" data-testid="user-row" data-email={u.email} data-role={u.role}>
                 <div className="min-w-0 flex-1 basis-48">
                   <p className="truncate text-sm font-medium text-slate-900" title={u.email}>
                     {u.email}
