@@ -1088,6 +1088,15 @@ async function main() {
       await page.getByRole('heading', { name: '注文一覧' }).waitFor();
       await page.locator('[data-testid=order-row]').first().waitFor();
     });
+    await check('a session that ends while a page is open: the next answer (401) goes to sign-in, and back to that page', async () => {
+      // The cookie goes as an expired or revoked session would: the page does not know until it asks.
+      await page.context().clearCookies();
+      await page.selectOption('#f-status', 'paid');
+      await page.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('next') === '/orders?status=paid');
+      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await page.waitForURL((u) => u.pathname === '/orders' && u.searchParams.get('status') === 'paid');
+      await page.locator('[data-testid=order-results][data-status=paid][aria-busy=false] [data-testid=order-row]').first().waitFor();
+    });
   });
 
   await flow('phone (390x844)', async () => {
