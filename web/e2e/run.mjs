@@ -18,8 +18,15 @@
 //   E2E_HEADFUL=1     show the browser (needs a display)
 //   E2E_CPU_THROTTLE  slow the pages' CPU down this many times (CDP), to
 //                     shake out tests that race the page's rendering
+//
+// Every /api/v1 route needs credentials: the platform is started with an
+// admin (EC_ADMIN_EMAIL / EC_ADMIN_PASSWORD) and an admin API key
+// (EC_ADMIN_API_KEY), both made up for this run and never printed. The
+// runner's own API calls (seeding, checks) send the key; the browser signs in
+// through the sign-in page like a person.
 
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,6 +42,15 @@ const shotsDir = path.resolve(webDir, process.env.E2E_SCREENSHOTS ?? '../docs/sc
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const yen = new Intl.NumberFormat('ja-JP', { style: 'currency', currency: 'JPY' });
+
+// This run's credentials (random, never printed).
+const ADMIN_EMAIL = 'admin@example.jp';
+const ADMIN_PASSWORD = `e2e-admin-${randomBytes(12).toString('base64url')}`;
+const ADMIN_KEY = `sk_e2e_${randomBytes(24).toString('hex')}`;
+const VIEWER_EMAIL = 'viewer@example.jp';
+const VIEWER_PASSWORD = `e2e-viewer-${randomBytes(12).toString('base64url')}`;
+/** The header of the runner's own API calls. */
+const AUTH = { Authorization: `Bearer ${ADMIN_KEY}` };
 
 // ---------------------------------------------------------------- preflight
 
@@ -83,6 +99,10 @@ function startPlatform(dataDir) {
       PAYMENT_ADDR: '127.0.0.1:0',
       NOTIFICATION_ADDR: '127.0.0.1:0',
       WEB_DIR: distDir,
+      METRICS_ADDR: '127.0.0.1:0',
+      EC_ADMIN_EMAIL: ADMIN_EMAIL,
+      EC_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      EC_ADMIN_API_KEY: ADMIN_KEY,
       RUST_LOG: process.env.RUST_LOG ?? 'info',
       NO_COLOR: '1',
     },
@@ -171,10 +191,11 @@ function assert(cond, msg) {
 
 // ---------------------------------------------------------------- helpers
 
-async function api(base, method, p, body) {
+/** A call to the gateway with the admin key (or `key`; null: none). */
+async function api(base, method, p, body, { key = ADMIN_KEY } = {}) {
   const res = await fetch(base + p, {
     method,
-    headers: body ? { 'Content-Type': 'application/json' } : {},
+    headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -231,6 +252,20 @@ async function shoot(page, name, { fullPage = false } = {}) {
   // it shows the page as a person scrolling it sees it, sidebar included.
   await page.screenshot({ path: file, animations: 'disabled', fullPage });
   shots.push(path.relative(webDir, file));
+}
+
+/** Signs in on the sign-in page the browser is on (or is sent to); waits until it has left it. */
+async function signIn(page, email, password) {
+  await page.locator('[data-testid=login-form]').waitFor();
+  await page.fill('#login-email', email);
+  await page.fill('#login-password', password);
+  await page.click('[data-testid=login-submit]');
+  await page.waitForURL((u) => u.pathname !== '/login');
+}
+
+/** The page the browser shows, as HTML and the values of its inputs (a shown key is an input's value). */
+async function pageText(page) {
+  return page.evaluate(() => document.documentElement.outerHTML + [...document.querySelectorAll('input, textarea')].map((i) => i.value).join('\n'));
 }
 
 /** Fills the new-order form: items are [sku, name, qty, price]. */
@@ -310,7 +345,8 @@ async function main() {
     }
     page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of (404|409|422|503)/.test(m.text())) pageErrors.push(`${page.url()}: console: ${m.text()}`);
+      // 401: the session check before signing in and the wrong password the test types, both on purpose.
+      if (m.type() === 'error' && !/status of (401|404|409|422|503)/.test(m.text())) pageErrors.push(`${page.url()}: console: ${m.text()}`);
     });
     return page;
   };
@@ -326,8 +362,14 @@ async function main() {
       }
       throw new Error(`/readyz answered ${last.status}: ${JSON.stringify(last.body)}`);
     });
+    await check('the API needs credentials: none is a 401 problem, the admin key is the admin', async () => {
+      const anon = await api(gateway, 'GET', '/api/v1/orders', undefined, { key: null });
+      assert(anon.status === 401 && anon.body?.code === 'UNAUTHENTICATED', `without credentials: ${anon.status} ${JSON.stringify(anon.body)}`);
+      const me = await api(gateway, 'GET', '/api/v1/auth/me');
+      assert(me.status === 200 && me.body.role === 'admin' && me.body.kind === 'key', `with the key: ${me.status} ${JSON.stringify(me.body)}`);
+    });
     await check('the gateway serves the SPA at / and, with status 200, on client routes', async () => {
-      for (const p of ['/', '/orders/123', '/templates', '/imports', '/imports/0190abcd']) {
+      for (const p of ['/', '/login', '/orders/123', '/templates', '/imports', '/imports/0190abcd', '/users', '/audit']) {
         const res = await fetch(gateway + p);
         const html = await res.text();
         const spa = html.includes('<div id="root">');
@@ -342,8 +384,45 @@ async function main() {
   });
 
   const page = await newPage(DESKTOP);
+  // The API-key dialog's copy button writes the clipboard; the check reads it back.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gateway });
   let orderId;
   const total = 2 * 1480 + 3200; // what the form below adds up to
+
+  await flow('sign in (desktop)', async () => {
+    const target = `/orders/${seeded[4]}`;
+    await check('a page opened signed out lands on the sign-in page, which knows where to go back', async () => {
+      await page.goto(target);
+      await page.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('next') === target);
+      await page.getByRole('heading', { name: 'サインイン' }).waitFor();
+      assert((await page.getAttribute('html', 'lang')) === 'ja', 'html lang is not ja');
+      const notice = (await page.textContent('[data-testid=login-notice]'))?.trim();
+      assert(notice?.includes('元のページに戻ります'), `the notice reads "${notice}"`);
+      await shoot(page, 'login');
+    });
+    await check('a wrong password is refused with a plain message (401)', async () => {
+      await page.fill('#login-email', ADMIN_EMAIL);
+      await page.fill('#login-password', 'not-the-password');
+      await page.click('[data-testid=login-submit]');
+      const alert = page.locator('[data-testid=login-error][data-code=wrong-credentials]');
+      await alert.waitFor();
+      const text = (await alert.textContent())?.trim();
+      assert(text === 'メールアドレスまたはパスワードが正しくありません。', `the message reads "${text}"`);
+      assert((await page.inputValue('#login-password')) === '', 'the wrong password is kept in the field');
+      assert(new URL(page.url()).pathname === '/login', 'left the sign-in page');
+      await shoot(page, 'login-error');
+    });
+    await check('the right password signs in and goes back to the page asked for', async () => {
+      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await page.waitForURL(`**${target}`);
+      await page.locator('[data-testid=order-title]').waitFor();
+      const who = page.locator('[data-testid=sidebar] [data-testid=current-user]');
+      await who.waitFor();
+      assert((await who.getAttribute('data-email')) === ADMIN_EMAIL && (await who.getAttribute('data-role')) === 'admin', 'the sidebar does not show the admin');
+      assert((await who.textContent())?.includes('管理者'), 'the role is not shown in words');
+      for (const href of ['/users', '/api-keys', '/audit']) await page.locator(`[data-testid=sidebar] a[href="${href}"]`).waitFor();
+    });
+  });
 
   await flow('create, pay, inspect and cancel an order (desktop)', async () => {
     await check('the dashboard opens in Japanese with data and healthy services', async () => {
@@ -433,6 +512,10 @@ async function main() {
       assert((await page.textContent('[data-testid=order-total]')) === yen.format(total), 'wrong order total');
       const steps = await page.locator('[data-testid=status-timeline] li[data-state=done], [data-testid=status-timeline] li[data-state=current]').count();
       assert(steps >= 2, `timeline shows ${steps} steps`);
+      // Who placed it: the signed-in admin, by e-mail.
+      const actor = page.locator(`[data-testid=status-timeline] [data-testid=status-actor][data-actor="user:${ADMIN_EMAIL}"]`).first();
+      await actor.waitFor();
+      assert((await actor.textContent())?.includes(ADMIN_EMAIL), `the timeline's actor reads "${await actor.textContent()}"`);
     });
     await check('see the payment', async () => {
       await page.locator('[data-testid=payment-status][data-status=completed]').waitFor();
@@ -473,6 +556,7 @@ async function main() {
       await page.goto(`/orders/${id}`);
       await page.click('[data-testid=mark-shipped]');
       await page.locator('h1 [data-testid=status-badge][data-status=shipped]').waitFor();
+      await page.locator(`[data-testid=status-timeline] li[data-status=shipped] [data-testid=status-actor][data-actor="user:${ADMIN_EMAIL}"]`).waitFor();
       await page.locator('[data-testid=notification][data-template=ORDER_SHIPPED]').waitFor({ timeout: 20_000 });
     });
     await check('partial refund of ¥500', async () => {
@@ -482,6 +566,9 @@ async function main() {
       await page.locator('[data-testid=payment-status][data-status=partially_refunded]').waitFor();
       const refunded = await page.textContent('[data-testid=payment-refunded]');
       assert(refunded?.includes(yen.format(500)), `refunded shows ${refunded}`);
+      const by = page.locator(`[data-testid=refund-row] [data-testid=refund-by][data-actor="user:${ADMIN_EMAIL}"]`);
+      await by.waitFor();
+      assert((await by.textContent())?.includes(ADMIN_EMAIL), `the refund's created_by reads "${await by.textContent()}"`);
     });
     await check('an over-refund is refused before it is sent', async () => {
       await page.fill('#refund-amount', '99999999');
@@ -626,7 +713,7 @@ async function main() {
       // The gateway agrees: a dry run of the template refuses nothing.
       const form = new FormData();
       form.append('file', new Blob([text], { type: 'text/csv' }), 'template.csv');
-      const res = await fetch(`${gateway}/api/v1/orders/imports?dry_run=true`, { method: 'POST', body: form });
+      const res = await fetch(`${gateway}/api/v1/orders/imports?dry_run=true`, { method: 'POST', headers: AUTH, body: form });
       const report = await res.json();
       assert(res.status === 200 && report.failed_rows === 0 && report.total_rows === 4, `template dry run: ${res.status} ${JSON.stringify(report).slice(0, 300)}`);
     });
@@ -677,7 +764,7 @@ async function main() {
       const href = await page.getAttribute('[data-testid=download-errors]', 'href');
       importId = (await page.getAttribute('[data-testid=open-import]', 'href'))?.split('/').pop();
       assert(importId && href === `/api/v1/orders/imports/${importId}/errors?format=csv`, `download link ${href}`);
-      const csv = await (await fetch(gateway + href)).text();
+      const csv = await (await fetch(gateway + href, { headers: AUTH })).text();
       assert(/row,column,code,reason/.test(csv) && csv.includes('customer_email') && csv.includes('quantity'), `errors CSV: ${csv.slice(0, 200)}`);
       await assertSidebarFullHeight(page);
       await shoot(page, 'import-done', { fullPage: true });
@@ -731,7 +818,7 @@ async function main() {
     await check('a larger import opened while it runs reaches completion on its detail page', async () => {
       const lines = ['customer_name,customer_email,product_id,product_name,quantity,unit_price'];
       for (let i = 0; i < 3000; i++) lines.push(`顧客 ${i},bulk${i}@example.jp,SKU-${i % 50},商品 ${i % 50},1,${100 + (i % 9) * 10}`);
-      const res = await fetch(`${gateway}/api/v1/orders/imports?file_name=bulk-3000.csv`, { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: lines.join('\n') });
+      const res = await fetch(`${gateway}/api/v1/orders/imports?file_name=bulk-3000.csv`, { method: 'POST', headers: { ...AUTH, 'Content-Type': 'text/csv' }, body: lines.join('\n') });
       const accepted = await res.json();
       assert(res.status === 202, `submit answered ${res.status}: ${JSON.stringify(accepted).slice(0, 200)}`);
       await page.goto(`/imports/${accepted.id}`);
@@ -766,7 +853,202 @@ async function main() {
       await page.locator('[data-testid=template-editor][data-code=ORDER_SHIPPED]').waitFor();
       const v = await page.inputValue('#tpl-subject');
       assert(v.startsWith('【発送のお知らせ】'), `subject after reload: ${v}`);
+      const updated = page.locator(`[data-testid=template-updated][data-actor="user:${ADMIN_EMAIL}"]`);
+      await updated.waitFor();
+      assert((await updated.textContent())?.includes(ADMIN_EMAIL), `the template's updated_by reads "${await updated.textContent()}"`);
       await shoot(page, 'templates');
+    });
+  });
+
+  await flow('a viewer (desktop, a fresh browser)', async () => {
+    let viewer;
+    await check('an admin creates a viewer through the API', async () => {
+      const r = await api(gateway, 'POST', '/api/v1/auth/users', { email: VIEWER_EMAIL, password: VIEWER_PASSWORD, role: 'viewer' });
+      assert(r.status === 201 && r.body.role === 'viewer', `creating the viewer answered ${r.status}: ${JSON.stringify(r.body)}`);
+    });
+    await check('the viewer signs in and sees an order without cancel, ship or refund', async () => {
+      viewer = await newPage(DESKTOP);
+      const target = `/orders/${seeded[4]}`;
+      await viewer.goto(target);
+      await signIn(viewer, VIEWER_EMAIL, VIEWER_PASSWORD);
+      await viewer.waitForURL(`**${target}`);
+      await viewer.locator('h1 [data-testid=status-badge][data-status=paid]').waitFor();
+      // Everything has loaded (the actions card says why there are none, the
+      // payment is there and says refunds are the admin's): absence means something.
+      await viewer.locator('[data-testid=actions-not-allowed]').waitFor();
+      await viewer.locator('[data-testid=payment-status][data-status=completed]').waitFor();
+      await viewer.locator('[data-testid=refund-not-allowed]').waitFor();
+      for (const sel of ['[data-testid=cancel-order]', '[data-testid=mark-shipped]', '[data-testid=refund-form]', '[data-testid=submit-refund]']) {
+        assert((await viewer.locator(sel).count()) === 0, `the viewer is offered ${sel}`);
+      }
+      const who = viewer.locator('[data-testid=sidebar] [data-testid=current-user]');
+      assert((await who.getAttribute('data-role')) === 'viewer' && (await who.getAttribute('data-email')) === VIEWER_EMAIL, 'the sidebar does not show the viewer');
+      for (const href of ['/orders/new', '/users', '/api-keys', '/audit']) {
+        assert((await viewer.locator(`a[href="${href}"]`).count()) === 0, `the viewer's navigation offers ${href}`);
+      }
+      await shoot(viewer, 'order-detail-viewer');
+    });
+    await check('nor a new order, an import upload or a template save', async () => {
+      await viewer.goto('/orders');
+      await viewer.locator('[data-testid=order-row]').first().waitFor();
+      assert((await viewer.locator('[data-testid=new-order]').count()) === 0, 'the viewer is offered a new order');
+      await viewer.goto('/imports');
+      await viewer.locator('[data-testid=import-not-allowed]').waitFor();
+      assert((await viewer.locator('[data-testid=import-file]').count()) === 0, 'the viewer is offered an upload');
+      await viewer.goto('/templates');
+      await viewer.locator('[data-testid=template-read-only]').waitFor();
+      assert((await viewer.locator('[data-testid=save-template]').count()) === 0, 'the viewer is offered a template save');
+      assert(await viewer.locator('#tpl-subject').evaluate((i) => i.readOnly), 'the template subject is editable');
+      await viewer.goto('/users');
+      await viewer.locator('[data-testid=not-allowed]').waitFor();
+    });
+    await viewer?.context().close();
+  });
+
+  await flow('users (desktop, admin)', async () => {
+    const email = 'operator@example.jp';
+    const row = page.locator(`[data-testid=user-row][data-email="${email}"]`);
+    await check('the users page opens from the navigation and lists the admin and the viewer', async () => {
+      await page.goto('/');
+      await page.click('nav >> visible=true >> text=ユーザー');
+      await page.waitForURL('**/users');
+      await page.locator(`[data-testid=user-row][data-email="${ADMIN_EMAIL}"][data-role=admin]`).waitFor();
+      await page.locator(`[data-testid=user-row][data-email="${VIEWER_EMAIL}"][data-role=viewer]`).waitFor();
+    });
+    await check('a short password is refused beside its field, in the field-error wording', async () => {
+      await page.fill('#user-email', email);
+      await page.fill('#user-password', 'short');
+      await page.click('[data-testid=submit-user]');
+      const text = (await page.locator('[data-testid=error-user-password]').textContent())?.trim();
+      assert(text === '12 以上で入力してください', `the password error reads "${text}"`);
+    });
+    await check('an admin adds an operator', async () => {
+      await page.fill('#user-password', `e2e-operator-${randomBytes(8).toString('hex')}`);
+      await page.selectOption('#user-role', 'operator');
+      await page.click('[data-testid=submit-user]');
+      await page.locator(`[data-testid=user-row][data-email="${email}"][data-role=operator]`).waitFor();
+      assert((await page.inputValue('#user-email')) === '', 'the form kept the e-mail');
+    });
+    await check('an e-mail already there is refused beside the field (409)', async () => {
+      await page.fill('#user-email', VIEWER_EMAIL);
+      await page.fill('#user-password', 'long-enough-password');
+      await page.click('[data-testid=submit-user]');
+      const text = (await page.locator('[data-testid=error-user-email]').textContent())?.trim();
+      assert(text === 'このメールアドレスのユーザーは既にいます', `the e-mail error reads "${text}"`);
+      await shoot(page, 'users');
+    });
+    await check('changes the role, and refuses to demote the last admin', async () => {
+      await row.locator('[data-testid=user-role]').selectOption('viewer');
+      await page.locator(`[data-testid=user-row][data-email="${email}"][data-role=viewer]`).waitFor();
+      const admin = page.locator(`[data-testid=user-row][data-email="${ADMIN_EMAIL}"]`);
+      await admin.locator('[data-testid=user-role]').selectOption('operator');
+      await page.locator('[data-testid=toast]', { hasText: '最後の管理者' }).waitFor();
+      await page.waitForFunction((e) => document.querySelector(`[data-testid=user-row][data-email="${e}"] select`)?.value === 'admin', ADMIN_EMAIL);
+      assert((await admin.getAttribute('data-role')) === 'admin', 'the last admin lost the role');
+    });
+    await check('removes a user after confirmation', async () => {
+      await row.locator('[data-testid=remove-user]').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      assert((await dialog.textContent())?.includes(email), 'the confirmation does not name the user');
+      await page.click('[data-testid=confirm-remove-user]');
+      await dialog.waitFor({ state: 'detached' });
+      await row.waitFor({ state: 'detached' });
+    });
+  });
+
+  await flow('API keys (desktop, admin)', async () => {
+    const name = 'e2e 倉庫連携';
+    let key;
+    let keyId;
+    await check('an admin creates a key and sees it once, with a warning and a copy button', async () => {
+      await page.goto('/api-keys');
+      await page.locator('[data-testid=key-row]').first().waitFor();
+      await page.click('[data-testid=create-key]');
+      await page.fill('#key-name', name);
+      await page.selectOption('#key-role', 'operator');
+      await page.click('[data-testid=submit-key]');
+      const shown = page.locator('[data-testid=new-key]');
+      await shown.waitFor();
+      key = await shown.inputValue();
+      assert(/^sk_\S{20,}$/.test(key), 'the key shown does not look like a key');
+      const warning = (await page.textContent('[data-testid=key-once-warning]'))?.trim();
+      assert(warning?.includes('今だけ') && warning.includes('二度と表示できません'), `the warning reads "${warning}"`);
+      await page.click('[data-testid=copy-key]');
+      await page.locator('[data-testid=copy-key]', { hasText: 'コピーしました' }).waitFor();
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      assert(copied === key, 'the clipboard does not hold the key');
+      await shoot(page, 'api-key-created');
+    });
+    await check('the key works with the gateway, with the role it was given', async () => {
+      const me = await api(gateway, 'GET', '/api/v1/auth/me', undefined, { key });
+      assert(me.status === 200 && me.body.kind === 'key' && me.body.role === 'operator' && me.body.email === name, `the new key: ${me.status} ${JSON.stringify(me.body)}`);
+    });
+    await check('after the dialog the key is nowhere: not in the list, not on the page, not after a reload', async () => {
+      await page.click('[data-testid=close-key]');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      const row = page.locator(`[data-testid=key-row][data-name="${name}"]`);
+      await row.waitFor();
+      keyId = await row.getAttribute('data-key-id');
+      assert((await row.locator('[data-testid=key-masked]').textContent())?.trim() === `sk_…${key.slice(-4)}`, 'the list does not show the last 4 characters');
+      assert(!(await pageText(page)).includes(key), 'the key is still on the page');
+      const listed = await api(gateway, 'GET', '/api/v1/auth/api-keys');
+      assert(!JSON.stringify(listed.body).includes(key), 'the API lists the key');
+      await page.reload();
+      await row.waitFor();
+      assert(!(await pageText(page)).includes(key), 'the key is on the page after a reload');
+      await page.goto('/');
+      await page.goto('/api-keys');
+      await row.waitFor();
+      assert(!(await pageText(page)).includes(key), 'the key is on the page after leaving it');
+      await shoot(page, 'api-keys');
+    });
+    await check('revoking it refuses the key from the next request on', async () => {
+      const row = page.locator(`[data-testid=key-row][data-key-id="${keyId}"]`);
+      await row.locator('[data-testid=revoke-key]').click();
+      await page.click('[data-testid=confirm-revoke-key]');
+      await page.locator(`[data-testid=key-row][data-key-id="${keyId}"][data-revoked=true] [data-testid=key-status][data-status=revoked]`).waitFor();
+      const me = await api(gateway, 'GET', '/api/v1/auth/me', undefined, { key });
+      assert(me.status === 401, `the revoked key answered ${me.status}`);
+    });
+  });
+
+  await flow('audit log (desktop, admin)', async () => {
+    await check('lists what was done, newest first, filtered by actor', async () => {
+      await page.goto('/audit');
+      await page.locator('[data-testid=audit-row]').first().waitFor();
+      await shoot(page, 'audit');
+      await page.fill('#a-actor', `user:${ADMIN_EMAIL}`);
+      await page.click('[data-testid=apply-audit-filters]');
+      await page.locator(`[data-testid=audit-results][data-actor="user:${ADMIN_EMAIL}"][aria-busy=false]`).waitFor();
+      await page.locator('[data-testid=audit-row]').first().waitFor();
+      const actors = await page.locator('[data-testid=audit-row]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-actor')));
+      assert(actors.length > 0 && actors.every((a) => a === `user:${ADMIN_EMAIL}`), `rows of other actors: ${[...new Set(actors)]}`);
+      const ids = await page.locator('[data-testid=audit-row]').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-entry-id'))));
+      assert(ids.every((id, i) => i === 0 || id < ids[i - 1]), `not newest first: ${ids.slice(0, 10)}`);
+    });
+    await check('and by target: the order and what is under it', async () => {
+      const target = `/api/v1/orders/${seeded[0]}`;
+      await page.fill('#a-target', target);
+      await page.click('[data-testid=apply-audit-filters]');
+      await page.locator(`[data-testid=audit-results][data-target="${target}"][aria-busy=false]`).waitFor();
+      await page.locator(`[data-testid=audit-row][data-target="${target}/status"]`).first().waitFor();
+      const targets = await page.locator('[data-testid=audit-row]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-target')));
+      assert(targets.every((t) => t === target || t.startsWith(`${target}/`)), `rows of other targets: ${targets}`);
+    });
+    await check('pages with the cursor: next, previous', async () => {
+      await page.goto('/audit?limit=3');
+      const ids = () => page.locator('[data-testid=audit-row]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-entry-id')).join(','));
+      await page.locator('[data-testid=audit-row]').nth(2).waitFor();
+      const p1 = await ids();
+      assert(p1.split(',').length === 3, `page 1: ${p1}`);
+      await page.click('[data-testid=audit-next]');
+      await page.locator('[data-testid=audit-results][data-page="2"][aria-busy=false]').waitFor();
+      await page.waitForFunction((prev) => [...document.querySelectorAll('[data-testid=audit-row]')].map((r) => r.getAttribute('data-entry-id')).join(',') !== prev, p1);
+      const p2 = await ids();
+      assert(Math.max(...p2.split(',').map(Number)) < Math.min(...p1.split(',').map(Number)), `page 2 is not older than page 1: ${p1} / ${p2}`);
+      await page.click('[data-testid=audit-prev]');
+      await page.waitForFunction((want) => [...document.querySelectorAll('[data-testid=audit-row]')].map((r) => r.getAttribute('data-entry-id')).join(',') === want, p1);
     });
   });
 
@@ -788,8 +1070,49 @@ async function main() {
     });
   });
 
+  await flow('sign out (desktop)', async () => {
+    await check('signing out shows the sign-in page and ends the session', async () => {
+      await page.goto('/');
+      await page.locator('[data-testid=health-panel]').waitFor();
+      await page.click('[data-testid=sign-out] >> visible=true');
+      await page.waitForURL((u) => u.pathname === '/login');
+      await page.locator('[data-testid=login-notice]', { hasText: 'サインアウトしました' }).waitFor();
+      const status = await page.evaluate(async () => (await fetch('/api/v1/orders')).status);
+      assert(status === 401, `the API answers ${status} after signing out`);
+    });
+    await check('then /orders needs signing in again, and signing in comes back to /orders', async () => {
+      await page.goto('/orders');
+      await page.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('next') === '/orders');
+      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await page.waitForURL((u) => u.pathname === '/orders');
+      await page.getByRole('heading', { name: '注文一覧' }).waitFor();
+      await page.locator('[data-testid=order-row]').first().waitFor();
+    });
+    await check('a session that ends while a page is open: the next answer (401) goes to sign-in, and back to that page', async () => {
+      // The cookie goes as an expired or revoked session would: the page does not know until it asks.
+      await page.context().clearCookies();
+      await page.selectOption('#f-status', 'paid');
+      await page.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('next') === '/orders?status=paid');
+      await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await page.waitForURL((u) => u.pathname === '/orders' && u.searchParams.get('status') === 'paid');
+      await page.locator('[data-testid=order-results][data-status=paid][aria-busy=false] [data-testid=order-row]').first().waitFor();
+    });
+  });
+
   await flow('phone (390x844)', async () => {
     const phone = await newPage(PHONE, 'ja');
+    await check('sign-in on a phone', async () => {
+      await phone.goto('/login');
+      await phone.locator('[data-testid=login-form]').waitFor();
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
+      await shoot(phone, 'login');
+      await signIn(phone, ADMIN_EMAIL, ADMIN_PASSWORD);
+      const who = phone.locator('header [data-testid=current-user]');
+      await who.waitFor();
+      assert((await who.getAttribute('data-role')) === 'admin', 'the phone header does not show the admin');
+      await phone.locator('header [data-testid=sign-out]').waitFor();
+    });
     const pages = [
       ['dashboard', '/', '[data-testid=health-panel]'],
       ['orders', '/orders', '[data-testid=order-card]'],
@@ -799,6 +1122,9 @@ async function main() {
       ['templates', '/templates', '#tpl-body'],
       ['import', '/imports', '[data-testid=import-card]'],
       ['import-detail', `/imports/${importId}`, '[data-testid=row-error]'],
+      ['users', '/users', '[data-testid=user-row]'],
+      ['api-keys', '/api-keys', '[data-testid=key-row]'],
+      ['audit', '/audit', '[data-testid=audit-card]'],
     ];
     for (const [name, url, ready] of pages) {
       await check(`${name} is usable on a phone`, async () => {

@@ -2,20 +2,31 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { AppShell } from '@/components/layout/AppShell';
+import { SessionGate } from '@/components/layout/SessionGate';
 import { I18nProvider } from '@/lib/i18n';
 import { createQueryClient } from '@/lib/query-client';
+import { ApiKeysPage } from '@/routes/ApiKeysPage';
+import { AuditPage } from '@/routes/AuditPage';
 import { DashboardPage } from '@/routes/DashboardPage';
 import { ImportDetailPage } from '@/routes/ImportDetailPage';
 import { ImportsPage } from '@/routes/ImportsPage';
+import { LoginPage } from '@/routes/LoginPage';
 import { NewOrderPage } from '@/routes/NewOrderPage';
 import { NotFoundPage, RouteErrorPage } from '@/routes/NotFoundPage';
 import { OrderDetailPage } from '@/routes/OrderDetailPage';
 import { OrdersPage } from '@/routes/OrdersPage';
 import { TemplatesPage } from '@/routes/TemplatesPage';
+import { UsersPage } from '@/routes/UsersPage';
 
 const router = createBrowserRouter([
+  // The one page outside the session.
+  { path: 'login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
   {
-    element: <AppShell />,
+    element: (
+      <SessionGate>
+        <AppShell />
+      </SessionGate>
+    ),
     errorElement: <RouteErrorPage />,
     children: [
       {
@@ -28,6 +39,9 @@ const router = createBrowserRouter([
           { path: 'imports', element: <ImportsPage /> },
           { path: 'imports/:id', element: <ImportDetailPage /> },
           { path: 'templates', element: <TemplatesPage /> },
+          { path: 'users', element: <UsersPage /> },
+          { path: 'api-keys', element: <ApiKeysPage /> },
+          { path: 'audit', element: <AuditPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -8,6 +8,7 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './api-types';
 import { env } from './env';
+import { markSessionExpired } from './session-expiry';
 import type { Problem } from './types';
 
 /** What a field error says besides its field, code and message (`min`, `max`, `allowed`...). */
@@ -28,6 +29,8 @@ export class ApiError extends Error {
   readonly fieldErrors: FieldError[];
   readonly orderId: number | string | undefined;
   readonly traceId: string | undefined;
+  /** How long to wait before trying again (`Retry-After` of a 429 or 503), in seconds. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(init: {
     status: number;
@@ -37,6 +40,7 @@ export class ApiError extends Error {
     fieldErrors?: FieldError[];
     orderId?: number | string;
     traceId?: string;
+    retryAfterSeconds?: number;
   }) {
     super(init.detail || init.title);
     this.name = 'ApiError';
@@ -47,6 +51,7 @@ export class ApiError extends Error {
     this.fieldErrors = init.fieldErrors ?? [];
     this.orderId = init.orderId;
     this.traceId = init.traceId;
+    this.retryAfterSeconds = init.retryAfterSeconds;
   }
 
   get isNetworkError(): boolean {
@@ -88,14 +93,27 @@ function parseFieldErrors(v: unknown): FieldError[] {
 }
 
 /**
+ * A `Retry-After` header in seconds: delta-seconds or an HTTP date
+ * (from `now`); undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/**
  * Turns any error answer into an `ApiError`: a problem+json body is read
  * member by member (an odd or partial body never throws), anything else
  * (an HTML page from a proxy, an empty body) falls back to the HTTP status.
  */
-export function problemToError(status: number, statusText: string, body: unknown): ApiError {
+export function problemToError(status: number, statusText: string, body: unknown, headers?: Headers): ApiError {
   const fallbackTitle = statusText || `HTTP ${status}`;
+  const retryAfterSeconds = parseRetryAfter(headers?.get('Retry-After'));
   if (!isRecord(body)) {
-    return new ApiError({ status, code: `HTTP_${status}`, title: fallbackTitle, detail: fallbackTitle });
+    return new ApiError({ status, code: `HTTP_${status}`, title: fallbackTitle, detail: fallbackTitle, retryAfterSeconds });
   }
   const p = body as Partial<Problem> & Record<string, unknown>;
   const title = asString(p.title) ?? fallbackTitle;
@@ -108,6 +126,7 @@ export function problemToError(status: number, statusText: string, body: unknown
     fieldErrors: parseFieldErrors(p.errors),
     orderId,
     traceId: asString(p.trace_id),
+    retryAfterSeconds,
   });
 }
 
@@ -142,6 +161,18 @@ export const api = createClient<paths>({
   fetch: (request) => globalThis.fetch(request),
 });
 
+/** The one path whose 401 means "wrong e-mail or password", not "signed out". */
+const LOGIN_PATH = '/api/v1/auth/login';
+
+// Any other 401 means the session is gone (expired, signed out elsewhere,
+// revoked): the session gate sends the person to sign-in.
+api.use({
+  onResponse({ request, response }) {
+    if (response.status === 401 && !new URL(request.url).pathname.endsWith(LOGIN_PATH)) markSessionExpired();
+    return undefined;
+  },
+});
+
 type Answer = { data?: unknown; error?: unknown; response: Response };
 /** What a 2xx answer of this request carries, as the document types it. */
 type Data<A extends Answer> = A extends { data: infer D; error?: never } ? D : never;
@@ -169,7 +200,7 @@ export async function send<A extends Answer>(request: Promise<A>): Promise<A> {
 /** The body of a 2xx answer; any other answer throws its `ApiError`. */
 export async function call<A extends Answer>(request: Promise<A>): Promise<Data<A>> {
   const r = await send(request);
-  if (!r.response.ok || r.error !== undefined) throw problemToError(r.response.status, r.response.statusText, r.error);
+  if (!r.response.ok || r.error !== undefined) throw problemToError(r.response.status, r.response.statusText, r.error, r.response.headers);
   // A 2xx: openapi-fetch filled `data` with the body the document gives this path.
   return r.data as Data<A>;
 }

@@ -11,6 +11,8 @@ const order = components.schemas.NewOrder.properties;
 const item = components.schemas.NewOrderItem.properties;
 const refund = components.schemas.NewRefund.properties;
 const payment = components.schemas.NewPayment.properties;
+const newUser = components.schemas.NewUser.properties;
+const newKey = components.schemas.NewApiKey.properties;
 
 /** A JSON Schema pattern (ECMA-262, Unicode) as a RegExp. */
 const pattern = (source: string) => new RegExp(source, 'u');
@@ -54,3 +56,17 @@ export const PAYMENT_LIMITS = {
 
 /** Page sizes the lists accept (`limit` of `GET /api/v1/orders`). */
 export const ORDERS_PAGE_MAX = queryMaximum(paths['/api/v1/orders'].get.parameters, 'limit');
+
+/** `NewUser`: a user's e-mail and password. */
+export const USER_LIMITS = {
+  email: { maxLength: newUser.email.maxLength },
+  password: { minLength: newUser.password.minLength, maxLength: newUser.password.maxLength },
+} as const;
+
+/** `NewApiKey`: the key's name. */
+export const API_KEY_LIMITS = {
+  name: { maxLength: newKey.name.maxLength, pattern: pattern(newKey.name.pattern) },
+} as const;
+
+/** Page sizes the audit log accepts (`limit` of `GET /api/v1/audit`). */
+export const AUDIT_PAGE_MAX = queryMaximum(paths['/api/v1/audit'].get.parameters, 'limit');

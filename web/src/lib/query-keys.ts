@@ -4,7 +4,7 @@
  * order refunds its payment and queues a mail) invalidates that feature's
  * answers through these keys, never by importing the other feature.
  */
-import type { ImportListQuery, OrderId, OrderListQuery } from './types';
+import type { AuditQuery, ImportListQuery, OrderId, OrderListQuery } from './types';
 
 export const orderKeys = {
   all: ['orders'] as const,
@@ -37,4 +37,17 @@ export const importKeys = {
 
 export const healthKeys = {
   readiness: ['health', 'readiness'] as const,
+};
+
+export const authKeys = {
+  all: ['auth'] as const,
+  /** Who is signed in (`GET /api/v1/auth/me`). */
+  me: () => [...authKeys.all, 'me'] as const,
+  users: () => [...authKeys.all, 'users'] as const,
+  apiKeys: () => [...authKeys.all, 'api-keys'] as const,
+};
+
+export const auditKeys = {
+  all: ['audit'] as const,
+  page: (q: AuditQuery) => [...auditKeys.all, q] as const,
 };

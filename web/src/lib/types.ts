@@ -33,11 +33,24 @@ export type ImportErrors = Schemas['ImportErrors'];
 export type ImportStatus = Schemas['ImportStatus'];
 export type RowError = Schemas['RowError'];
 export type FieldErrorBody = Schemas['FieldError'];
+export type Role = Schemas['Role'];
+export type Me = Schemas['Me'];
+export type Login = Schemas['Login'];
+export type User = Schemas['User'];
+export type NewUser = Schemas['NewUser'];
+export type UserUpdate = Schemas['UserUpdate'];
+export type ApiKey = Schemas['ApiKey'];
+export type NewApiKey = Schemas['NewApiKey'];
+export type CreatedApiKey = Schemas['CreatedApiKey'];
+export type AuditEntry = Schemas['AuditEntry'];
+export type AuditPage = Schemas['AuditPage'];
 
 /** The query of `GET /api/v1/orders`: filters, page size, date order, cursor. */
 export type OrderListQuery = NonNullable<operations['list_orders']['parameters']['query']>;
 /** The query of `GET /api/v1/orders/imports`: page size and cursor. */
 export type ImportListQuery = NonNullable<operations['list_imports']['parameters']['query']>;
+/** The query of `GET /api/v1/audit`: actor (exact), target (path prefix), page size, cursor. */
+export type AuditQuery = NonNullable<operations['audit']['parameters']['query']>;
 
 /** Every order status, in the order of the happy path then the dead ends. */
 export const ORDER_STATUSES = [

@@ -1,3 +1,4 @@
+import { RequireCapability } from '@/components/layout/RequireCapability';
 import { PageHeader } from '@/components/ui/PageHeader';
 import { NewOrderForm } from '@/features/orders/components/NewOrderForm';
 import { useI18n } from '@/lib/i18n';
@@ -7,7 +8,9 @@ export function NewOrderPage() {
   return (
     <>
       <PageHeader title={t('newOrder.title')} />
-      <NewOrderForm />
+      <RequireCapability capability="orders.create">
+        <NewOrderForm />
+      </RequireCapability>
     </>
   );
 }

@@ -1,12 +1,16 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
-/** A modal dialog: Escape and the backdrop close it, focus moves in and back. */
-export function Dialog({ open, onClose, title, children, footer }: {
+/**
+ * A modal dialog: Escape and the backdrop close it (unless `dismissible` is
+ * false: only its own buttons do), focus moves in and back.
+ */
+export function Dialog({ open, onClose, title, children, footer, dismissible = true }: {
   open: boolean;
   onClose: () => void;
   title: ReactNode;
   children: ReactNode;
   footer?: ReactNode;
+  dismissible?: boolean;
 }) {
   const titleId = useId();
   const panel = useRef<HTMLDivElement>(null);
@@ -16,18 +20,18 @@ export function Dialog({ open, onClose, title, children, footer }: {
     const focusable = panel.current?.querySelector<HTMLElement>('[data-autofocus], button, [href], input, textarea, select');
     focusable?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
+      if (e.key === 'Escape' && dismissible) onClose();
     };
     document.addEventListener('keydown', onKey);
     return () => {
       document.removeEventListener('keydown', onKey);
       before?.focus();
     };
-  }, [open, onClose]);
+  }, [open, onClose, dismissible]);
   if (!open) return null;
   return (
     <div className="fixed inset-0 z-50 flex items-end justify-center p-0 sm:items-center sm:p-4">
-      <div className="absolute inset-0 bg-slate-900/50" aria-hidden="true" onClick={onClose} />
+      <div className="absolute inset-0 bg-slate-900/50" aria-hidden="true" onClick={dismissible ? onClose : undefined} />
       <div
         ref={panel}
         role="dialog"

@@ -9,6 +9,8 @@ export function Toaster() {
         <div
           key={t.id}
           role={t.kind === 'error' ? 'alert' : 'status'}
+          data-testid="toast"
+          data-kind={t.kind}
           className={cn(
             'pointer-events-auto flex w-full max-w-sm items-start gap-3 rounded-xl bg-white p-3 text-sm shadow-lg ring-1',
             t.kind === 'error' ? 'ring-rose-200' : t.kind === 'success' ? 'ring-emerald-200' : 'ring-slate-200',

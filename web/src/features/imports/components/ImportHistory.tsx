@@ -3,6 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { Button } from '@/components/ui/Button';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
 import { formatDateTime, formatNumber, formatYen } from '@/lib/format';
+import { formatActor } from '@/lib/actor';
 import { useI18n } from '@/lib/i18n';
 import type { Import } from '@/lib/types';
 import { useImports } from '../api/get-imports';
@@ -58,7 +59,7 @@ export function ImportHistory({ limit = 10 }: { limit?: number }) {
                   <td className="py-2.5 pr-3 pl-4 whitespace-nowrap text-slate-600 tabular-nums sm:pl-5">{formatDateTime(i.created_at, lang)}</td>
                   <td className="max-w-[16rem] px-3 py-2.5">
                     <Link to={detailPath(i)} className="block truncate font-medium text-indigo-600 hover:underline">{i.file_name}</Link>
-                    <p className="truncate text-xs text-slate-500">{i.submitted_by}{i.digest && ` · ${t('import.digestShort')}`}</p>
+                    <p className="truncate text-xs text-slate-500" title={i.submitted_by}>{formatActor(i.submitted_by, lang)}{i.digest && ` · ${t('import.digestShort')}`}</p>
                   </td>
                   <td className="px-3 py-2.5"><ImportStatusBadge status={i.status} /></td>
                   <td className="px-3 py-2.5 text-right text-slate-600 tabular-nums">{n(i.processed_rows)} / {n(i.total_rows)}</td>

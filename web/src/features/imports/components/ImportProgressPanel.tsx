@@ -5,6 +5,7 @@ import { buttonClass } from '@/components/ui/styles';
 import { ApiError } from '@/lib/api-client';
 import { cn } from '@/lib/cn';
 import { formatDateTime, formatNumber, formatRate, formatYen } from '@/lib/format';
+import { formatActor } from '@/lib/actor';
 import { useI18n } from '@/lib/i18n';
 import type { Import } from '@/lib/types';
 import { useSendingRate } from '../api/get-sending-rate';
@@ -107,7 +108,7 @@ export function ImportProgressPanel({ imp, phase, streamError, title }: { imp: I
 
         <div className="mt-4 flex flex-wrap items-center justify-between gap-3 border-t border-slate-100 pt-3">
           <p className="text-xs text-slate-500 tabular-nums">
-            {t('import.meta', { by: imp.submitted_by, at: formatDateTime(imp.created_at, lang), encoding: imp.encoding })}
+            {t('import.meta', { by: formatActor(imp.submitted_by, lang), at: formatDateTime(imp.created_at, lang), encoding: imp.encoding })}
             {took !== null && <> · {t('import.took', { seconds: took.toFixed(1) })}</>}
           </p>
           {!active && imp.orders_created > 0 && (

@@ -5,6 +5,8 @@ import { Field, Input, Textarea } from '@/components/ui/Field';
 import { ErrorState } from '@/components/ui/States';
 import { formatDateTime } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
+import { formatActor } from '@/lib/actor';
+import { useCan } from '@/lib/session';
 import { pushToast } from '@/lib/toast';
 import type { Template } from '@/lib/types';
 import { useUpdateTemplate } from '../api/update-template';
@@ -35,6 +37,8 @@ export function TemplateEditor({ template }: { template: Template }) {
   const subjectRef = useRef<HTMLInputElement>(null);
   const lastFocused = useRef<'subject' | 'body'>('body');
   const save = useUpdateTemplate();
+  // Only an admin edits; the others read and preview.
+  const editable = useCan('templates.edit');
 
   const dirty = subject !== template.subject || body !== template.body;
   const values = sampleValues(template.variables);
@@ -69,13 +73,16 @@ export function TemplateEditor({ template }: { template: Template }) {
         actions={dirty && <span className="text-xs font-medium text-amber-700" data-testid="template-dirty">{t('templates.unsaved')}</span>}
       >
         <div className="space-y-4">
+          {!editable && (
+            <p className="rounded-lg bg-slate-50 p-2 text-xs text-slate-600 ring-1 ring-slate-200" data-testid="template-read-only">{t('templates.readOnly')}</p>
+          )}
           <Field id="tpl-subject" label={t('templates.subject')}>
-            <Input id="tpl-subject" ref={subjectRef} value={subject} onFocus={() => (lastFocused.current = 'subject')} onChange={(e) => setSubject(e.target.value)} />
+            <Input id="tpl-subject" ref={subjectRef} readOnly={!editable} value={subject} onFocus={() => (lastFocused.current = 'subject')} onChange={(e) => setSubject(e.target.value)} />
           </Field>
           <Field id="tpl-body" label={t('templates.body')}>
-            <Textarea id="tpl-body" ref={bodyRef} rows={12} className="font-mono text-[13px] leading-relaxed" value={body} onFocus={() => (lastFocused.current = 'body')} onChange={(e) => setBody(e.target.value)} />
+            <Textarea id="tpl-body" ref={bodyRef} readOnly={!editable} rows={12} className="font-mono text-[13px] leading-relaxed" value={body} onFocus={() => (lastFocused.current = 'body')} onChange={(e) => setBody(e.target.value)} />
           </Field>
-          {template.variables.length > 0 && (
+          {editable && template.variables.length > 0 && (
             <div>
               <p className="mb-1.5 text-xs font-medium text-slate-700">
                 {t('templates.variables')} <span className="font-normal text-slate-400">— {t('templates.insertHint')}</span>
@@ -94,15 +101,19 @@ export function TemplateEditor({ template }: { template: Template }) {
           )}
           {save.isError && <ErrorState error={save.error} />}
           <div className="flex flex-wrap items-center justify-between gap-2 border-t border-slate-100 pt-4">
-            <p className="text-xs text-slate-500">{t('templates.updatedAt', { time: formatDateTime(template.updated_at, lang) })}</p>
-            <div className="flex gap-2">
+            <p className="text-xs text-slate-500" data-testid="template-updated" data-actor={template.updated_by ?? ''} title={template.updated_by ?? undefined}>
+              {template.updated_by
+                ? t('templates.updatedBy', { time: formatDateTime(template.updated_at, lang), by: formatActor(template.updated_by, lang) })
+                : t('templates.updatedAt', { time: formatDateTime(template.updated_at, lang) })}
+            </p>
+            {editable && <div className="flex gap-2">
               <Button variant="ghost" disabled={!dirty || save.isPending} onClick={() => { setSubject(template.subject); setBody(template.body); }}>
                 {t('templates.revert')}
               </Button>
               <Button type="submit" disabled={!dirty} loading={save.isPending} data-testid="save-template">
                 {save.isPending ? t('common.saving') : t('common.save')}
               </Button>
-            </div>
+            </div>}
           </div>
         </div>
       </Card>

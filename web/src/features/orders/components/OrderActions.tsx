@@ -6,6 +6,7 @@ import { Dialog } from '@/components/ui/Dialog';
 import { ErrorState } from '@/components/ui/States';
 import { formatYen } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
+import { useCan, useSession } from '@/lib/session';
 import { pushToast } from '@/lib/toast';
 import type { Order, Payment } from '@/lib/types';
 import { paymentKeys } from '@/lib/query-keys';
@@ -15,7 +16,13 @@ import { availableActions } from './status';
 
 export function OrderActions({ order, payment }: { order: Order; payment: Payment | null | undefined }) {
   const { t } = useI18n();
-  const actions = availableActions(order.status);
+  const me = useSession();
+  const mayChangeStatus = useCan('orders.status');
+  const mayCancel = useCan('orders.cancel');
+  // What the order's status allows, less what the role may not do.
+  const byStatus = availableActions(order.status);
+  const actions = { ship: byStatus.ship && mayChangeStatus, deliver: byStatus.deliver && mayChangeStatus, cancel: byStatus.cancel && mayCancel };
+  const roleLimited = (byStatus.ship || byStatus.deliver || byStatus.cancel) && !(mayChangeStatus && mayCancel);
   const update = useUpdateOrderStatus(order.id);
   const [cancelOpen, setCancelOpen] = useState(false);
   const closeCancel = useCallback(() => setCancelOpen(false), []);
@@ -29,7 +36,9 @@ export function OrderActions({ order, payment }: { order: Order; payment: Paymen
   return (
     <Card title={t('order.actions')} testId="order-actions">
       {none ? (
-        <p className="text-sm text-slate-500">{t('order.noActions')}</p>
+        <p className="text-sm text-slate-500" data-testid={roleLimited ? 'actions-not-allowed' : 'no-actions'}>
+          {roleLimited && me ? t('order.noActionsRole', { role: t(`role.${me.role}`) }) : t('order.noActions')}
+        </p>
       ) : (
         <div className="flex flex-col gap-2">
           {actions.ship && (

@@ -6,6 +6,7 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
 import { buttonClass } from '@/components/ui/styles';
 import { useI18n } from '@/lib/i18n';
 import { ORDERS_PAGE_MAX } from '@/lib/limits';
+import { useCan } from '@/lib/session';
 import { ORDER_STATUSES, type OrderStatus } from '@/lib/types';
 import { useOrders, type OrderFilters, type Sort } from '../api/get-orders';
 import { OrdersTable } from './OrdersTable';
@@ -100,6 +101,7 @@ function OrderResults({ filters, sort, onSort, onLimit }: { filters: Omit<OrderF
   const q = useOrders({ ...filters, cursor });
   const page = cursors.length;
   const filtered = Boolean(filters.status || filters.customer_email || filters.batch_id);
+  const canCreate = useCan('orders.create');
 
   const sortControl = (
     <button
@@ -139,7 +141,7 @@ function OrderResults({ filters, sort, onSort, onLimit }: { filters: Omit<OrderF
         <div className="p-4"><ErrorState error={q.error} onRetry={() => void q.refetch()} /></div>
       ) : q.data.orders.length === 0 ? (
         <EmptyState title={filtered ? t('orders.empty') : t('orders.emptyAll')}>
-          {!filtered && <Link to="/orders/new" className={buttonClass('primary', 'sm', 'mt-2')}>{t('dashboard.createFirst')}</Link>}
+          {!filtered && canCreate && <Link to="/orders/new" className={buttonClass('primary', 'sm', 'mt-2')}>{t('dashboard.createFirst')}</Link>}
         </EmptyState>
       ) : (
         <div className={q.isPlaceholderData ? 'opacity-60 transition-opacity' : undefined}>

@@ -7,6 +7,7 @@ import { buttonClass } from '@/components/ui/styles';
 import { ApiError } from '@/lib/api-client';
 import { formatDateTime, formatYen } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
+import { useCan } from '@/lib/session';
 import type { Order, OrderId, Payment } from '@/lib/types';
 import { useOrder } from '../api/get-order';
 import { CustomerCard } from './CustomerCard';
@@ -28,6 +29,7 @@ export function OrderDetail({ id, payment, paymentCard, notificationLog }: {
 }) {
   const { t, lang } = useI18n();
   const q = useOrder(id);
+  const canCreate = useCan('orders.create');
 
   const back = <BackToOrders />;
 
@@ -54,7 +56,7 @@ export function OrderDetail({ id, payment, paymentCard, notificationLog }: {
           </span>
         }
         actions={
-          order.status === 'payment_failed' ? (
+          order.status === 'payment_failed' && canCreate ? (
             <Link to="/orders/new" className={buttonClass('secondary', 'sm')}>{t('nav.newOrder')}</Link>
           ) : undefined
         }

@@ -3,12 +3,14 @@ import { Card } from '@/components/ui/Card';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
 import { buttonClass } from '@/components/ui/styles';
 import { useI18n } from '@/lib/i18n';
+import { useCan } from '@/lib/session';
 import { useOrders } from '../api/get-orders';
 import { OrdersTable } from './OrdersTable';
 
 /** The newest orders, refreshed every 15 s. */
 export function RecentOrders({ className }: { className?: string }) {
   const { t } = useI18n();
+  const canCreate = useCan('orders.create');
   const recent = useOrders({ limit: 6 }, { refetchInterval: 15_000 });
   return (
     <Card
@@ -23,7 +25,7 @@ export function RecentOrders({ className }: { className?: string }) {
         <div className="p-4"><ErrorState error={recent.error} onRetry={() => void recent.refetch()} /></div>
       ) : recent.data.orders.length === 0 ? (
         <EmptyState title={t('dashboard.noOrders')}>
-          <Link to="/orders/new" className={buttonClass('primary', 'sm', 'mt-2')}>{t('dashboard.createFirst')}</Link>
+          {canCreate && <Link to="/orders/new" className={buttonClass('primary', 'sm', 'mt-2')}>{t('dashboard.createFirst')}</Link>}
         </EmptyState>
       ) : (
         <OrdersTable orders={recent.data.orders} compact />

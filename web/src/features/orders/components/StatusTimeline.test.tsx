@@ -26,6 +26,24 @@ describe('StatusTimeline', () => {
     expect(items[3]?.querySelector('time')).toBeNull();
   });
 
+  it('says who took each step', () => {
+    renderWithProviders(
+      <StatusTimeline
+        current="shipped"
+        history={[
+          { status: 'pending', at: '2025-04-01T00:00:00Z', actor: 'user:ops@example.jp' },
+          { status: 'paid', at: '2025-04-01T00:00:02Z', actor: 'service:payment' },
+          { status: 'shipped', at: '2025-04-02T00:00:00Z', actor: 'key:4:倉庫' },
+        ]}
+      />,
+      { lang: 'ja' },
+    );
+    const actors = screen.getAllByTestId('status-actor').map((a) => a.textContent);
+    expect(actors).toEqual(['ops@example.jp が実行', 'サービス payment が実行', 'API キー「倉庫」(#4) が実行']);
+    // The upcoming step has nobody yet.
+    expect(within(screen.getByTestId('status-timeline')).getAllByRole('listitem')).toHaveLength(4);
+  });
+
   it('speaks English when asked', () => {
     renderWithProviders(<StatusTimeline current="cancelled" history={[{ status: 'cancelled', at: '2025-04-01T00:00:00Z' }]} />, { lang: 'en' });
     expect(screen.getByTestId('status-timeline')).toHaveTextContent('Cancelled');

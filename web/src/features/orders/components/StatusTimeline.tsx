@@ -1,6 +1,7 @@
 import { useI18n } from '@/lib/i18n';
 import { formatDateTime } from '@/lib/format';
 import { cn } from '@/lib/cn';
+import { formatActor } from '@/lib/actor';
 import type { OrderStatus, StatusChange } from '@/lib/types';
 import { ORDER_STATUS_TONE, TONE_CLASSES } from '@/components/ui/tones';
 import { buildTimeline } from './status';
@@ -36,6 +37,11 @@ export function StatusTimeline({ history, current }: { history: readonly StatusC
                 {e.state === 'current' && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-[10px] font-medium text-slate-600">{t('order.current')}</span>}
               </p>
               {e.at && <time className="text-xs text-slate-500" dateTime={e.at}>{formatDateTime(e.at, lang)}</time>}
+              {e.actor && (
+                <p className="truncate text-xs text-slate-500" title={e.actor} data-testid="status-actor" data-actor={e.actor}>
+                  {t('actor.by', { actor: formatActor(e.actor, lang) })}
+                </p>
+              )}
             </div>
           </li>
         );

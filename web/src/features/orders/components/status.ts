@@ -8,6 +8,8 @@ export type TimelineEntry = {
   status: OrderStatus;
   /** When it happened; absent for steps still to come. */
   at?: string;
+  /** Who asked for it (`user:<email>`, `key:<id>:<name>`, `service:...`, `system:...`), when the gateway says. */
+  actor?: string;
   state: 'done' | 'current' | 'upcoming';
 };
 
@@ -18,7 +20,7 @@ export type TimelineEntry = {
  */
 export function buildTimeline(history: readonly StatusChange[], current: OrderStatus): TimelineEntry[] {
   const sorted = [...history].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const entries: TimelineEntry[] = sorted.map((h) => ({ status: h.status, at: h.at, state: 'done' }));
+  const entries: TimelineEntry[] = sorted.map((h) => ({ status: h.status, at: h.at, ...(h.actor ? { actor: h.actor } : {}), state: 'done' }));
   const last = entries.at(-1);
   if (last && last.status === current) last.state = 'current';
   else entries.push({ status: current, state: 'current' });

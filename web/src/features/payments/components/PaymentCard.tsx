@@ -3,6 +3,8 @@ import { ErrorState, LoadingState } from '@/components/ui/States';
 import { cn } from '@/lib/cn';
 import { formatDateTime, formatYen } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
+import { useCan } from '@/lib/session';
+import { formatActor } from '@/lib/actor';
 import type { Order, Payment } from '@/lib/types';
 import { usePaymentForOrder } from '../api/get-payment';
 import { RefundForm } from './RefundForm';
@@ -43,7 +45,8 @@ export function PaymentCard({ order }: { order: Order }) {
 function PaymentDetails({ payment, order, lang }: { payment: Payment; order: Order; lang: 'ja' | 'en' }) {
   const { t } = useI18n();
   const remaining = Math.max(0, payment.amount - payment.refunded_amount);
-  const canRefund = remaining > 0 && payment.status !== 'refunded' && order.status !== 'cancelled';
+  const mayRefund = useCan('payments.refund');
+  const refundable = remaining > 0 && payment.status !== 'refunded' && order.status !== 'cancelled';
   return (
     <div className="space-y-5">
       <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm sm:grid-cols-4">
@@ -82,6 +85,11 @@ function PaymentDetails({ payment, order, lang }: { payment: Payment; order: Ord
                 <div className="min-w-0">
                   <p className="font-medium text-rose-600 tabular-nums">−{formatYen(r.amount)}</p>
                   {r.reason && <p className="truncate text-xs text-slate-500">{t('payment.reason')}: {r.reason}</p>}
+                  {r.created_by && (
+                    <p className="truncate text-xs text-slate-500" title={r.created_by} data-testid="refund-by" data-actor={r.created_by}>
+                      {t('payment.refundBy', { actor: formatActor(r.created_by, lang) })}
+                    </p>
+                  )}
                 </div>
                 <time className="text-xs text-slate-500 tabular-nums" dateTime={r.created_at}>{formatDateTime(r.created_at, lang)}</time>
               </li>
@@ -90,7 +98,8 @@ function PaymentDetails({ payment, order, lang }: { payment: Payment; order: Ord
         )}
       </div>
 
-      {canRefund && <RefundForm payment={payment} orderId={order.id} remaining={remaining} />}
+      {refundable && mayRefund && <RefundForm payment={payment} orderId={order.id} remaining={remaining} />}
+      {refundable && !mayRefund && <p className="text-xs text-slate-500" data-testid="refund-not-allowed">{t('payment.refundAdminOnly')}</p>}
     </div>
   );
 }
