@@ -8,8 +8,12 @@ use std::{env, fs, path::PathBuf};
 
 use prost::Message;
 
-const PROTOS: &[&str] =
-    &["ec/order/v1/order.proto", "ec/payment/v1/payment.proto", "ec/notification/v1/notification.proto"];
+const PROTOS: &[&str] = &[
+    "ec/order/v1/order.proto",
+    "ec/payment/v1/payment.proto",
+    "ec/notification/v1/notification.proto",
+    "ec/outbox/v1/outbox.proto",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     for proto in PROTOS {

@@ -639,6 +639,8 @@ pub struct Payment {
     pub refunds: Vec<Refund>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who asked for it (`user:…`, `key:…`, `service:order-service`, `system:reconciler`).
+    pub requested_by: Option<String>,
 }
 
 impl TryFrom<ppb::Payment> for Payment {
@@ -661,6 +663,7 @@ impl TryFrom<ppb::Payment> for Payment {
             refunds: all(p.refunds)?,
             created_at: ts(p.created_at, "payment.created_at")?,
             updated_at: ts(p.updated_at, "payment.updated_at")?,
+            requested_by: Some(p.requested_by).filter(|b| !b.is_empty()),
         })
     }
 }

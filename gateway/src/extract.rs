@@ -201,6 +201,30 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
+/// The optional `Idempotency-Key` header (printable ASCII, at most
+/// [`ec_common::rules::KEY_MAX`]); absent or blank is the empty key, "no key".
+pub struct IdempotencyKey(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(v) = parts.headers.get("idempotency-key") else { return Ok(Self(String::new())) };
+        let bad = || {
+            ApiError::field(FieldViolation::described(
+                "Idempotency-Key",
+                FieldCode::InvalidValue,
+                "must be printable ASCII, at most 200 characters",
+            ))
+        };
+        let key = v.to_str().map_err(|_| bad())?.trim();
+        if key.len() > ec_common::rules::KEY_MAX {
+            return Err(ApiError::field(FieldViolation::too_long("Idempotency-Key", ec_common::rules::KEY_MAX)));
+        }
+        Ok(Self(key.to_owned()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

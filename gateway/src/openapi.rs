@@ -234,7 +234,9 @@ fn add_limits(doc: &mut Value) {
     let tz = rules::UTC_OFFSET_MAX_MINUTES;
     param_limit(doc, "/api/v1/orders/stats", "get", "tz_offset_minutes", "minimum", -tz);
     param_limit(doc, "/api/v1/orders/stats", "get", "tz_offset_minutes", "maximum", tz);
-    for (path, method) in [("/api/v1/orders", "post"), ("/api/v1/payments/refund", "post")] {
+    for (path, method) in
+        [("/api/v1/orders", "post"), ("/api/v1/payments", "post"), ("/api/v1/payments/refund", "post")]
+    {
         param_limit(doc, path, method, "Idempotency-Key", "maxLength", rules::KEY_MAX);
         param_limit(doc, path, method, "Idempotency-Key", "pattern", patterns::KEY);
     }

@@ -75,6 +75,29 @@ impl AppState {
         NotificationServiceClient::new(self.notification_channel.clone())
     }
 
+    /// Makes an idempotent call, again after a short pause while the callee
+    /// is unreachable (a restart), within `timeout` from now in all.
+    pub async fn retried<M, T, F, Fut>(&self, timeout: Duration, message: M, mut send: F) -> Result<T, ApiError>
+    where
+        M: Clone,
+        F: FnMut(Request<M>) -> Fut,
+        Fut: Future<Output = Result<T, tonic::Status>>,
+    {
+        let principal = crate::auth::current_principal().map(|p| p.actor());
+        let out = ec_common::retry::within_deadline(Deadline::NONE, timeout, |d| {
+            let request = d.request(message.clone(), timeout).map(|mut r| {
+                if let Some(p) = &principal {
+                    ec_common::grpc::set_principal(&mut r, p);
+                }
+                r
+            });
+            let sent = request.map(&mut send);
+            async move { sent?.await }
+        })
+        .await;
+        Ok(out?)
+    }
+
     /// A request whose deadline is `timeout` from now (the gateway is where
     /// every deadline starts), carrying the acting principal.
     pub fn call<T>(&self, message: T, timeout: Duration) -> Result<Request<T>, ApiError> {

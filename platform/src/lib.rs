@@ -8,7 +8,7 @@ pub mod otlp_sink;
 use std::{net::SocketAddr, path::PathBuf};
 
 use ec_common::{
-    config::{Deadlines, Mesh},
+    config::{Deadlines, Delivery, Mesh},
     grpc::http_url,
     shutdown::Shutdown,
 };
@@ -41,6 +41,8 @@ pub struct PlatformConfig {
     #[command(flatten)]
     pub deadlines: Deadlines,
     #[command(flatten)]
+    pub delivery: Delivery,
+    #[command(flatten)]
     pub order: order_service::config::Settings,
     #[command(flatten)]
     pub payment: payment_service::config::Settings,
@@ -63,6 +65,7 @@ impl PlatformConfig {
             metrics_addr: any,
             mesh: Mesh::default(),
             deadlines: Deadlines::default(),
+            delivery: Delivery::default(),
             order: order_service::config::Settings::for_tests(),
             payment: Default::default(),
             notification: Default::default(),
@@ -80,6 +83,7 @@ impl PlatformConfig {
                 payment_url: http_url(bound.payment),
                 notification_url: http_url(bound.notification),
                 deadlines: self.deadlines.clone(),
+                delivery: self.delivery.clone(),
                 settings: self.order.clone(),
             },
             payment: payment_service::Config {
@@ -88,6 +92,7 @@ impl PlatformConfig {
                 data_dir: self.data_dir.clone(),
                 order_url: http_url(bound.order),
                 deadlines: self.deadlines.clone(),
+                delivery: self.delivery.clone(),
                 settings: self.payment.clone(),
             },
             notification: notification_service::Config {

@@ -1,6 +1,6 @@
 //! The platform's gRPC contracts, generated from `proto/ec/**` at build time.
 //!
-//! One module per package: [`order::v1`], [`payment::v1`], [`notification::v1`].
+//! One module per package: [`order::v1`], [`payment::v1`], [`notification::v1`], [`outbox::v1`].
 //! [`FILE_DESCRIPTOR_SET`] is what the servers publish by reflection.
 
 #![allow(clippy::all, missing_docs)]
@@ -20,6 +20,12 @@ pub mod payment {
 pub mod notification {
     pub mod v1 {
         tonic::include_proto!("ec.notification.v1");
+    }
+}
+
+pub mod outbox {
+    pub mod v1 {
+        tonic::include_proto!("ec.outbox.v1");
     }
 }
 

@@ -44,6 +44,31 @@ impl Deadlines {
     }
 }
 
+/// How a service's outbox delivers what it owes others (the payment
+/// service's payment events, the order service's mails and refunds).
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[group(id = "delivery")]
+pub struct Delivery {
+    /// Attempts before an event is dead-lettered (then an operator may retry it).
+    #[arg(long, env = "OUTBOX_MAX_ATTEMPTS", default_value_t = Delivery::default().outbox_max_attempts)]
+    pub outbox_max_attempts: i32,
+    /// The pause after the first failed attempt, in milliseconds; it doubles
+    /// (with jitter) after each further one.
+    #[arg(long, env = "OUTBOX_FIRST_BACKOFF_MS", default_value_t = Delivery::default().outbox_first_backoff_ms)]
+    pub outbox_first_backoff_ms: u64,
+    /// The longest pause between attempts, in milliseconds.
+    #[arg(long, env = "OUTBOX_MAX_BACKOFF_MS", default_value_t = Delivery::default().outbox_max_backoff_ms)]
+    pub outbox_max_backoff_ms: u64,
+}
+
+impl Default for Delivery {
+    fn default() -> Self {
+        // 10 attempts over about 4 minutes: a restart or a short outage
+        // is ridden out; a longer one ends in the dead letters.
+        Self { outbox_max_attempts: 10, outbox_first_backoff_ms: 500, outbox_max_backoff_ms: 60_000 }
+    }
+}
+
 /// Every environment variable a set of clap arguments reads (for tests that
 /// check a composition forgets none).
 pub fn env_names(command: &clap::Command) -> Vec<String> {

@@ -70,6 +70,7 @@ error_codes! {
     DuplicatePayment = "DUPLICATE_PAYMENT", AlreadyExists, CONFLICT;
     OverRefund = "OVER_REFUND", FailedPrecondition, CONFLICT;
     IdempotencyConflict = "IDEMPOTENCY_CONFLICT", AlreadyExists, CONFLICT;
+    NotDeadLettered = "NOT_DEAD_LETTERED", FailedPrecondition, CONFLICT;
     UnknownTemplate = "UNKNOWN_TEMPLATE", InvalidArgument, UNPROCESSABLE_ENTITY;
     MissingVariable = "MISSING_VARIABLE", InvalidArgument, UNPROCESSABLE_ENTITY;
     TooManyRows = "TOO_MANY_ROWS", InvalidArgument, UNPROCESSABLE_ENTITY;

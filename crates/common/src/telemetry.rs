@@ -48,7 +48,7 @@ use tracing_subscriber::{
 
 /// The crates whose spans are exported (everything else is noise).
 const OUR_CRATES: &[&str] =
-    &["ec_common", "ec_platform", "order_service", "payment_service", "notification_service", "gateway"];
+    &["ec_common", "ec_outbox", "ec_platform", "order_service", "payment_service", "notification_service", "gateway"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OtlpProtocol {

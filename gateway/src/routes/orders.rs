@@ -15,10 +15,10 @@ use crate::{
         WebhookResult, WebhookStatus, answered,
     },
     error::{ApiError, Problem},
-    extract::{Id, Json, Query},
+    extract::{Id, IdempotencyKey, Json, Query},
     state::AppState,
 };
-use ec_common::{error::FieldViolation, rules};
+use ec_common::rules;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -43,21 +43,23 @@ pub fn router() -> Router<AppState> {
     ))]
 pub async fn create_order(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    IdempotencyKey(key): IdempotencyKey,
     Json(body): Json<NewOrder>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let key = match headers.get("idempotency-key") {
-        None => String::new(),
-        Some(v) => v
-            .to_str()
-            .ok()
-            .map(|k| k.trim().to_owned())
-            .filter(|k| !k.is_empty() && k.len() <= ec_common::rules::KEY_MAX)
-            .ok_or_else(|| ApiError::field(FieldViolation::too_long("Idempotency-Key", ec_common::rules::KEY_MAX)))?,
-    };
+    // Without a key of the client's, the gateway names the request itself:
+    // then it may send it again when the order service was unreachable (a
+    // restart), and the order service answers (or finishes) the order the
+    // first attempt stored instead of making a second one.
+    let key = if key.is_empty() { format!("gw-{}", crate::auth::secrets::random_token()) } else { key };
     // Creating pays: the payment deadline governs the whole call.
-    let req = s.call(body.into_proto(key), s.payment_timeout)?;
-    let res = s.orders().create_order(req).await?.into_inner();
+    let message = body.into_proto(key);
+    let res = s
+        .retried(s.payment_timeout, message, |req| {
+            let mut orders = s.orders();
+            async move { orders.create_order(req).await }
+        })
+        .await?
+        .into_inner();
     let order: Order = answered(res.order, "order")?;
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/orders/{}", order.id)) {

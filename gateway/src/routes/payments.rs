@@ -11,7 +11,7 @@ use ec_proto::payment::v1 as pb;
 use crate::{
     dto::{NewPayment, NewRefund, Payment, Refund, answered},
     error::{ApiError, Problem},
-    extract::{Id, Json},
+    extract::{Id, IdempotencyKey, Json},
     state::AppState,
 };
 
@@ -25,22 +25,29 @@ pub fn router() -> Router<AppState> {
 
 /// Take the payment of an order (100..=1,000,000 JPY, one per order).
 #[utoipa::path(post, path = "/api/v1/payments", tag = "payments", request_body = NewPayment,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A retried payment with the same key, order and amount answers the first (header idempotent-replayed: true); never pays twice")),
     responses((status = 201, body = Payment),
         (status = 404, description = "No such order (NOT_FOUND)", body = Problem),
-        (status = 409, description = "The order does not wait for a payment (ORDER_NOT_PAYABLE) or already has one (DUPLICATE_PAYMENT)", body = Problem),
+        (status = 409, description = "The order does not wait for a payment (ORDER_NOT_PAYABLE), already has one (DUPLICATE_PAYMENT), or the idempotency key was used for another order or amount (IDEMPOTENCY_CONFLICT)", body = Problem),
         (status = 422, description = "Amount out of range (AMOUNT_OUT_OF_RANGE), not the order's total (AMOUNT_MISMATCH), or not JPY", body = Problem)))]
 pub async fn create_payment(
     State(s): State<AppState>,
+    IdempotencyKey(idempotency_key): IdempotencyKey,
     Json(body): Json<NewPayment>,
-) -> Result<(StatusCode, axum::Json<Payment>), ApiError> {
+) -> Result<(StatusCode, HeaderMap, axum::Json<Payment>), ApiError> {
     let req = pb::CreatePaymentRequest {
         order_id: body.order_id,
         amount: body.amount,
         currency: "JPY".into(),
         method: body.method.unwrap_or_default(),
+        idempotency_key,
     };
     let res = s.payments().create_payment(s.call(req, s.payment_timeout)?).await?.into_inner();
-    Ok((StatusCode::CREATED, axum::Json(answered(res.payment, "payment")?)))
+    let mut headers = HeaderMap::new();
+    if res.replayed {
+        headers.insert("idempotent-replayed", axum::http::HeaderValue::from_static("true"));
+    }
+    Ok((StatusCode::CREATED, headers, axum::Json(answered(res.payment, "payment")?)))
 }
 
 /// The payment of an order, with its refunds.
@@ -67,16 +74,9 @@ pub async fn get_payment(State(s): State<AppState>, Id(id): Id) -> Result<axum::
         (status = 409, description = "More than what is left to refund (OVER_REFUND)", body = Problem), (status = 422, body = Problem)))]
 pub async fn refund_payment(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    IdempotencyKey(key): IdempotencyKey,
     Json(body): Json<NewRefund>,
 ) -> Result<(StatusCode, axum::Json<Refund>), ApiError> {
-    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).unwrap_or_default().trim().to_owned();
-    if key.len() > ec_common::rules::KEY_MAX {
-        return Err(ApiError::field(ec_common::error::FieldViolation::too_long(
-            "Idempotency-Key",
-            ec_common::rules::KEY_MAX,
-        )));
-    }
     let req = pb::RefundPaymentRequest {
         payment_id: body.payment_id,
         amount: body.amount,

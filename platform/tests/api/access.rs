@@ -277,7 +277,7 @@ async fn every_change_is_audited_with_who_what_and_the_outcome() {
     let _ = anonymous().delete(format!("{}/api/v1/orders/{id}", app.base)).send().await;
     let audit = app.get("/api/v1/audit").await.body;
     let entries = audit["entries"].as_array().expect("entries");
-    let admin = "key:1:EC_ADMIN_API_KEY";
+    let admin = ADMIN_ACTOR;
     let find = |action: &str, status: i64| {
         entries
             .iter()

@@ -11,6 +11,8 @@ use tempfile::TempDir;
 /// The admin API key every test platform accepts (EC_ADMIN_API_KEY), and
 /// the webhook secret it verifies with (EC_WEBHOOK_SECRET).
 pub const ADMIN_KEY: &str = "sk_test_admin_0123456789abcdefghijklmnopqrstuvwxyz";
+/// How the status history and payments name [`ADMIN_KEY`].
+pub const ADMIN_ACTOR: &str = "key:1:EC_ADMIN_API_KEY";
 pub const WEBHOOK_SECRET: &str = "whsec_dGVzdC13ZWJob29rLXNlY3JldC0wMTIzNDU2Nzg5";
 
 pub struct TestApp {
@@ -272,10 +274,11 @@ impl Split {
     }
 
     /// Starts the payment service again on its address and data.
-    pub async fn restart_payment(&self) -> (Shutdown, tokio::task::JoinHandle<anyhow::Result<()>>) {
-        start_payment(self.dir.path(), self.payment, self.order).await
+    pub async fn restart_payment(&mut self) {
+        (self.payment_stop, self.payment_task) = start_payment(self.dir.path(), self.payment, self.order).await;
     }
 
+    /// Stops the payment service gracefully (in-flight calls finish).
     pub async fn stop_payment(&mut self) {
         self.payment_stop.trigger();
         let task = std::mem::replace(&mut self.payment_task, tokio::spawn(async { Ok(()) }));
@@ -283,7 +286,7 @@ impl Split {
     }
 
     pub fn stop(&self) {
-        for s in &self.stops {
+        for s in self.stops.iter().chain([&self.payment_stop]) {
             s.trigger();
         }
     }

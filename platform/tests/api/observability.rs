@@ -92,7 +92,14 @@ fn assert_event_of_order<'a>(spans: &'a [CollectedSpan], id: i64, rpc: &str) -> 
     let publish = spans
         .iter()
         .find(|s| s.service == "payment-service" && s.span.name == PUBLISH && s.attr("ec.order_id") == Some(id.clone()))
-        .unwrap_or_else(|| panic!("no published event of order {id}"));
+        .unwrap_or_else(|| {
+            let published: Vec<_> = spans
+                .iter()
+                .filter(|s| s.service == "payment-service")
+                .map(|s| (&s.span.name, s.span.attributes.iter().map(|kv| kv.key.clone()).collect::<Vec<_>>()))
+                .collect();
+            panic!("no published event of order {id}; the payment service's spans: {published:?}")
+        });
     let rpc_server = spans
         .iter()
         .find(|s| s.service == "payment-service" && s.span.name == rpc && s.span.kind == 2)
@@ -169,7 +176,7 @@ async fn one_trace_per_request_through_every_hop() {
         let all = sink.spans();
         linked = all.iter().any(|send| {
             send.service == "payment-service"
-                && send.span.name == "payment_webhooks send"
+                && send.span.name == "outbox deliver"
                 && send.trace_id() != publish_trace
                 && send.span.parent_span_id.is_empty()
                 && send.links().contains(&(publish_trace.clone(), publish_span.clone()))
@@ -182,7 +189,16 @@ async fn one_trace_per_request_through_every_hop() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(linked, "no HandlePaymentWebhooks call in a trace of its own links to the event");
+    let sends: Vec<_> = sink
+        .spans()
+        .into_iter()
+        .filter(|s| s.span.name == "outbox deliver")
+        .map(|s| (s.service.clone(), s.trace_id(), s.links()))
+        .collect();
+    assert!(
+        linked,
+        "no HandlePaymentWebhooks call in a trace of its own links to the event ({publish_trace}, {publish_span}); deliveries: {sends:?}"
+    );
     // The database work is in the trace too.
     let db: Vec<_> = spans.iter().filter(|s| s.attr("db.system.name").as_deref() == Some("sqlite")).collect();
     assert!(db.iter().any(|s| s.service == "order-service"), "order DB spans");

@@ -50,16 +50,21 @@ async fn direct_payment_rules() {
 
 #[tokio::test]
 async fn an_order_left_waiting_is_paid_for_exactly_its_total_and_the_webhook_marks_it_paid() {
-    // The payment service is down when the order is created, so the order
-    // waits (payment_processing); the reconciler would settle it only after
-    // the 30 s payment deadline, long after this test.
-    let mut s = split(|_| {}).await;
+    // The payment service is down for longer than the payment deadline when
+    // the order is created, so the order waits (payment_processing). The
+    // reconciler is kept out of the way (one pass at start, then none) so
+    // an admin pays it by hand.
+    let mut s = split(|o| {
+        o.deadlines.payment_timeout_ms = 500;
+        o.settings.reconcile_interval_ms = 3_600_000;
+    })
+    .await;
     let app = s.client();
     s.stop_payment().await;
     let a = app.post("/api/v1/orders", order_body(2400)).await;
     a.assert_problem(503, "UNAVAILABLE");
     let id = a.body["order_id"].as_i64().expect("kept order");
-    let (stop, _task) = s.restart_payment().await;
+    s.restart_payment().await;
 
     let wrong = app.post("/api/v1/payments", json!({"order_id": id, "amount": 2000, "currency": "JPY"})).await;
     wrong.assert_problem(422, "AMOUNT_MISMATCH");
@@ -79,7 +84,56 @@ async fn an_order_left_waiting_is_paid_for_exactly_its_total_and_the_webhook_mar
     assert_eq!(last["status"], "paid");
     let payment = app.get(&format!("/api/v1/payments/order/{id}")).await;
     assert_eq!(payment.body["amount"], 2400);
-    stop.trigger();
+    assert_eq!(payment.body["requested_by"], ADMIN_ACTOR, "{}", payment.body);
+    s.stop();
+}
+
+#[tokio::test]
+async fn a_retried_payment_with_its_key_is_answered_never_paid_twice() {
+    let mut s = split(|o| {
+        o.deadlines.payment_timeout_ms = 500;
+        o.settings.reconcile_interval_ms = 3_600_000;
+    })
+    .await;
+    let app = s.client();
+    s.stop_payment().await;
+    let kept = |total| {
+        let app = &app;
+        async move {
+            let a = app.post("/api/v1/orders", order_body(total)).await;
+            a.body["order_id"].as_i64().unwrap_or_else(|| panic!("kept order named: {}", a.body))
+        }
+    };
+    let (a, b) = (kept(2400).await, kept(3100).await);
+    s.restart_payment().await;
+
+    let pay = |order: i64, amount: i64, key: &str| {
+        let app = &app;
+        let key = key.to_owned();
+        async move {
+            let req = app
+                .http
+                .post(format!("{}/api/v1/payments", app.base))
+                .header("idempotency-key", key)
+                .json(&json!({"order_id": order, "amount": amount, "currency": "JPY"}));
+            answer(req.send().await.expect("sent")).await
+        }
+    };
+    let first = pay(a, 2400, "pay-a-1").await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert!(first.headers.get("idempotent-replayed").is_none());
+    let again = pay(a, 2400, "pay-a-1").await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(again.headers.get("idempotent-replayed").map(|v| v.as_bytes()), Some(&b"true"[..]));
+    assert_eq!(again.body["id"], first.body["id"], "the same payment answered");
+    // The same key never pays another order, nor another amount.
+    pay(b, 3100, "pay-a-1").await.assert_problem(409, "IDEMPOTENCY_CONFLICT");
+    // A second payment for the order under a fresh key is a duplicate.
+    let dup = pay(a, 2400, "pay-a-2").await;
+    assert_eq!(dup.status, 409, "{}", dup.body);
+    let order = app.eventually(&format!("/api/v1/orders/{a}"), "paid by webhook", |o| o["status"] == "paid").await;
+    assert_eq!(order["status"], "paid");
+    assert_eq!(app.get(&format!("/api/v1/orders/{b}")).await.body["status"], "payment_processing");
     s.stop();
 }
 

@@ -2,7 +2,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use ec_common::config::Deadlines;
+use ec_common::config::{Deadlines, Delivery};
 
 /// Where the order service listens and what it calls, plus its settings.
 #[derive(Debug, Clone, clap::Args)]
@@ -24,6 +24,8 @@ pub struct Config {
     pub mesh: ec_common::config::Mesh,
     #[command(flatten)]
     pub deadlines: Deadlines,
+    #[command(flatten)]
+    pub delivery: Delivery,
     #[command(flatten)]
     pub settings: Settings,
 }
@@ -52,7 +54,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            reconcile_interval_ms: 2_000,
+            reconcile_interval_ms: 1_000,
             max_batch: 256,
             import_max_rows: 10_000,
             import_chunk: 500,
@@ -78,6 +80,7 @@ impl Config {
             payment_url,
             notification_url,
             deadlines: Deadlines::default(),
+            delivery: Delivery::default(),
             settings: Settings::for_tests(),
         }
     }
@@ -97,17 +100,15 @@ impl Config {
         self.data_dir.join("order_service.db")
     }
 
+    pub fn outbox_policy(&self) -> ec_outbox::Policy {
+        (&self.delivery).into()
+    }
+
     pub fn payment_timeout(&self) -> Duration {
         self.deadlines.payment()
     }
 
     pub fn notification_timeout(&self) -> Duration {
         self.deadlines.notification()
-    }
-
-    /// A payment_processing order older than this has outlived every payment
-    /// call that could still be running for it.
-    pub fn stuck_after(&self) -> Duration {
-        self.payment_timeout() + Duration::from_secs(2)
     }
 }

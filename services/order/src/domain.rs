@@ -21,6 +21,13 @@ pub mod keys {
         format!("order-{order_id}-{template}")
     }
 
+    /// The payment of an order, as the payment service's idempotency key:
+    /// whoever pays it (the create flow, a replay, the reconciler), it is
+    /// paid once.
+    pub fn order_payment(order_id: i64) -> String {
+        format!("order-{order_id}-payment")
+    }
+
     /// The refund of a cancelled order, as the payment service's idempotency key.
     pub fn cancel_refund(order_id: i64) -> String {
         format!("order-{order_id}-cancel")

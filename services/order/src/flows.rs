@@ -5,12 +5,16 @@
 //! [`Deadline::request`]: the hop's own (30 s payment, 10 s notification) or
 //! what is left of the caller's, whichever is smaller.
 
-use std::collections::HashMap;
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Arc, Mutex},
+};
 
 use ec_common::grpc::TracedChannel as Channel;
 use ec_common::{
     deadline::Deadline,
     error::{ErrorCode, Fault, FieldViolation},
+    retry,
     vocab::TemplateCode,
 };
 use ec_proto::{
@@ -38,6 +42,10 @@ pub struct Flows {
     config: Config,
     /// Flows running detached from their callers (see [`Flows::spawn`]).
     tasks: tokio_util::task::TaskTracker,
+    /// Orders a flow of this process is paying now.
+    live: Live,
+    /// What this service owes others (refunds), written with the changes.
+    pub outbox: ec_outbox::Outbox,
 }
 
 /// What a create request answered.
@@ -47,13 +55,21 @@ pub struct Created {
 }
 
 impl Flows {
-    pub fn new(store: Store, payment: Channel, notification: Channel, config: Config) -> Self {
+    pub fn new(
+        store: Store,
+        outbox: ec_outbox::Outbox,
+        payment: Channel,
+        notification: Channel,
+        config: Config,
+    ) -> Self {
         Self {
             store,
             payment: PaymentServiceClient::new(payment),
             notification: NotificationServiceClient::new(notification),
             config,
             tasks: tokio_util::task::TaskTracker::new(),
+            live: Live::default(),
+            outbox,
         }
     }
 
@@ -82,59 +98,102 @@ impl Flows {
     ) -> Result<Created, Error> {
         let mut new = NewOrder::parse(req)?;
         new.created_by = Some(actor.clone());
-        let mut order = match self.store.insert(new).await? {
+        let order = match self.store.insert(new).await? {
             Inserted::New(order) => *order,
-            Inserted::Existing(id) => return self.replay(id).await,
+            Inserted::Existing(id) => return self.replay(id, deadline, actor).await,
         };
+        let Some(_live) = self.live.hold(order.id()) else {
+            // Only a replay can hold it first, and it waits for nothing.
+            return Err(still_running(order.id()).into());
+        };
+        let order = self.pay_and_confirm(order, deadline, &actor).await?;
+        Ok(Created { order, replayed: false })
+    }
+
+    /// Pays a stored order (payment_processing), makes it paid and queues
+    /// its confirmation. Safe to run again for the same order, by a replay
+    /// or the reconciler, after a crash: the payment carries the order's
+    /// idempotency key, so it is taken once whoever asks.
+    pub async fn pay_and_confirm(
+        &self,
+        mut order: OrderView,
+        deadline: Deadline,
+        actor: &str,
+    ) -> Result<OrderView, Error> {
         let id = order.id();
         let request = CreatePaymentRequest {
             order_id: id,
             amount: order.order.total_amount,
             currency: "JPY".into(),
             method: String::new(),
+            idempotency_key: keys::order_payment(id),
         };
-        let paid = match deadline.request(request, self.config.payment_timeout()) {
-            Ok(r) => self.payment.clone().create_payment(r).await.map(|_| ()),
-            Err(s) => Err(s),
-        };
+        let hop = self.config.payment_timeout();
+        let paid = retry::within_deadline(deadline, hop, |d| {
+            let (mut client, request) = (self.payment.clone(), request.clone());
+            async move {
+                let mut r = d.request(request, hop)?;
+                ec_common::grpc::set_principal(&mut r, actor);
+                client.create_payment(r).await
+            }
+        })
+        .await;
         match paid {
-            Ok(()) => {}
-            // A retry of a payment that did go through.
+            Ok(_) => {}
+            // Paid before, by the same order under another key (an older
+            // release): the order is paid all the same.
             Err(s) if s.code() == Code::AlreadyExists => {}
             Err(s) if matches!(s.code(), Code::InvalidArgument | Code::FailedPrecondition) => {
-                let t = self.store.transition(Transition::lenient(id, OrderStatus::PaymentFailed).by(&actor)).await?;
+                let t = self.store.transition(Transition::lenient(id, OrderStatus::PaymentFailed).by(actor)).await?;
                 tracing::info!(order_id = id, reason = s.message(), "payment rejected");
                 return Err(payment_rejected(id, s.message(), t.status).into());
             }
             Err(s) => {
-                // The outcome is unknown: keep payment_processing, the
-                // reconciler asks the payment service later.
+                // The outcome is unknown: keep payment_processing; the
+                // reconciler pays it (same key) once the service answers.
                 tracing::warn!(order_id = id, code = ?s.code(), message = s.message(), "payment call failed; order kept for reconciliation");
                 return Err(Error::Upstream { service: "payment", status: s, order_id: Some(id) });
             }
         }
-        let t = self.store.transition(Transition::lenient(id, OrderStatus::Paid).by(&actor)).await?;
-        apply(&mut order, &t, &actor);
+        let t = self.store.transition(Transition::lenient(id, OrderStatus::Paid).by(actor)).await?;
+        apply(&mut order, &t, actor);
         self.deliver_owed(&order.order, t.pending_notification, deadline).await;
-        Ok(Created { order, replayed: false })
+        Ok(order)
     }
 
-    /// Answers a repeated request (same idempotency key and body) from what the
-    /// first one did.
-    async fn replay(&self, id: i64) -> Result<Created, Error> {
+    /// Answers a repeated request (same idempotency key and body) from what
+    /// the first one did. A first request that a crash interrupted (its
+    /// order waits for a payment and no flow of this process runs for it) is
+    /// finished now, so a client retrying after an outage gets its order.
+    async fn replay(&self, id: i64, deadline: Deadline, actor: String) -> Result<Created, Error> {
         let order = self.store.get(id).await?;
         match order.status {
             OrderStatus::PaymentFailed => {
                 Err(payment_rejected(id, "the payment of this order was rejected", order.status).into())
             }
-            OrderStatus::Pending | OrderStatus::PaymentProcessing => Err(Fault::new(
-                ErrorCode::PaymentPending,
-                format!("the first request with this key is still being processed (order {id})"),
-            )
-            .with("order_id", id)
-            .into()),
+            OrderStatus::Pending | OrderStatus::PaymentProcessing => {
+                let Some(_live) = self.live.hold(id) else { return Err(still_running(id).into()) };
+                let order = self.pay_and_confirm(order, deadline, &actor).await?;
+                Ok(Created { order, replayed: true })
+            }
             _ => Ok(Created { order, replayed: true }),
         }
+    }
+
+    /// Finishes an order whose flow is gone, as `actor`: pays it (with its
+    /// own deadline, the payment hop's) and confirms it, unless a flow of
+    /// this process took it over meanwhile.
+    pub async fn resume(&self, order: OrderView, actor: &str) -> Result<OrderView, Error> {
+        if !matches!(order.status, OrderStatus::Pending | OrderStatus::PaymentProcessing) {
+            return Ok(order);
+        }
+        let Some(_live) = self.live.hold(order.id()) else { return Err(still_running(order.id()).into()) };
+        self.pay_and_confirm(order, Deadline::NONE, actor).await
+    }
+
+    /// Whether a flow of this process is paying the order now.
+    pub fn is_live(&self, id: i64) -> bool {
+        self.live.contains(id)
     }
 
     /// Seed 5.2: cancelled, look up the payment, refund, ORDER_CANCELLED.
@@ -151,25 +210,37 @@ impl Flows {
         }
         let mut t = Transition::strict(id, OrderStatus::Cancelled).by(actor);
         t.refund_due = before.status == OrderStatus::Paid;
+        t.carried = ec_outbox::Carried::current();
         let t = self.store.transition(t).await?;
         let mut refunded = 0;
         if t.refund_due {
+            // The refund is owed in the outbox (written with the cancel);
+            // done here it is marked delivered, else the outbox retries it.
+            let started = std::time::Instant::now();
             refunded = self.refund(id, deadline).await.map_err(|status| Error::Upstream {
                 service: "payment",
                 status,
                 order_id: Some(id),
             })?;
+            if let Err(e) = self.outbox.delivered_inline(&keys::cancel_refund(id), started.elapsed()).await {
+                tracing::warn!(order_id = id, error = %e, "refund done but not marked delivered; the outbox repeats it (idempotent)");
+            }
         }
         let order = self.store.get(id).await?;
         self.deliver_owed(&order.order, t.pending_notification, deadline).await;
         Ok((order, refunded))
     }
 
-    /// Refunds what is left of an order's payment and clears `refund_due`.
-    /// Idempotent: the refund's key is derived from the order.
+    /// Refunds what is left of an order's payment. Idempotent: the refund's
+    /// key is derived from the order.
     pub async fn refund(&self, id: i64, deadline: Deadline) -> Result<i64, tonic::Status> {
-        let lookup = deadline.request(GetPaymentByOrderRequest { order_id: id }, self.config.payment_timeout())?;
-        let payment = match self.payment.clone().get_payment_by_order(lookup).await {
+        let hop = self.config.payment_timeout();
+        let lookup = retry::within_deadline(deadline, hop, |d| {
+            let mut client = self.payment.clone();
+            async move { client.get_payment_by_order(d.request(GetPaymentByOrderRequest { order_id: id }, hop)?).await }
+        })
+        .await;
+        let payment = match lookup {
             Ok(r) => r.into_inner().payment,
             Err(s) if s.code() == Code::NotFound => None,
             Err(s) => return Err(s),
@@ -182,15 +253,16 @@ impl Flows {
                     reason: "order cancelled".into(),
                     idempotency_key: keys::cancel_refund(id),
                 };
-                let req = deadline.request(req, self.config.payment_timeout())?;
-                let r = self.payment.clone().refund_payment(req).await?.into_inner();
+                let r = retry::within_deadline(deadline, hop, |d| {
+                    let (mut client, req) = (self.payment.clone(), req.clone());
+                    async move { client.refund_payment(d.request(req, hop)?).await }
+                })
+                .await?
+                .into_inner();
                 r.refund.map(|r| r.amount).unwrap_or_default()
             }
             _ => 0,
         };
-        if let Err(e) = self.store.clear_refund_due(id).await {
-            tracing::error!(order_id = id, error = %e, "refund done but could not clear refund_due; the reconciler will retry it idempotently");
-        }
         Ok(refunded)
     }
 
@@ -261,6 +333,7 @@ impl Flows {
             }),
             refund_due: false,
             actor: Some(actor),
+            carried: ec_outbox::Carried::default(),
         };
         let t = self.store.transition(t).await?;
         Ok((t.status, matches!(t.outcome, Outcome::Applied { .. })))
@@ -284,10 +357,12 @@ impl Flows {
             variables,
             idempotency_key: keys::order_mail(order.id, template),
         };
-        let sent = match deadline.request(req, self.config.notification_timeout()) {
-            Ok(r) => self.notification.clone().send_email(r).await.map(|_| ()),
-            Err(s) => Err(s),
-        };
+        let hop = self.config.notification_timeout();
+        let sent = retry::within_deadline(deadline, hop, |d| {
+            let (mut client, req) = (self.notification.clone(), req.clone());
+            async move { client.send_email(d.request(req, hop)?).await.map(|_| ()) }
+        })
+        .await;
         match sent {
             Ok(()) => {
                 // Clearing the debt needs no one to wait for it: if it is
@@ -315,6 +390,44 @@ pub fn mail_variables(order: &crate::entity::orders::Model) -> HashMap<String, S
         ("order_id".to_owned(), order.id.to_string()),
         ("total_amount".to_owned(), order.total_amount.to_string()),
     ])
+}
+
+fn still_running(id: i64) -> Fault {
+    Fault::new(
+        ErrorCode::PaymentPending,
+        format!("the first request with this key is still being processed (order {id})"),
+    )
+    .with("order_id", id)
+}
+
+/// The orders whose payment a flow of this process is running, so a replay
+/// or the reconciler does not start a second one beside it (which would be
+/// harmless, the payment key dedupes, but wasted).
+#[derive(Clone, Default)]
+struct Live(Arc<Mutex<HashSet<i64>>>);
+
+/// Holds an order live until dropped.
+struct LiveGuard(Live, i64);
+
+impl Live {
+    fn hold(&self, id: i64) -> Option<LiveGuard> {
+        self.lock().insert(id).then(|| LiveGuard(self.clone(), id))
+    }
+
+    fn contains(&self, id: i64) -> bool {
+        self.lock().contains(&id)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<i64>> {
+        // A panic while holding the lock leaves a plain set: still usable.
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Drop for LiveGuard {
+    fn drop(&mut self) {
+        self.0.lock().remove(&self.1);
+    }
 }
 
 fn payment_rejected(id: i64, why: &str, status: OrderStatus) -> Fault {

@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0002_imports", sql: M0002_IMPORTS }),
             Box::new(M0003ImportErrorCodes),
             Box::new(M0004HistoryActor),
+            Box::new(ec_outbox::migration::Migration),
         ]
     }
 }

@@ -16,7 +16,6 @@ pub struct Application {
     flows: Flows,
     importer: Importer,
     config: Config,
-    payment: ec_common::grpc::TracedChannel,
 }
 
 impl Application {
@@ -32,13 +31,14 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
         let db = ec_common::db::open_sqlite(&config.db_path(), 4, "order-service").await?;
         Migrator::up(&db, None).await?;
-        let store = Store::open(db, config.settings.max_batch).await?;
+        let outbox = ec_outbox::Outbox::new(db.clone(), "order-service");
+        let store = Store::open(db, config.settings.max_batch, outbox.clone()).await?;
         let payment = ec_common::grpc::lazy_channel(&config.payment_url, "order-service", &config.mesh)?;
         let notification = ec_common::grpc::lazy_channel(&config.notification_url, "order-service", &config.mesh)?;
         let importer = Importer::new(store.clone(), payment.clone(), notification.clone(), config.import_config());
-        let flows = Flows::new(store, payment.clone(), notification, config.clone());
+        let flows = Flows::new(store, outbox, payment, notification, config.clone());
         let addr = listener.local_addr()?;
-        Ok(Self { listener, addr, flows, importer, config, payment })
+        Ok(Self { listener, addr, flows, importer, config })
     }
 
     /// The address actually bound (port 0 resolved).
@@ -50,9 +50,13 @@ impl Application {
     pub async fn run(self, shutdown: Shutdown) -> anyhow::Result<()> {
         let reconciler = tokio::spawn(crate::reconcile::run(
             self.flows.clone(),
-            self.payment.clone(),
             std::time::Duration::from_millis(self.config.settings.reconcile_interval_ms),
-            self.config.stuck_after(),
+            shutdown.wait(),
+        ));
+        let outbox = self.flows.outbox.clone();
+        let worker = tokio::spawn(outbox.clone().run(
+            crate::deliver::OrderEvents { flows: self.flows.clone() },
+            self.config.outbox_policy(),
             shutdown.wait(),
         ));
         // Imports a stop interrupted carry on where they were.
@@ -61,9 +65,14 @@ impl Application {
         // Import files arrive in one message: allow up to 64 MiB.
         let service = OrderServiceServer::new(OrderGrpc::new(self.flows.clone(), self.importer.clone()))
             .max_decoding_message_size(64 * 1024 * 1024);
-        let server = GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "order-service").add_service(service).await;
+        let server = GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "order-service")
+            .add_service(service)
+            .await
+            .add_service(outbox.admin())
+            .await;
         server.serve(self.listener, &self.config.mesh, shutdown.wait()).await?;
         let _ = reconciler.await;
+        let _ = worker.await;
         // In-flight flows and imports get a moment to reach a safe point;
         // whatever is left is resumed at the next start.
         self.flows.drain(std::time::Duration::from_secs(10)).await;

@@ -89,11 +89,21 @@ pub struct Transition {
     pub refund_due: bool,
     /// Who asks for it (kept in the status history).
     pub actor: Option<String>,
+    /// The trace an owed refund belongs to.
+    pub carried: ec_outbox::Carried,
 }
 
 impl Transition {
     pub fn strict(order_id: i64, to: OrderStatus) -> Self {
-        Self { order_id, to: Some(to), strict: true, event: None, refund_due: false, actor: None }
+        Self {
+            order_id,
+            to: Some(to),
+            strict: true,
+            event: None,
+            refund_due: false,
+            actor: None,
+            carried: ec_outbox::Carried::default(),
+        }
     }
 
     pub fn lenient(order_id: i64, to: OrderStatus) -> Self {
@@ -130,7 +140,6 @@ pub enum WriteOp {
     Insert(NewOrder),
     Transition(Transition),
     ClearNotification { order_id: i64, template: TemplateCode },
-    ClearRefundDue { order_id: i64 },
 }
 
 pub enum Inserted {
@@ -183,14 +192,26 @@ pub struct Stats {
 }
 
 impl Store {
-    pub async fn open(db: DatabaseConnection, max_batch: usize) -> Result<Self, DbErr> {
+    /// `outbox`: where owed refunds are written (with the change that owes
+    /// them); it is woken after each commit.
+    pub async fn open(db: DatabaseConnection, max_batch: usize, outbox: ec_outbox::Outbox) -> Result<Self, DbErr> {
         let max = ec_common::db::max_id(&db, "orders", "id").await?;
         let next_id = Arc::new(AtomicI64::new(max + 1));
         let wdb = db.clone();
         let writer = Batcher::spawn("order-service", max_batch, move |ops| {
             let db = wdb.clone();
             let next_id = next_id.clone();
-            async move { run_batch(&db, &next_id, ops).await }
+            let outbox = outbox.clone();
+            // Only a cancelled paid order owes anything: the worker is not
+            // woken (a query) for the rest.
+            let owes = ops.iter().any(|op| matches!(op, WriteOp::Transition(t) if t.refund_due));
+            async move {
+                let outs = run_batch(&db, &next_id, ops).await;
+                if owes {
+                    outbox.wake();
+                }
+                outs
+            }
         });
         Ok(Self { db, writer })
     }
@@ -219,10 +240,6 @@ impl Store {
 
     pub async fn clear_notification(&self, order_id: i64, template: TemplateCode) -> Result<(), Error> {
         self.write(WriteOp::ClearNotification { order_id, template }).await.map(|_| ())
-    }
-
-    pub async fn clear_refund_due(&self, order_id: i64) -> Result<(), Error> {
-        self.write(WriteOp::ClearRefundDue { order_id }).await.map(|_| ())
     }
 
     pub async fn get(&self, id: i64) -> Result<OrderView, Error> {
@@ -395,17 +412,6 @@ impl Store {
             .all(&self.db)
             .await?)
     }
-
-    /// Cancelled orders still owing their refund, not touched since `before`.
-    pub async fn owing_refund(&self, before: DateTime<Utc>, limit: u64) -> Result<Vec<orders::Model>, Error> {
-        Ok(orders::Entity::find()
-            .filter(orders::Column::RefundDue.eq(true))
-            .filter(orders::Column::UpdatedAt.lt(before))
-            .order_by_asc(orders::Column::Id)
-            .limit(limit)
-            .all(&self.db)
-            .await?)
-    }
 }
 
 fn view_of(order: orders::Model, items: Vec<order_items::Model>) -> OrderView {
@@ -462,6 +468,8 @@ struct Batch {
     item_rows: Vec<order_items::ActiveModel>,
     history_rows: Vec<status_history::ActiveModel>,
     event_rows: Vec<payment_events::ActiveModel>,
+    /// Events owed to other services, written with the change (the outbox).
+    outbox_rows: Vec<ec_outbox::NewEvent>,
 }
 
 async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
@@ -500,7 +508,7 @@ impl Batch {
             .iter()
             .filter_map(|op| match op {
                 WriteOp::Transition(t) => Some(t.order_id),
-                WriteOp::ClearNotification { order_id, .. } | WriteOp::ClearRefundDue { order_id } => Some(*order_id),
+                WriteOp::ClearNotification { order_id, .. } => Some(*order_id),
                 WriteOp::Insert(_) => None,
             })
             .collect();
@@ -557,15 +565,6 @@ impl Batch {
                 }
                 Ok(WriteOut::Done)
             }
-            WriteOp::ClearRefundDue { order_id } => {
-                if let Some(cur) = self.state.get_mut(order_id)
-                    && cur.refund_due
-                {
-                    cur.refund_due = false;
-                    cur.dirty = true;
-                }
-                Ok(WriteOut::Done)
-            }
         }
     }
 
@@ -611,7 +610,11 @@ impl Batch {
                 if let Some(mail) = to.notification() {
                     cur.pending_notification = Some(mail);
                 }
-                cur.refund_due |= t.refund_due;
+                if t.refund_due {
+                    // Owed to the payment service: the outbox delivers it
+                    // if the flow that made the debt cannot.
+                    self.outbox_rows.push(crate::deliver::refund_owed(t.order_id, t.carried.clone()));
+                }
                 cur.updated_at = now;
                 cur.touched = true;
                 cur.dirty = true;
@@ -640,7 +643,7 @@ impl Batch {
                 status: cur.status,
                 at: cur.updated_at,
                 pending_notification: cur.pending_notification,
-                refund_due: cur.refund_due,
+                refund_due: t.refund_due && matches!(outcome, Outcome::Applied { .. }),
             })
         })
     }
@@ -685,6 +688,7 @@ impl Batch {
         for chunk in self.event_rows.chunks(INSERT_CHUNK) {
             payment_events::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
         }
+        ec_outbox::write(txn, self.outbox_rows, now).await?;
         Ok(())
     }
 }

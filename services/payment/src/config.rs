@@ -2,7 +2,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use ec_common::config::Deadlines;
+use ec_common::config::{Deadlines, Delivery};
 
 /// Where the payment service listens and what it calls, plus its settings.
 #[derive(Debug, Clone, clap::Args)]
@@ -21,6 +21,8 @@ pub struct Config {
     pub mesh: ec_common::config::Mesh,
     #[command(flatten)]
     pub deadlines: Deadlines,
+    #[command(flatten)]
+    pub delivery: Delivery,
     #[command(flatten)]
     pub settings: Settings,
 }
@@ -52,12 +54,17 @@ impl Config {
             data_dir,
             order_url,
             deadlines: Deadlines::default(),
+            delivery: Delivery::default(),
             settings: Settings::default(),
         }
     }
 
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join("payment_service.db")
+    }
+
+    pub fn outbox_policy(&self) -> ec_outbox::Policy {
+        (&self.delivery).into()
     }
 
     /// Deadline of calls to the order service.

@@ -7,13 +7,59 @@ use ec_common::{
 use ec_proto::payment::v1 as pb;
 
 /// The ids of the events this service reports, each made in one place.
+/// The events this service owes the order service (its outbox topic
+/// `payment.event`), each with its id in one place: a rewrite of the same
+/// event is the same row, and the order service applies an id once.
 pub mod events {
-    pub fn completed(payment_id: i64) -> String {
-        format!("payment-{payment_id}-completed")
+    use ec_proto::order::v1::{HandlePaymentWebhookRequest, PaymentEventStatus};
+    use prost::Message;
+
+    pub const TOPIC: &str = "payment.event";
+
+    #[derive(Debug, Clone, Copy)]
+    pub enum Event {
+        Completed { payment_id: i64 },
+        Refunded { payment_id: i64, refund_id: i64 },
     }
 
-    pub fn refunded(refund_id: i64) -> String {
-        format!("refund-{refund_id}")
+    impl Event {
+        pub fn id(self) -> String {
+            match self {
+                Self::Completed { payment_id } => format!("payment-{payment_id}-completed"),
+                Self::Refunded { refund_id, .. } => format!("refund-{refund_id}"),
+            }
+        }
+    }
+
+    /// The outbox row of an event.
+    pub fn owed(event: Event, order_id: i64, amount: i64, carried: ec_outbox::Carried) -> ec_outbox::NewEvent {
+        let (payment_id, status, summary) = match event {
+            Event::Completed { payment_id } => {
+                (payment_id, PaymentEventStatus::Completed, format!("payment {payment_id} completed: {amount} JPY"))
+            }
+            Event::Refunded { payment_id, refund_id } => (
+                payment_id,
+                PaymentEventStatus::Refunded,
+                format!("refund {refund_id} of payment {payment_id}: {amount} JPY"),
+            ),
+        };
+        let message = HandlePaymentWebhookRequest {
+            order_id,
+            payment_id,
+            status: status as i32,
+            amount,
+            event_id: event.id(),
+            trace_context: Default::default(),
+        };
+        ec_outbox::NewEvent {
+            topic: TOPIC,
+            key: event.id(),
+            order_id,
+            payload: message.encode_to_vec(),
+            summary,
+            carried,
+            first_attempt_in: std::time::Duration::ZERO,
+        }
     }
 }
 
@@ -57,6 +103,12 @@ pub struct NewPayment {
     pub method: String,
     /// The bulk import this payment belongs to.
     pub batch_id: Option<String>,
+    /// A retry with the same key (same order and amount) answers the first payment.
+    pub idempotency_key: Option<String>,
+    /// Who asks for it.
+    pub requested_by: Option<String>,
+    /// The trace its event (completed) belongs to.
+    pub carried: ec_outbox::Carried,
 }
 
 impl NewPayment {
@@ -94,7 +146,19 @@ impl NewPayment {
             f.fields.push(FieldViolation::out_of_range("amount", MIN_AMOUNT, MAX_AMOUNT));
             return Err(f);
         }
-        Ok(Self { order_id: r.order_id, amount: r.amount, method, batch_id: None })
+        let key = r.idempotency_key.trim();
+        if key.len() > ec_common::rules::KEY_MAX {
+            return Err(Fault::field(FieldViolation::too_long("idempotency_key", ec_common::rules::KEY_MAX)));
+        }
+        Ok(Self {
+            order_id: r.order_id,
+            amount: r.amount,
+            method,
+            batch_id: None,
+            idempotency_key: Some(key.to_owned()).filter(|k| !k.is_empty()),
+            requested_by: None,
+            carried: ec_outbox::Carried::default(),
+        })
     }
 }
 
@@ -103,7 +167,7 @@ mod tests {
     use super::*;
 
     fn req(amount: i64) -> pb::CreatePaymentRequest {
-        pb::CreatePaymentRequest { order_id: 1, amount, currency: "JPY".into(), method: String::new() }
+        pb::CreatePaymentRequest { order_id: 1, amount, currency: "JPY".into(), ..Default::default() }
     }
 
     #[test]

@@ -8,18 +8,17 @@ use ec_common::{
     error::{ErrorCode, Fault, FieldCode, FieldViolation},
 };
 use ec_proto::{
-    order::v1::{self as opb, PaymentEventStatus, order_service_client::OrderServiceClient},
+    order::v1::{self as opb, order_service_client::OrderServiceClient},
     payment::v1::{self as pb, payment_service_server::PaymentService},
 };
 use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
 use crate::{
-    domain::{NewPayment, events},
+    domain::NewPayment,
     entity::refunds,
     error::Error,
     store::{PaymentView, RefundRequest, Store},
-    webhook::Webhook,
 };
 
 /// The service that creates orders and pays them itself.
@@ -28,7 +27,6 @@ const ORDER_SERVICE: &str = "order-service";
 #[derive(Clone)]
 pub struct PaymentGrpc {
     store: Store,
-    webhook: Webhook,
     orders: OrderServiceClient<TracedChannel>,
     /// Deadline of an order look-up (a call to the order service).
     order_timeout: Duration,
@@ -36,14 +34,8 @@ pub struct PaymentGrpc {
 }
 
 impl PaymentGrpc {
-    pub fn new(
-        store: Store,
-        webhook: Webhook,
-        order: TracedChannel,
-        order_timeout: Duration,
-        processing_delay: Duration,
-    ) -> Self {
-        Self { store, webhook, orders: OrderServiceClient::new(order), order_timeout, processing_delay }
+    pub fn new(store: Store, order: TracedChannel, order_timeout: Duration, processing_delay: Duration) -> Self {
+        Self { store, orders: OrderServiceClient::new(order), order_timeout, processing_delay }
     }
 
     /// A payment from anyone but the order service must be for an existing
@@ -116,6 +108,14 @@ impl PaymentGrpc {
     }
 }
 
+/// The trace context a payment event carries: a `payment_event publish`
+/// span in the request's trace, which the order service continues when it
+/// applies the event (however late, and in whatever batch).
+fn published(order_id: i64) -> ec_outbox::Carried {
+    let span = tracing::info_span!("payment_event publish", otel.kind = "producer", ec.order_id = order_id);
+    span.in_scope(ec_outbox::Carried::current)
+}
+
 /// Items per CreatePaymentBatch call.
 const MAX_BATCH_ITEMS: usize = 1000;
 
@@ -132,6 +132,7 @@ pub fn payment_to_proto(v: PaymentView) -> pb::Payment {
         refunds: v.refunds.into_iter().map(refund_to_proto).collect(),
         created_at: Some(ec_common::time::to_proto(p.created_at)),
         updated_at: Some(ec_common::time::to_proto(p.updated_at)),
+        requested_by: p.requested_by.unwrap_or_default(),
     }
 }
 
@@ -154,21 +155,33 @@ impl PaymentService for PaymentGrpc {
     ) -> Result<Response<pb::CreatePaymentResponse>, Status> {
         let deadline = Deadline::from_request(&request);
         let caller = ec_common::grpc::caller_of(&request).map(str::to_owned);
-        let new = NewPayment::parse(request.into_inner())?;
+        let by = ec_common::grpc::principal_of(&request).or_else(|| caller.as_ref().map(|c| format!("service:{c}")));
+        let mut new = NewPayment::parse(request.into_inner())?;
+        new.requested_by = by;
+        // A retry is answered before the order is looked at: by then the
+        // first request's payment has made the order paid.
+        if let Some(key) = new.idempotency_key.as_deref()
+            && let Some(v) = self.store.by_key(key).await?
+        {
+            if v.payment.order_id != new.order_id || v.payment.amount != new.amount {
+                return Err(crate::store::key_conflict(&v.payment, &new).into());
+            }
+            return Ok(Response::new(pb::CreatePaymentResponse { payment: Some(payment_to_proto(v)), replayed: true }));
+        }
         self.check_order(caller.as_deref(), &new, deadline).await?;
         let this = self.clone();
-        let payment = self
+        let (payment, replayed) = self
             .detached(async move {
                 if !this.processing_delay.is_zero() {
                     tokio::time::sleep(this.processing_delay).await;
                 }
-                let v = this.store.create(new, deadline).await?;
-                let p = &v.payment;
-                this.webhook.report(p.order_id, p.id, PaymentEventStatus::Completed, p.amount, events::completed(p.id));
-                Ok(v)
+                new.carried = published(new.order_id);
+                // The payment and its event for the order service commit
+                // together (the outbox); a replay owes no new event.
+                this.store.create(new, deadline).await
             })
             .await?;
-        Ok(Response::new(pb::CreatePaymentResponse { payment: Some(payment_to_proto(payment)) }))
+        Ok(Response::new(pb::CreatePaymentResponse { payment: Some(payment_to_proto(payment)), replayed }))
     }
 
     async fn get_payment(
@@ -205,21 +218,14 @@ impl PaymentService for PaymentGrpc {
             reason: reason.to_owned(),
             idempotency_key: key,
             requested_by: by,
+            // Refunds are rare: the payment is read first so the event's
+            // span names the order (a missing payment is a 404 here).
+            carried: published(self.store.get(r.payment_id).await?.payment.order_id),
         };
         let this = self.clone();
         let (refund, payment) = self
             .detached(async move {
-                let (refund, payment, replayed) = this.store.refund(req).await?;
-                if !replayed {
-                    let p = &payment.payment;
-                    this.webhook.report(
-                        p.order_id,
-                        p.id,
-                        PaymentEventStatus::Refunded,
-                        refund.amount,
-                        events::refunded(refund.id),
-                    );
-                }
+                let (refund, payment, _replayed) = this.store.refund(req).await?;
                 Ok((refund, payment))
             })
             .await?;
@@ -262,6 +268,7 @@ impl PaymentService for PaymentGrpc {
                 amount: item.amount,
                 currency: "JPY".into(),
                 method: r.method.clone(),
+                ..Default::default()
             };
             match NewPayment::parse(req) {
                 Ok(mut p) => {

@@ -12,6 +12,8 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0001_initial", sql: M0001_INITIAL }),
             Box::new(SqlMigration { name: "m0002_batches", sql: M0002_BATCHES }),
             Box::new(M0003RefundedBy),
+            Box::new(M0004PaymentKeys),
+            Box::new(ec_outbox::migration::Migration),
         ]
     }
 }
@@ -70,5 +72,35 @@ impl MigrationTrait for M0003RefundedBy {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let column = ColumnDef::new(Alias::new("created_by")).string().null().to_owned();
         manager.alter_table(Table::alter().table(Alias::new("refunds")).add_column(column).to_owned()).await
+    }
+}
+
+/// A payment remembers its idempotency key (unique: a retry never pays
+/// twice) and who asked for it.
+struct M0004PaymentKeys;
+
+impl MigrationName for M0004PaymentKeys {
+    fn name(&self) -> &str {
+        "m0004_payment_keys"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0004PaymentKeys {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for name in ["idempotency_key", "requested_by"] {
+            let column = ColumnDef::new(Alias::new(name)).string().null().to_owned();
+            manager.alter_table(Table::alter().table(Alias::new("payments")).add_column(column).to_owned()).await?;
+        }
+        manager
+            .create_index(
+                Index::create()
+                    .name("payments_by_key")
+                    .table(Alias::new("payments"))
+                    .col(Alias::new("idempotency_key"))
+                    .unique()
+                    .to_owned(),
+            )
+            .await
     }
 }

@@ -7,13 +7,15 @@ use ec_proto::payment::v1::payment_service_server::PaymentServiceServer;
 use sea_orm_migration::MigratorTrait;
 use tokio::net::TcpListener;
 
-use crate::{config::Config, grpc::PaymentGrpc, migration::Migrator, store::Store, webhook::Webhook};
+use crate::{config::Config, grpc::PaymentGrpc, migration::Migrator, store::Store, webhook::PaymentEvents};
 
 pub struct Application {
     listener: TcpListener,
     addr: SocketAddr,
     store: Store,
     grpc: PaymentGrpc,
+    outbox: ec_outbox::Outbox,
+    events: PaymentEvents,
     config: Config,
 }
 
@@ -30,18 +32,18 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
         let db = ec_common::db::open_sqlite(&config.db_path(), 4, "payment-service").await?;
         Migrator::up(&db, None).await?;
-        let store = Store::open(db, config.settings.max_batch).await?;
+        let outbox = ec_outbox::Outbox::new(db.clone(), "payment-service");
+        let store = Store::open(db, config.settings.max_batch, outbox.clone()).await?;
         let order = ec_common::grpc::lazy_channel(&config.order_url, "payment-service", &config.mesh)?;
-        let webhook = Webhook::new(order.clone(), config.webhook_timeout());
+        let events = PaymentEvents::new(order.clone(), config.webhook_timeout());
         let grpc = PaymentGrpc::new(
             store.clone(),
-            webhook,
             order,
             config.webhook_timeout(),
             std::time::Duration::from_millis(config.settings.processing_delay_ms),
         );
         let addr = listener.local_addr()?;
-        Ok(Self { listener, addr, store, grpc, config })
+        Ok(Self { listener, addr, store, grpc, outbox, events, config })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -50,11 +52,15 @@ impl Application {
 
     pub async fn run(self, shutdown: Shutdown) -> anyhow::Result<()> {
         tracing::info!(addr = %self.addr, db = %self.config.db_path().display(), "payment service listening");
+        let worker = tokio::spawn(self.outbox.clone().run(self.events, self.config.outbox_policy(), shutdown.wait()));
         GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "payment-service")
             .add_service(PaymentServiceServer::new(self.grpc))
             .await
+            .add_service(self.outbox.admin())
+            .await
             .serve(self.listener, &self.config.mesh, shutdown.wait())
             .await?;
+        let _ = worker.await;
         self.store.db().clone().close().await?;
         tracing::info!("payment service stopped");
         Ok(())

@@ -21,8 +21,10 @@ use sea_orm::{
     FromQueryResult, NotSet, QueryFilter, QueryOrder, Set, Statement, sea_query::OnConflict,
 };
 
+use ec_outbox::Outbox;
+
 use crate::{
-    domain::{NewPayment, PaymentStatus},
+    domain::{NewPayment, PaymentStatus, events},
     entity::{payment_rejections, payments, refunds},
     error::Error,
 };
@@ -44,6 +46,8 @@ pub struct RefundRequest {
     pub idempotency_key: Option<String>,
     /// Who asks for it.
     pub requested_by: Option<String>,
+    /// The trace its event (refunded) belongs to.
+    pub carried: ec_outbox::Carried,
 }
 
 pub enum WriteOp {
@@ -63,9 +67,14 @@ pub enum WriteOp {
 }
 
 pub enum WriteOut {
-    Created(PaymentView),
+    /// The payment, and whether it is a replay of an earlier request.
+    Created(PaymentView, bool),
     CreatedMany(Vec<Result<PaymentView, Error>>),
-    Refunded { refund: refunds::Model, payment: PaymentView, replayed: bool },
+    Refunded {
+        refund: refunds::Model,
+        payment: PaymentView,
+        replayed: bool,
+    },
     Done,
 }
 
@@ -86,14 +95,21 @@ pub struct Store {
 }
 
 impl Store {
-    pub async fn open(db: DatabaseConnection, max_batch: usize) -> Result<Self, DbErr> {
+    /// `outbox`: where the events of payments and refunds are written (in
+    /// the transaction that stores them); it is woken after each commit.
+    pub async fn open(db: DatabaseConnection, max_batch: usize, outbox: Outbox) -> Result<Self, DbErr> {
         let max = ec_common::db::max_id(&db, "payments", "id").await?;
         let next_id = Arc::new(AtomicI64::new(max + 1));
         let wdb = db.clone();
         let writer = Batcher::spawn("payment-service", max_batch, move |ops| {
             let db = wdb.clone();
             let next_id = next_id.clone();
-            async move { run_batch(&db, &next_id, ops).await }
+            let outbox = outbox.clone();
+            async move {
+                let outs = run_batch(&db, &next_id, ops).await;
+                outbox.wake();
+                outs
+            }
         });
         Ok(Self { db, writer })
     }
@@ -102,9 +118,11 @@ impl Store {
         &self.db
     }
 
-    pub async fn create(&self, p: NewPayment, deadline: Deadline) -> Result<PaymentView, Error> {
+    /// The payment, and whether it is the replay of an earlier request with
+    /// the same idempotency key.
+    pub async fn create(&self, p: NewPayment, deadline: Deadline) -> Result<(PaymentView, bool), Error> {
         match self.writer.submit(WriteOp::Create(p, deadline)).await?? {
-            WriteOut::Created(v) => Ok(v),
+            WriteOut::Created(v, replayed) => Ok((v, replayed)),
             _ => Err(wrong_kind()),
         }
     }
@@ -178,6 +196,14 @@ impl Store {
         self.with_refunds(p).await
     }
 
+    /// The payment an idempotency key took, if any.
+    pub async fn by_key(&self, key: &str) -> Result<Option<PaymentView>, Error> {
+        match payments::Entity::find().filter(payments::Column::IdempotencyKey.eq(key)).one(&self.db).await? {
+            Some(p) => Ok(Some(self.with_refunds(p).await?)),
+            None => Ok(None),
+        }
+    }
+
     async fn with_refunds(&self, payment: payments::Model) -> Result<PaymentView, Error> {
         let refunds = refunds::Entity::find()
             .filter(refunds::Column::PaymentId.eq(payment.id))
@@ -212,6 +238,7 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
         let WriteOp::Refund(r) = op else { continue };
         *slot = Some(refund(&txn, r, now).await?);
     }
+    ec_outbox::write(&txn, owed_events(ops, &outs), now).await?;
     txn.commit().await?;
     Ok(outs
         .into_iter()
@@ -246,13 +273,20 @@ async fn take_payments(
         let rows = payments::Entity::find().filter(payments::Column::OrderId.is_in(chunk.to_vec())).all(txn).await?;
         taken.extend(rows.into_iter().map(|p| (p.order_id, p)));
     }
+    let keys: Vec<String> = items.iter().filter_map(|(_, _, p, _)| p.idempotency_key.clone()).collect();
+    let mut seen = Seen { by_order: taken, by_key: HashMap::new() };
+    for chunk in keys.chunks(INSERT_CHUNK) {
+        let rows =
+            payments::Entity::find().filter(payments::Column::IdempotencyKey.is_in(chunk.to_vec())).all(txn).await?;
+        seen.by_key.extend(rows.into_iter().filter_map(|p| Some((p.idempotency_key.clone()?, p))));
+    }
     let mut rows = Vec::new();
     let mut many: HashMap<usize, Vec<Result<PaymentView, Error>>> = HashMap::new();
     for (i, deadline, p, retry_safe) in items {
-        let result = take_one(p, deadline, retry_safe, &mut taken, &mut rows, next_id, now);
+        let result = take_one(p, deadline, retry_safe, &mut seen, &mut rows, next_id, now);
         match &ops[i] {
-            WriteOp::CreateMany(_) => many.entry(i).or_default().push(result),
-            _ => outs[i] = Some(result.map(WriteOut::Created)),
+            WriteOp::CreateMany(_) => many.entry(i).or_default().push(result.map(|(v, _)| v)),
+            _ => outs[i] = Some(result.map(|(v, replayed)| WriteOut::Created(v, replayed))),
         }
     }
     for (i, results) in many {
@@ -271,21 +305,32 @@ fn take_one(
     p: &NewPayment,
     deadline: Option<&Deadline>,
     retry_safe: bool,
-    taken: &mut HashMap<i64, payments::Model>,
+    seen: &mut Seen,
     rows: &mut Vec<payments::Model>,
     next_id: &AtomicI64,
     now: DateTime<Utc>,
-) -> Result<PaymentView, Error> {
+) -> Result<(PaymentView, bool), Error> {
     if deadline.is_some_and(Deadline::is_expired) {
         return Err(Fault::new(
             ErrorCode::DeadlineExceeded,
-            "the caller's deadline passed before the payment was taken",
+            "the payment's deadline passed before it could be stored; nothing was charged",
         )
         .into());
     }
-    if let Some(existing) = taken.get(&p.order_id) {
+    let replay =
+        |existing: &payments::Model| Ok((PaymentView { payment: existing.clone(), refunds: Vec::new() }, true));
+    if let Some(existing) = p.idempotency_key.as_ref().and_then(|k| seen.by_key.get(k)) {
+        // A retry of what was already taken: answered, never paid twice; the
+        // same key for anything else is refused, never waved through.
+        return if existing.order_id == p.order_id && existing.amount == p.amount {
+            replay(existing)
+        } else {
+            Err(key_conflict(existing, p).into())
+        };
+    }
+    if let Some(existing) = seen.by_order.get(&p.order_id) {
         return if retry_safe && existing.amount == p.amount && existing.batch_id == p.batch_id {
-            Ok(PaymentView { payment: existing.clone(), refunds: Vec::new() })
+            replay(existing)
         } else {
             Err(Error::duplicate(p.order_id, existing.id))
         };
@@ -299,12 +344,66 @@ fn take_one(
         status: PaymentStatus::Completed,
         refunded_amount: 0,
         batch_id: p.batch_id.clone(),
+        idempotency_key: p.idempotency_key.clone(),
+        requested_by: p.requested_by.clone(),
         created_at: now,
         updated_at: now,
     };
-    taken.insert(p.order_id, m.clone());
+    seen.by_order.insert(p.order_id, m.clone());
+    if let Some(k) = &m.idempotency_key {
+        seen.by_key.insert(k.clone(), m.clone());
+    }
     rows.push(m.clone());
-    Ok(PaymentView { payment: m, refunds: Vec::new() })
+    Ok((PaymentView { payment: m, refunds: Vec::new() }, false))
+}
+
+/// The refusal of an idempotency key reused for another order or amount.
+pub fn key_conflict(existing: &payments::Model, p: &NewPayment) -> Fault {
+    Fault::new(
+        ErrorCode::IdempotencyConflict,
+        format!(
+            "this idempotency key paid order {} ({} JPY); it cannot pay order {} ({} JPY)",
+            existing.order_id, existing.amount, p.order_id, p.amount
+        ),
+    )
+    .with("payment_id", existing.id)
+}
+
+/// Payments already taken (stored, or earlier in this batch), by order and
+/// by idempotency key.
+struct Seen {
+    by_order: HashMap<i64, payments::Model>,
+    by_key: HashMap<String, payments::Model>,
+}
+
+/// The events the order service is owed for what this batch stored: a new
+/// payment (completed) or refund (refunded). Replays owe nothing new, and
+/// the payments of a bulk import are settled by the import itself.
+fn owed_events(ops: &[WriteOp], outs: &[Option<WriteResult>]) -> Vec<ec_outbox::NewEvent> {
+    let mut owed = Vec::new();
+    for (op, out) in ops.iter().zip(outs) {
+        match (op, out) {
+            (WriteOp::Create(p, _), Some(Ok(WriteOut::Created(v, false)))) => {
+                let m = &v.payment;
+                owed.push(events::owed(
+                    events::Event::Completed { payment_id: m.id },
+                    m.order_id,
+                    m.amount,
+                    p.carried.clone(),
+                ));
+            }
+            (WriteOp::Refund(r), Some(Ok(WriteOut::Refunded { refund, payment, replayed: false }))) => {
+                owed.push(events::owed(
+                    events::Event::Refunded { payment_id: payment.payment.id, refund_id: refund.id },
+                    payment.payment.order_id,
+                    refund.amount,
+                    r.carried.clone(),
+                ));
+            }
+            _ => {}
+        }
+    }
+    owed
 }
 
 /// The refused items of batches, each recorded once (a retried batch).

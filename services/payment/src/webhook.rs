@@ -1,111 +1,83 @@
-//! Reports payment status changes to the order service (seed section 4:
-//! payment -> order `POST /api/v1/orders/{id}/webhook`, 10 s).
+//! Delivers the payment service's outbox (topic `payment.event`) to the
+//! order service: seed section 4's payment -> order webhook, 10 s deadline.
 //!
-//! Reports are sent after the answer, never making the payer wait. They are
-//! coalesced: one sender task collects what arrives within a few
-//! milliseconds and sends it as one `HandlePaymentWebhooks` call, so under
-//! load one RPC carries many events instead of one RPC per payment. The
-//! order service applies each event once (by `event_id`), so the retries
-//! here are safe.
-//!
-//! Tracing: each event is published in a `payment_event publish` span of the
-//! payment's own trace and carries that span's context; the order service
-//! applies it under that context, so every payment's webhook is in its own
-//! trace. The coalesced call does the work of many traces and belongs to
-//! none: it is a trace of its own, linked to every event it carries.
+//! Many events travel in one `HandlePaymentWebhooks` call (a throughput
+//! win); each carries the trace context of the payment or refund that wrote
+//! it, and the order service applies it in that trace. The order service
+//! applies an event id once, so a repeat after a lost answer is harmless.
 
 use std::time::Duration;
 
 use ec_common::{deadline::Deadline, grpc::TracedChannel as Channel};
+use ec_outbox::{Deliver, Failure, Pending};
 use ec_proto::order::v1::{
-    HandlePaymentWebhookRequest, HandlePaymentWebhooksRequest, PaymentEventStatus,
-    order_service_client::OrderServiceClient,
+    HandlePaymentWebhookRequest, HandlePaymentWebhooksRequest, order_service_client::OrderServiceClient,
 };
-use tokio::sync::mpsc;
-use tracing::Instrument;
+use prost::Message;
 
-const ATTEMPTS: u32 = 3;
-/// How long the sender waits for more events after the first one.
-const LINGER: Duration = Duration::from_millis(3);
-const MAX_EVENTS: usize = 500;
-
-#[derive(Clone)]
-pub struct Webhook {
-    tx: mpsc::UnboundedSender<HandlePaymentWebhookRequest>,
-}
-
-impl Webhook {
-    /// Starts the sender task.
-    pub fn new(order: Channel, timeout: Duration) -> Self {
-        let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(send_loop(OrderServiceClient::new(order), timeout, rx));
-        Self { tx }
-    }
-
-    /// Queues one event; it is sent within milliseconds.
-    pub fn report(&self, order_id: i64, payment_id: i64, status: PaymentEventStatus, amount: i64, event_id: String) {
-        let publish = tracing::info_span!(
-            "payment_event publish",
-            otel.kind = "producer",
-            ec.order_id = order_id,
-            ec.event_id = %event_id,
-        );
-        let trace_context = publish.in_scope(ec_common::telemetry::context_carrier);
-        let event = HandlePaymentWebhookRequest {
-            order_id,
-            payment_id,
-            status: status as i32,
-            amount,
-            event_id,
-            trace_context,
-        };
-        if self.tx.send(event).is_err() {
-            tracing::warn!(order_id, "webhook sender stopped; event not sent (the order service reconciles)");
-        }
-    }
-}
-
-async fn send_loop(
+pub struct PaymentEvents {
     client: OrderServiceClient<Channel>,
     timeout: Duration,
-    mut rx: mpsc::UnboundedReceiver<HandlePaymentWebhookRequest>,
-) {
-    let mut batch = Vec::with_capacity(MAX_EVENTS);
-    while rx.recv_many(&mut batch, MAX_EVENTS).await > 0 {
-        // Linger a moment: under load, many payments complete together.
-        tokio::time::sleep(LINGER).await;
-        while batch.len() < MAX_EVENTS {
-            match rx.try_recv() {
-                Ok(item) => batch.push(item),
-                Err(_) => break,
-            }
-        }
-        let events = std::mem::replace(&mut batch, Vec::with_capacity(MAX_EVENTS));
-        let span = tracing::info_span!(parent: None, "payment_webhooks send", events = events.len());
-        for event in &events {
-            ec_common::telemetry::link_carried(&span, &event.trace_context);
-        }
-        // Sent in the background so the next batch can gather meanwhile.
-        tokio::spawn(send(client.clone(), timeout, events).instrument(span));
+}
+
+impl PaymentEvents {
+    pub fn new(order: Channel, timeout: Duration) -> Self {
+        Self { client: OrderServiceClient::new(order), timeout }
     }
 }
 
-async fn send(mut client: OrderServiceClient<Channel>, timeout: Duration, events: Vec<HandlePaymentWebhookRequest>) {
-    let request = HandlePaymentWebhooksRequest { events };
-    for attempt in 1..=ATTEMPTS {
-        let Ok(req) = Deadline::NONE.request(request.clone(), timeout) else { return };
-        match client.handle_payment_webhooks(req).await {
-            Ok(r) => {
-                for (event, result) in request.events.iter().zip(r.into_inner().results) {
-                    if !result.error_reason.is_empty() {
-                        tracing::warn!(order_id = event.order_id, reason = %result.error_reason, "webhook event refused");
-                    }
+/// What the order service answered for an event: it is applied (or changed
+/// nothing); or it failed on the order service's side (try again); or the
+/// event can never apply (no such order, invalid): dead-lettered at once.
+fn outcome(reason: &str) -> Result<(), Failure> {
+    match reason {
+        "" => Ok(()),
+        "INTERNAL" | "UNAVAILABLE" | "DEADLINE_EXCEEDED" => Err(Failure::transient(reason)),
+        other => Err(Failure::permanent(format!("the order service refused it: {other}"))),
+    }
+}
+
+#[async_trait::async_trait]
+impl Deliver for PaymentEvents {
+    async fn deliver(&self, _topic: &str, events: &[Pending]) -> Vec<Result<(), Failure>> {
+        let mut sent = Vec::with_capacity(events.len());
+        let mut slots = Vec::with_capacity(events.len());
+        let mut outcomes: Vec<Result<(), Failure>> = Vec::with_capacity(events.len());
+        for (i, e) in events.iter().enumerate() {
+            match HandlePaymentWebhookRequest::decode(e.payload.as_slice()) {
+                Ok(mut m) => {
+                    m.trace_context = e.trace_context.clone();
+                    sent.push(m);
+                    slots.push(i);
+                    outcomes.push(Ok(()));
                 }
-                return;
+                Err(err) => outcomes.push(Err(Failure::permanent(format!("unreadable event: {err}")))),
+            }
+        }
+        if sent.is_empty() {
+            return outcomes;
+        }
+        let request = match Deadline::NONE.request(HandlePaymentWebhooksRequest { events: sent }, self.timeout) {
+            Ok(r) => r,
+            Err(s) => return events.iter().map(|_| Err(Failure::transient(s.message().to_owned()))).collect(),
+        };
+        match self.client.clone().handle_payment_webhooks(request).await {
+            Ok(r) => {
+                let results = r.into_inner().results;
+                for (k, slot) in slots.into_iter().enumerate() {
+                    outcomes[slot] = match results.get(k) {
+                        Some(r) => outcome(&r.error_reason),
+                        None => Err(Failure::transient("the order service answered fewer results than events")),
+                    };
+                }
+                outcomes
             }
             Err(s) => {
-                tracing::warn!(attempt, code = ?s.code(), message = s.message(), events = request.events.len(), "webhook failed");
-                tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
+                let why = format!("{:?}: {}", s.code(), s.message());
+                for slot in slots {
+                    outcomes[slot] = Err(Failure::transient(why.clone()));
+                }
+                outcomes
             }
         }
     }

@@ -832,6 +832,8 @@ export interface components {
             /** Format: int64 */
             refunded_amount: number;
             refunds: components["schemas"]["Refund"][];
+            /** @description Who asked for it (`user:…`, `key:…`, `service:order-service`, `system:reconciler`). */
+            requested_by?: string | null;
             status: components["schemas"]["PaymentStatus"];
             /** Format: date-time */
             updated_at: string;
@@ -3281,7 +3283,10 @@ export interface operations {
     create_payment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A retried payment with the same key, order and amount answers the first (header idempotent-replayed: true); never pays twice */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3335,7 +3340,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The order does not wait for a payment (ORDER_NOT_PAYABLE) or already has one (DUPLICATE_PAYMENT) */
+            /** @description The order does not wait for a payment (ORDER_NOT_PAYABLE), already has one (DUPLICATE_PAYMENT), or the idempotency key was used for another order or amount (IDEMPOTENCY_CONFLICT) */
             409: {
                 headers: {
                     [name: string]: unknown;

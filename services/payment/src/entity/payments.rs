@@ -14,6 +14,10 @@ pub struct Model {
     pub status: crate::domain::PaymentStatus,
     pub refunded_amount: i64,
     pub batch_id: Option<String>,
+    /// Unique: a retried request with the same key answers this payment.
+    pub idempotency_key: Option<String>,
+    /// Who asked for it.
+    pub requested_by: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,0 +1,98 @@
+//! Riding out a short outage: a call that failed because its callee could
+//! not be reached is made again, after a short jittered pause, for as long
+//! as its deadline leaves time. A restart that fits inside the deadline costs
+//! latency, not the call.
+//!
+//! Only failures that say the call did not run, or whose outcome a retry
+//! cannot make worse, are retried: the callee was unreachable (connection
+//! refused or reset, the service shutting down). Calls retried this way must
+//! be idempotent (every payment and mail carries an idempotency key).
+
+use std::{future::Future, time::Duration};
+
+use tonic::{Code, Status};
+
+use crate::deadline::Deadline;
+
+/// The first pause, and the longest.
+const FIRST_PAUSE: Duration = Duration::from_millis(20);
+const MAX_PAUSE: Duration = Duration::from_millis(250);
+
+/// Whether a failed call may be made again: the callee was not reached, or
+/// went away (tonic answers UNAVAILABLE for a refused or reset connection,
+/// and for a server that is shutting down).
+pub fn is_transient(status: &Status) -> bool {
+    status.code() == Code::Unavailable
+        || (status.code() == Code::Unknown && status.message().to_ascii_lowercase().contains("transport"))
+}
+
+/// Runs `attempt` with the deadline of the whole call (the smaller of `hop`
+/// and what is left of `deadline`) until it succeeds, fails for good, or the
+/// deadline leaves no time for another try. Each attempt gets what is left.
+pub async fn within_deadline<T, F, Fut>(deadline: Deadline, hop: Duration, mut attempt: F) -> Result<T, Status>
+where
+    F: FnMut(Deadline) -> Fut,
+    Fut: Future<Output = Result<T, Status>>,
+{
+    let whole = Deadline::after(deadline.budget(hop)?);
+    let mut pause = FIRST_PAUSE;
+    loop {
+        let status = match attempt(whole).await {
+            Ok(v) => return Ok(v),
+            Err(s) if is_transient(&s) => s,
+            Err(s) => return Err(s),
+        };
+        let wait = jittered(pause);
+        // Another try needs the pause and some time to run.
+        if whole.remaining().is_none_or(|left| left <= wait + Duration::from_millis(50)) {
+            return Err(status);
+        }
+        tracing::debug!(code = ?status.code(), message = status.message(), wait_ms = wait.as_millis() as u64, "callee unreachable; trying again");
+        tokio::time::sleep(wait).await;
+        pause = (pause * 2).min(MAX_PAUSE);
+    }
+}
+
+/// A pause between half and all of `pause` ("equal jitter"): retries of many
+/// callers spread out instead of arriving together.
+pub fn jittered(pause: Duration) -> Duration {
+    let mut b = [0u8; 2];
+    let r = if getrandom::fill(&mut b).is_ok() { u16::from_le_bytes(b) } else { u16::MAX / 2 };
+    let half = pause / 2;
+    half + half.mul_f64(f64::from(r) / f64::from(u16::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn retries_unreachable_until_it_answers() {
+        let calls = AtomicU32::new(0);
+        let out = within_deadline(Deadline::NONE, Duration::from_secs(10), |_| {
+            let n = calls.fetch_add(1, Ordering::SeqCst);
+            async move { if n < 3 { Err(Status::unavailable("connection refused")) } else { Ok(n) } }
+        })
+        .await;
+        assert_eq!(out.expect("answered"), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_real_answer_is_not_retried_and_the_deadline_ends_it() {
+        let calls = AtomicU32::new(0);
+        let out: Result<(), _> = within_deadline(Deadline::NONE, Duration::from_secs(10), |_| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async { Err(Status::invalid_argument("no")) }
+        })
+        .await;
+        assert_eq!(out.expect_err("refused").code(), Code::InvalidArgument);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+        let out: Result<(), _> =
+            within_deadline(Deadline::NONE, Duration::from_secs(1), |_| async { Err(Status::unavailable("down")) })
+                .await;
+        assert_eq!(out.expect_err("gave up").code(), Code::Unavailable, "the deadline ends the retries");
+    }
+}
