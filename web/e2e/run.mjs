@@ -664,8 +664,11 @@ async function main() {
       const after = await page.locator('[data-testid=order-row]').first().getAttribute('data-order-id');
       assert(before !== after, 'sorting did not change the first row');
       assert(after === String(seeded[0]), `oldest first starts with #${after}, not the first seeded order #${seeded[0]}`);
+      const first = await page.locator('[data-testid=order-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-order-id')).join(','));
       await page.click('[data-testid=next-page]');
       await page.locator('[data-testid=page-number]', { hasText: '2' }).waitFor();
+      // The page number moves before the second page's rows arrive: wait for the rows, not the label.
+      await page.waitForFunction((prev) => [...document.querySelectorAll('[data-testid=order-row]')].map((r) => r.getAttribute('data-order-id')).join(',') !== prev, first);
       const second = await page.locator('[data-testid=order-row]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-order-id'))));
       assert(second.every((id) => id > seeded[2]), `page 2 of oldest first is not after page 1: ${second}`);
     });
