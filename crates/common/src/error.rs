@@ -72,6 +72,7 @@ error_codes! {
     IdempotencyConflict = "IDEMPOTENCY_CONFLICT", AlreadyExists, CONFLICT;
     UnknownTemplate = "UNKNOWN_TEMPLATE", InvalidArgument, UNPROCESSABLE_ENTITY;
     MissingVariable = "MISSING_VARIABLE", InvalidArgument, UNPROCESSABLE_ENTITY;
+    NotificationNotFailed = "NOTIFICATION_NOT_FAILED", FailedPrecondition, CONFLICT;
     TooManyRows = "TOO_MANY_ROWS", InvalidArgument, UNPROCESSABLE_ENTITY;
     PayloadTooLarge = "PAYLOAD_TOO_LARGE", InvalidArgument, PAYLOAD_TOO_LARGE;
     UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE", InvalidArgument, UNSUPPORTED_MEDIA_TYPE;
