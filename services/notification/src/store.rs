@@ -438,7 +438,7 @@ impl Store {
                 format!("notification {id} is {status}: only a failed notification can be retried"),
             )
             .with("notification_id", id)
-            .with("status", status)
+            .with("notification_status", status)
             .into());
         }
         self.queued.notify_one();
