@@ -8,9 +8,10 @@
 //! after another, and records every outcome and attempt in one transaction:
 //! the cost of the database is paid per round, not per notification.
 
-use std::{sync::Arc, time::Duration};
+use std::{pin::Pin, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
+use futures::{FutureExt as _, future::FusedFuture};
 use tokio::time::Instant;
 
 use crate::{
@@ -115,13 +116,16 @@ impl Dispatcher {
     }
 
     pub async fn run(mut self, stop: impl Future<Output = ()>) {
+        let stop = stop.fuse();
         tokio::pin!(stop);
         loop {
-            let delivered = tokio::select! {
-                () = &mut stop => return,
-                r = self.round() => r,
-            };
-            match delivered {
+            // A stop ends a round between two sends, never during one, and
+            // the round's outcomes are still recorded: a delivery made but
+            // not recorded would be made again after a restart.
+            if stop.is_terminated() || futures::poll!(&mut stop).is_ready() {
+                return;
+            }
+            match self.round(stop.as_mut()).await {
                 Ok(0) => {
                     // Idle: wake on the next enqueue, or poll for retries.
                     tokio::select! {
@@ -133,7 +137,10 @@ impl Dispatcher {
                 Ok(_) => {}
                 Err(e) => {
                     tracing::warn!(error = %e, "dispatcher round failed");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    tokio::select! {
+                        () = &mut stop => return,
+                        () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
                 }
             }
         }
@@ -141,8 +148,12 @@ impl Dispatcher {
 
     /// Delivers up to a bucket's worth of due notifications, in order, and
     /// records the outcomes together.
-    async fn round(&mut self) -> Result<usize, crate::error::Error> {
-        let limit = self.bucket.available().clamp(1, ROUND_MAX);
+    async fn round(&mut self, mut stop: Pin<&mut impl FusedFuture<Output = ()>>) -> Result<usize, crate::error::Error> {
+        // What the bucket holds now, or what it lets through in a round's
+        // time if that is more (a high rate with a small burst must not mean
+        // tiny rounds: the bucket still paces every send).
+        let in_round_time = (self.policy.rate_per_sec * ROUND_TIME.as_secs_f64()) as u64;
+        let limit = self.bucket.available().max(in_round_time).clamp(1, ROUND_MAX);
         let due = self.store.due(chrono::Utc::now(), limit).await?;
         let started = Instant::now();
         let mut round = Vec::with_capacity(due.len());
@@ -150,7 +161,11 @@ impl Dispatcher {
             if !round.is_empty() && started.elapsed() >= ROUND_TIME {
                 break;
             }
-            self.bucket.acquire().await;
+            tokio::select! {
+                biased;
+                () = &mut stop => break,
+                () = self.bucket.acquire() => {}
+            }
             round.push(self.attempt(n).await);
         }
         self.store.record(&round).await?;
