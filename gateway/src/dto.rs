@@ -720,12 +720,67 @@ pub enum Channel {
     Sms,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationStatus {
     Queued,
     Sent,
     Failed,
+}
+
+impl NotificationStatus {
+    pub fn to_proto(self) -> npb::NotificationStatus {
+        match self {
+            Self::Queued => npb::NotificationStatus::Queued,
+            Self::Sent => npb::NotificationStatus::Sent,
+            Self::Failed => npb::NotificationStatus::Failed,
+        }
+    }
+}
+
+/// What one delivery attempt came to.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptOutcome {
+    /// Delivered.
+    Sent,
+    /// Not delivered; tried again later.
+    Retry,
+    /// Not delivered and not tried again.
+    Failed,
+}
+
+/// One try at delivering a notification.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DeliveryAttempt {
+    /// 1 for the first; manual retries keep counting.
+    pub attempt: i32,
+    /// When the sender answered (or gave up).
+    pub at: DateTime<Utc>,
+    pub outcome: AttemptOutcome,
+    /// The mail server's or SMS provider's reply, or why it could not be
+    /// reached; null when sent.
+    pub error: Option<String>,
+    pub duration_ms: i64,
+}
+
+impl TryFrom<npb::DeliveryAttempt> for DeliveryAttempt {
+    type Error = ApiError;
+
+    fn try_from(a: npb::DeliveryAttempt) -> Result<Self, ApiError> {
+        Ok(Self {
+            attempt: a.attempt,
+            at: ts(a.at, "attempt.at")?,
+            outcome: match known::<npb::AttemptOutcome>(a.outcome, "attempt outcome")? {
+                npb::AttemptOutcome::Sent => AttemptOutcome::Sent,
+                npb::AttemptOutcome::Retry => AttemptOutcome::Retry,
+                npb::AttemptOutcome::Failed => AttemptOutcome::Failed,
+                npb::AttemptOutcome::Unspecified => return Err(broken("attempt outcome")),
+            },
+            error: Some(a.error).filter(|e| !e.is_empty()),
+            duration_ms: a.duration_ms,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -738,10 +793,16 @@ pub struct Notification {
     pub subject: String,
     pub body: String,
     pub status: NotificationStatus,
+    /// How many delivery attempts were made (the length of `delivery_attempts`).
     pub attempts: i32,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// Every delivery attempt, oldest first.
+    pub delivery_attempts: Vec<DeliveryAttempt>,
+    /// The trace (32 hex digits) of the request that queued it, to find it
+    /// in the tracing UI; null when that request was not traced.
+    pub trace_id: Option<String>,
 }
 
 impl TryFrom<npb::Notification> for Notification {
@@ -770,8 +831,40 @@ impl TryFrom<npb::Notification> for Notification {
             last_error: Some(n.last_error).filter(|e| !e.is_empty()),
             created_at: ts(n.created_at, "notification.created_at")?,
             sent_at: ts_opt(n.sent_at, "notification.sent_at")?,
+            delivery_attempts: all(n.delivery_attempts)?,
+            trace_id: Some(n.trace_id).filter(|t| !t.is_empty()),
         })
     }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NotificationList {
+    /// Newest first.
+    pub notifications: Vec<Notification>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NotificationListParams {
+    /// Only notifications of this status (`failed`: what needs an operator).
+    #[serde(default)]
+    #[param(inline)]
+    pub status: Option<NotificationStatus>,
+    /// Notifications per page (default 50).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// What retrying every failed notification did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RetriedFailed {
+    /// How many failed notifications were queued again.
+    pub requeued: i64,
 }
 
 /// A notification template (`ORDER_CONFIRMATION`, ...).

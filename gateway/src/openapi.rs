@@ -29,6 +29,7 @@ use crate::{
         payments::create_payment, payments::payment_by_order, payments::get_payment, payments::refund_payment,
         notifications::send_email, notifications::send_sms, notifications::order_notifications,
         notifications::list_templates, notifications::update_template, notifications::queue_stats,
+        notifications::list_notifications, notifications::retry_notification, notifications::retry_failed,
         imports::create_import, imports::list_imports, imports::get_import, imports::import_events, imports::import_errors,
         health::healthz, health::readyz,
         auth::routes::login, auth::routes::logout, auth::routes::me,
@@ -226,6 +227,7 @@ fn add_limits(doc: &mut Value) {
         ("/api/v1/orders", page::ORDERS_MAX),
         ("/api/v1/orders/imports", page::IMPORTS_MAX),
         ("/api/v1/audit", page::ORDERS_MAX),
+        ("/api/v1/notifications", page::NOTIFICATIONS_MAX),
     ] {
         param_limit(doc, path, "get", "limit", "minimum", 1);
         param_limit(doc, path, "get", "limit", "maximum", max);

@@ -240,12 +240,7 @@ pub async fn start(c: PlatformConfig) -> anyhow::Result<Running> {
 
     let order_app = order_service::Application::build_on(order_cfg, order_l).await?;
     let payment_app = payment_service::Application::build_on(payment_cfg, payment_l).await?;
-    let notification_app = notification_service::Application::build_on(
-        notification_cfg,
-        notification_l,
-        std::sync::Arc::new(notification_service::sender::LogSender),
-    )
-    .await?;
+    let notification_app = notification_service::Application::build_on(notification_cfg, notification_l).await?;
     let gateway_app = gateway::Application::build_on(gateway_cfg, gateway_l).await?;
     let bootstrap = gateway_app.bootstrap.clone();
 
@@ -316,6 +311,15 @@ mod tests {
             "--notify-rate-per-sec=55.5",
             "--notify-burst=4",
             "--notification-max-batch=9",
+            "--notify-retry-base-ms=77",
+            "--notify-send-timeout-ms=1500",
+            "--notify-smtp-url=smtps://mail.example:465",
+            "--notify-smtp-user=mailer",
+            "--notify-smtp-ca-file=/etc/ca.pem",
+            "--notify-mail-from=Shop <shop@example.jp>",
+            "--notify-sms-url=https://sms.example",
+            "--notify-sms-account-sid=AC1",
+            "--notify-sms-from=+15005550006",
             "--payment-max-batch=8",
             "--payment-delay-ms=11",
             "--default-timeout-ms=4321",
@@ -333,6 +337,14 @@ mod tests {
         assert_eq!(o.reconcile_interval_ms, 1234);
         let n = &c.notification.settings;
         assert_eq!((n.max_attempts, n.rate_per_sec, n.burst, n.max_batch), (2, 55.5, 4, 9));
+        assert_eq!((n.retry_base_ms, n.send_timeout_ms), (77, 1500));
+        assert_eq!(n.smtp.url.as_ref().map(|u| u.expose()), Some("smtps://mail.example:465"));
+        assert_eq!((n.smtp.user.as_deref(), n.smtp.mail_from.as_str()), (Some("mailer"), "Shop <shop@example.jp>"));
+        assert_eq!(n.smtp.ca_file.as_deref(), Some(std::path::Path::new("/etc/ca.pem")));
+        assert_eq!(
+            (n.sms.url.as_deref(), n.sms.account_sid.as_deref(), n.sms.from.as_deref()),
+            (Some("https://sms.example"), Some("AC1"), Some("+15005550006"))
+        );
         assert_eq!((c.payment.settings.max_batch, c.payment.settings.processing_delay_ms), (8, 11));
         assert_eq!((c.gateway.settings.default_timeout_ms, c.gateway.settings.max_body_bytes), (4321, 2048));
         for d in [&c.order.deadlines, &c.payment.deadlines, &c.gateway.deadlines] {

@@ -73,6 +73,7 @@ error_codes! {
     NotDeadLettered = "NOT_DEAD_LETTERED", FailedPrecondition, CONFLICT;
     UnknownTemplate = "UNKNOWN_TEMPLATE", InvalidArgument, UNPROCESSABLE_ENTITY;
     MissingVariable = "MISSING_VARIABLE", InvalidArgument, UNPROCESSABLE_ENTITY;
+    NotificationNotFailed = "NOTIFICATION_NOT_FAILED", FailedPrecondition, CONFLICT;
     TooManyRows = "TOO_MANY_ROWS", InvalidArgument, UNPROCESSABLE_ENTITY;
     PayloadTooLarge = "PAYLOAD_TOO_LARGE", InvalidArgument, PAYLOAD_TOO_LARGE;
     UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE", InvalidArgument, UNSUPPORTED_MEDIA_TYPE;

@@ -87,6 +87,9 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/notifications/templates", VIEWER),
     ("PUT", "/api/v1/notifications/templates/{code}", ADMIN),
     ("GET", "/api/v1/notifications/stats", VIEWER),
+    ("GET", "/api/v1/notifications", VIEWER),
+    ("POST", "/api/v1/notifications/{id}/retry", OPERATOR),
+    ("POST", "/api/v1/notifications/retry-failed", OPERATOR),
 ];
 
 pub fn access(method: &Method, route: &str) -> Option<Access> {

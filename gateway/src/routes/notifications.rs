@@ -1,4 +1,5 @@
-//! `/api/v1/notifications`: queue email/SMS, an order's log, templates, queue stats.
+//! `/api/v1/notifications`: queue email/SMS, an order's log, templates, queue
+//! stats, the list by status, and the operators' retries of failed ones.
 
 use std::collections::HashMap;
 
@@ -12,14 +13,21 @@ use ec_proto::notification::v1 as pb;
 use serde_json::Value;
 
 use crate::{
-    dto::{NewEmail, NewSms, Notification, QueueStats, Template, TemplateCode, TemplateUpdate, answered},
+    dto::{
+        NewEmail, NewSms, Notification, NotificationList, NotificationListParams, QueueStats, RetriedFailed, Template,
+        TemplateCode, TemplateUpdate, answered,
+    },
     error::{ApiError, Problem},
-    extract::{Id, Json},
+    extract::{Id, Json, Query},
+    routes::orders::wire_limit,
     state::AppState,
 };
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/api/v1/notifications", get(list_notifications))
+        .route("/api/v1/notifications/{id}/retry", post(retry_notification))
+        .route("/api/v1/notifications/retry-failed", post(retry_failed))
         .route("/api/v1/notifications/email", post(send_email))
         .route("/api/v1/notifications/sms", post(send_sms))
         .route("/api/v1/notifications/order/{order_id}", get(order_notifications))
@@ -121,4 +129,47 @@ pub async fn queue_stats(State(s): State<AppState>) -> Result<axum::Json<QueueSt
     let r =
         s.notifications().get_queue_stats(s.call(pb::GetQueueStatsRequest {}, s.default_timeout)?).await?.into_inner();
     Ok(axum::Json(QueueStats { queued: r.queued, sent: r.sent, failed: r.failed, rate_per_second: r.rate_per_second }))
+}
+
+/// Notifications newest first, one page at a time; `status=failed` lists
+/// what needs an operator.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(NotificationListParams),
+    responses((status = 200, body = NotificationList), (status = 422, description = "A bad status, limit or cursor", body = Problem)))]
+pub async fn list_notifications(
+    State(s): State<AppState>,
+    Query(p): Query<NotificationListParams>,
+) -> Result<axum::Json<NotificationList>, ApiError> {
+    let req = pb::ListNotificationsRequest {
+        status: p.status.map_or(pb::NotificationStatus::Unspecified, |st| st.to_proto()) as i32,
+        limit: wire_limit(p.limit, ec_common::rules::page::NOTIFICATIONS_MAX)?,
+        cursor: crate::extract::cursor(p.cursor)?,
+    };
+    let res = s.notifications().list_notifications(s.call(req, s.default_timeout)?).await?.into_inner();
+    Ok(axum::Json(NotificationList {
+        notifications: res.notifications.into_iter().map(Notification::try_from).collect::<Result<_, _>>()?,
+        next_cursor: Some(res.next_cursor).filter(|c| !c.is_empty()),
+    }))
+}
+
+/// Queue a failed notification again, due now, with a fresh budget of
+/// delivery attempts (its attempt count and log go on).
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/retry", tag = "notifications", params(("id" = i64, Path)),
+    responses(
+        (status = 200, description = "The notification, queued again", body = Notification),
+        (status = 404, description = "No such notification", body = Problem),
+        (status = 409, description = "The notification is not failed (NOTIFICATION_NOT_FAILED): it is queued or already sent", body = Problem),
+    ))]
+pub async fn retry_notification(State(s): State<AppState>, Id(id): Id) -> Result<axum::Json<Notification>, ApiError> {
+    let req = s.call(pb::RetryNotificationRequest { id }, s.default_timeout)?;
+    let res = s.notifications().retry_notification(req).await?.into_inner();
+    Ok(axum::Json(answered(res.notification, "notification")?))
+}
+
+/// Queue every failed notification again (as retrying each one).
+#[utoipa::path(post, path = "/api/v1/notifications/retry-failed", tag = "notifications",
+    responses((status = 200, description = "How many were queued again", body = RetriedFailed)))]
+pub async fn retry_failed(State(s): State<AppState>) -> Result<axum::Json<RetriedFailed>, ApiError> {
+    let req = s.call(pb::RetryFailedNotificationsRequest {}, s.default_timeout)?;
+    let res = s.notifications().retry_failed_notifications(req).await?.into_inner();
+    Ok(axum::Json(RetriedFailed { requeued: res.requeued }))
 }

@@ -249,7 +249,6 @@ pub async fn split(tweak: impl FnOnce(&mut order_service::Config)) -> Split {
     let n = notification_service::Application::build_on(
         notification_service::Config::for_tests(dir.path().to_path_buf()),
         nl,
-        std::sync::Arc::new(notification_service::sender::LogSender),
     )
     .await
     .expect("notification");

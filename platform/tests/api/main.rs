@@ -3,6 +3,7 @@
 
 mod access;
 mod bad_input;
+mod delivery;
 mod flows;
 mod grpcurl;
 mod helpers;

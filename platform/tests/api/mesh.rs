@@ -65,14 +65,15 @@ async fn a_service_beyond_loopback_refuses_to_start_without_a_token() {
     task.await.expect("join").expect("serves with a token, then stops");
 }
 
-/// A CA, and a certificate it signs for `localhost` and 127.0.0.1.
-struct Pki {
-    ca: String,
-    cert: String,
-    key: String,
+/// A CA, and a certificate it signs for `localhost` and 127.0.0.1 (the
+/// delivery tests' SMTP server uses one too).
+pub(crate) struct Pki {
+    pub(crate) ca: String,
+    pub(crate) cert: String,
+    pub(crate) key: String,
 }
 
-fn pki() -> Pki {
+pub(crate) fn pki() -> Pki {
     let ca_key = KeyPair::generate().expect("key");
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("params");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);

@@ -19,7 +19,7 @@ const WEBHOOKS: &str = "ec.order.v1.OrderService/HandlePaymentWebhooks";
 const PUBLISH: &str = "payment_event publish";
 const PROCESS: &str = "payment_event process";
 
-async fn telemetry_to(endpoint: String) {
+pub(crate) async fn telemetry_to(endpoint: String) {
     assert_eq!(
         std::env::var("NEXTEST_EXECUTION_MODE").as_deref(),
         Ok("process-per-test"),

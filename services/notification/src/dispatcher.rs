@@ -1,13 +1,24 @@
 //! Delivery: the queue (queued rows, oldest first) drained at a configured
-//! rate by a token bucket. Nothing is dropped: a failed delivery is retried
-//! with back-off until its attempts run out, then marked failed. Because the
-//! queue is the database, it survives a restart.
+//! rate by a token bucket. Nothing is dropped: a transient failure is
+//! retried with back-off until the attempts run out, a permanent one (the
+//! server refused it for good) fails at once. Because the queue is the
+//! database, it survives a restart.
+//!
+//! A round takes what the bucket allows (up to [`ROUND_MAX`]), delivers one
+//! after another, and records every outcome and attempt in one transaction:
+//! the cost of the database is paid per round, not per notification.
 
-use std::{sync::Arc, time::Duration};
+use std::{pin::Pin, sync::Arc, time::Duration};
 
+use chrono::{DateTime, Utc};
+use futures::{FutureExt as _, future::FusedFuture};
 use tokio::time::Instant;
 
-use crate::{sender::Sender, store::Store};
+use crate::{
+    entity::notifications,
+    sender::Sender,
+    store::{Attempted, Delivery, Store},
+};
 
 /// Allows `rate` events per second on average and `burst` at once.
 pub struct TokenBucket {
@@ -48,26 +59,73 @@ impl TokenBucket {
     }
 }
 
+/// Most notifications taken from the queue in one round.
+const ROUND_MAX: u64 = 2000;
+/// A round stops taking further notifications after this long, so that what
+/// was delivered is recorded soon (a crash before the record re-sends it).
+const ROUND_TIME: Duration = Duration::from_millis(500);
+
+/// How delivery is paced and retried (from [`crate::config::Settings`]).
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub rate_per_sec: f64,
+    pub burst: u32,
+    /// Attempts before a notification is failed, counted since its last
+    /// manual retry.
+    pub max_attempts: i32,
+    /// The first back-off; it doubles with every further attempt.
+    pub retry_base: Duration,
+    /// The longest one delivery may take.
+    pub send_timeout: Duration,
+}
+
+impl Policy {
+    pub fn from_settings(s: &crate::config::Settings) -> Self {
+        Self {
+            rate_per_sec: s.rate_per_sec,
+            burst: s.burst,
+            max_attempts: s.max_attempts,
+            retry_base: Duration::from_millis(s.retry_base_ms),
+            send_timeout: s.send_timeout(),
+        }
+    }
+
+    /// What becomes of a notification whose attempt number `attempt` (since
+    /// its last manual retry: `in_budget`) failed with `error`.
+    fn after_failure(&self, e: &crate::error::Error, in_budget: i32, at: DateTime<Utc>) -> Delivery {
+        let error = e.to_string();
+        if !e.is_transient() || in_budget >= self.max_attempts.max(1) {
+            return Delivery::Failed { error };
+        }
+        let backoff = self.retry_base.saturating_mul(2_u32.saturating_pow(in_budget.clamp(0, 10) as u32));
+        let next_at = at + chrono::Duration::from_std(backoff).unwrap_or(chrono::Duration::hours(1));
+        Delivery::Retry { error, next_at }
+    }
+}
+
 pub struct Dispatcher {
     store: Store,
     sender: Arc<dyn Sender>,
     bucket: TokenBucket,
-    max_attempts: i32,
+    policy: Policy,
 }
 
 impl Dispatcher {
-    pub fn new(store: Store, sender: Arc<dyn Sender>, rate: f64, burst: u32, max_attempts: i32) -> Self {
-        Self { store, sender, bucket: TokenBucket::new(rate, burst), max_attempts: max_attempts.max(1) }
+    pub fn new(store: Store, sender: Arc<dyn Sender>, policy: Policy) -> Self {
+        Self { store, sender, bucket: TokenBucket::new(policy.rate_per_sec, policy.burst), policy }
     }
 
     pub async fn run(mut self, stop: impl Future<Output = ()>) {
+        let stop = stop.fuse();
         tokio::pin!(stop);
         loop {
-            let delivered = tokio::select! {
-                () = &mut stop => return,
-                r = self.round() => r,
-            };
-            match delivered {
+            // A stop ends a round between two sends, never during one, and
+            // the round's outcomes are still recorded: a delivery made but
+            // not recorded would be made again after a restart.
+            if stop.is_terminated() || futures::poll!(&mut stop).is_ready() {
+                return;
+            }
+            match self.round(stop.as_mut()).await {
                 Ok(0) => {
                     // Idle: wake on the next enqueue, or poll for retries.
                     tokio::select! {
@@ -79,33 +137,64 @@ impl Dispatcher {
                 Ok(_) => {}
                 Err(e) => {
                     tracing::warn!(error = %e, "dispatcher round failed");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    tokio::select! {
+                        () = &mut stop => return,
+                        () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
                 }
             }
         }
     }
 
-    /// Delivers up to a bucket's worth of due notifications, in order.
-    async fn round(&mut self) -> Result<usize, crate::error::Error> {
-        let limit = self.bucket.available().clamp(1, 500);
+    /// Delivers up to a bucket's worth of due notifications, in order, and
+    /// records the outcomes together.
+    async fn round(&mut self, mut stop: Pin<&mut impl FusedFuture<Output = ()>>) -> Result<usize, crate::error::Error> {
+        // What the bucket holds now, or what it lets through in a round's
+        // time if that is more (a high rate with a small burst must not mean
+        // tiny rounds: the bucket still paces every send).
+        let in_round_time = (self.policy.rate_per_sec * ROUND_TIME.as_secs_f64()) as u64;
+        let limit = self.bucket.available().max(in_round_time).clamp(1, ROUND_MAX);
         let due = self.store.due(chrono::Utc::now(), limit).await?;
-        let mut sent = Vec::with_capacity(due.len());
+        let started = Instant::now();
+        let mut round = Vec::with_capacity(due.len());
         for n in &due {
-            self.bucket.acquire().await;
-            match self.sender.send(n).await {
-                Ok(()) => sent.push((n.id, ec_common::time::now())),
-                Err(e) => {
-                    let attempt = n.attempts + 1;
-                    let retry_at = (attempt < self.max_attempts)
-                        .then(|| chrono::Utc::now() + chrono::Duration::seconds(2_i64.pow(attempt.min(10) as u32)));
-                    tracing::warn!(notification_id = n.id, attempt, error = %e, "delivery failed");
-                    self.store.mark_attempt_failed(n, &e, retry_at).await?;
-                }
+            if !round.is_empty() && started.elapsed() >= ROUND_TIME {
+                break;
             }
+            tokio::select! {
+                biased;
+                () = &mut stop => break,
+                () = self.bucket.acquire() => {}
+            }
+            round.push(self.attempt(n).await);
         }
-        let count = due.len();
-        self.store.mark_sent(sent).await?;
-        Ok(count)
+        self.store.record(&round).await?;
+        Ok(round.len())
+    }
+
+    /// One delivery, bounded in time, and what it came to.
+    async fn attempt(&self, n: &notifications::Model) -> Attempted {
+        let began = Instant::now();
+        let result = match tokio::time::timeout(self.policy.send_timeout, self.sender.send(n)).await {
+            Ok(r) => r,
+            Err(_) => Err(crate::error::Error::Transient(format!(
+                "no answer within {} ms",
+                self.policy.send_timeout.as_millis()
+            ))),
+        };
+        let at = ec_common::time::now();
+        let attempt = n.attempts + 1;
+        let result = match result {
+            Ok(()) => Delivery::Sent,
+            Err(e) => {
+                let d = self.policy.after_failure(&e, attempt - n.attempts_at_retry, at);
+                let will_retry = matches!(d, Delivery::Retry { .. });
+                tracing::warn!(notification_id = n.id, attempt, will_retry, error = %e, "delivery failed");
+                d
+            }
+        };
+        let duration_ms = i64::try_from(began.elapsed().as_millis()).unwrap_or(i64::MAX);
+        Attempted { id: n.id, attempt, at, duration_ms, result }
     }
 }
 
@@ -123,5 +212,47 @@ mod tests {
         // 5 at once, the other 20 at 10/s: 2 s of (virtual) time.
         let took = start.elapsed();
         assert!(took >= Duration::from_millis(1990) && took <= Duration::from_millis(2100), "{took:?}");
+    }
+}
+
+#[cfg(test)]
+mod policy_tests {
+    use super::*;
+    use crate::error::Error;
+
+    fn policy() -> Policy {
+        Policy {
+            rate_per_sec: 10.0,
+            burst: 1,
+            max_attempts: 3,
+            retry_base: Duration::from_secs(1),
+            send_timeout: Duration::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn transient_failures_back_off_until_the_budget_is_spent() {
+        let at = chrono::Utc::now();
+        let busy = Error::Transient("SMTP transient error (451): try later".into());
+        match policy().after_failure(&busy, 1, at) {
+            Delivery::Retry { next_at, error } => {
+                assert_eq!(next_at - at, chrono::Duration::seconds(2));
+                assert!(error.contains("451"), "{error}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            matches!(policy().after_failure(&busy, 2, at), Delivery::Retry { next_at, .. } if next_at - at == chrono::Duration::seconds(4))
+        );
+        assert!(matches!(policy().after_failure(&busy, 3, at), Delivery::Failed { .. }));
+    }
+
+    #[test]
+    fn a_permanent_refusal_fails_at_once() {
+        let refused = Error::Permanent("SMTP permanent error (550): no such user".into());
+        assert_eq!(
+            policy().after_failure(&refused, 1, chrono::Utc::now()),
+            Delivery::Failed { error: "SMTP permanent error (550): no such user".into() }
+        );
     }
 }

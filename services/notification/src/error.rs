@@ -11,6 +11,22 @@ pub enum Error {
     Db(#[from] sea_orm::DbErr),
     #[error("the writer task stopped")]
     WriterStopped(#[from] ec_common::batch::WriterStopped),
+    /// A delivery that may work later: the server answered 4xx (SMTP) or
+    /// 429/5xx (SMS provider), could not be reached, or did not answer in time.
+    #[error("{0}")]
+    Transient(String),
+    /// A delivery that never will as it is: the server refused it for good
+    /// (SMTP 5xx, another 4xx of the SMS provider). The text is the server's.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+impl Error {
+    /// Whether trying the delivery again can help: anything but a refusal
+    /// for good (a database hiccup inside a sender is worth another try).
+    pub fn is_transient(&self) -> bool {
+        !matches!(self, Self::Permanent(_) | Self::Fault(_))
+    }
 }
 
 impl From<Error> for Status {
@@ -24,6 +40,9 @@ impl From<Error> for Status {
             Error::WriterStopped(_) => {
                 Fault::new(ErrorCode::Unavailable, "the notification service is shutting down").into()
             }
+            // Delivery outcomes are recorded on the notification, never
+            // answered to a caller; should one get here, it says no more.
+            Error::Transient(_) | Error::Permanent(_) => Fault::internal().into(),
         }
     }
 }

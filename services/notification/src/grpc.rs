@@ -11,9 +11,9 @@ use ec_proto::notification::v1::{self as pb, notification_service_server::Notifi
 use tonic::{Request, Response, Status};
 
 use crate::{
-    entity::{notification_templates, notifications},
+    entity::{notification_attempts, notification_templates, notifications},
     error::Error,
-    store::{Channel, NewNotification, Store},
+    store::{Channel, DeliveryStatus, NewNotification, Store},
     template::{self, TemplateError},
 };
 
@@ -103,7 +103,23 @@ impl NotificationGrpc {
             body,
             idempotency_key: key,
             batch_id: None,
+            // The request's span is current here: its trace is the one the
+            // operators will look the notification up by.
+            trace_id: ec_common::telemetry::current_trace_id(),
         })
+    }
+
+    /// Notifications as the wire has them, each with its attempt log.
+    async fn with_attempts(&self, list: Vec<notifications::Model>) -> Result<Vec<pb::Notification>, Error> {
+        let ids: Vec<i64> = list.iter().map(|n| n.id).collect();
+        let mut attempts = self.store.attempts_of(&ids).await?;
+        Ok(list
+            .into_iter()
+            .map(|n| {
+                let log = attempts.remove(&n.id).unwrap_or_default();
+                notification_to_proto(n, log)
+            })
+            .collect())
     }
 }
 
@@ -127,7 +143,7 @@ fn template_fault(e: TemplateError, template: &str) -> Fault {
     }
 }
 
-pub fn notification_to_proto(n: notifications::Model) -> pb::Notification {
+pub fn notification_to_proto(n: notifications::Model, log: Vec<notification_attempts::Model>) -> pb::Notification {
     pb::Notification {
         id: n.id,
         order_id: n.order_id,
@@ -141,6 +157,17 @@ pub fn notification_to_proto(n: notifications::Model) -> pb::Notification {
         last_error: n.last_error.unwrap_or_default(),
         created_at: Some(ec_common::time::to_proto(n.created_at)),
         sent_at: n.sent_at.map(ec_common::time::to_proto),
+        delivery_attempts: log
+            .into_iter()
+            .map(|a| pb::DeliveryAttempt {
+                attempt: a.attempt,
+                at: Some(ec_common::time::to_proto(a.at)),
+                outcome: a.outcome.to_proto() as i32,
+                error: a.error.unwrap_or_default(),
+                duration_ms: a.duration_ms,
+            })
+            .collect(),
+        trace_id: n.trace_id.unwrap_or_default(),
     }
 }
 
@@ -165,13 +192,13 @@ impl NotificationService for NotificationGrpc {
     ) -> Result<Response<pb::SendEmailResponse>, Status> {
         let r = request.into_inner();
         let n = self.queue(Channel::Email, r.order_id, r.recipient, r.template, r.variables, r.idempotency_key).await?;
-        Ok(Response::new(pb::SendEmailResponse { notification: Some(notification_to_proto(n)) }))
+        Ok(Response::new(pb::SendEmailResponse { notification: Some(notification_to_proto(n, Vec::new())) }))
     }
 
     async fn send_sms(&self, request: Request<pb::SendSmsRequest>) -> Result<Response<pb::SendSmsResponse>, Status> {
         let r = request.into_inner();
         let n = self.queue(Channel::Sms, r.order_id, r.recipient, r.template, r.variables, r.idempotency_key).await?;
-        Ok(Response::new(pb::SendSmsResponse { notification: Some(notification_to_proto(n)) }))
+        Ok(Response::new(pb::SendSmsResponse { notification: Some(notification_to_proto(n, Vec::new())) }))
     }
 
     async fn list_order_notifications(
@@ -179,9 +206,7 @@ impl NotificationService for NotificationGrpc {
         request: Request<pb::ListOrderNotificationsRequest>,
     ) -> Result<Response<pb::ListOrderNotificationsResponse>, Status> {
         let list = self.store.by_order(request.into_inner().order_id).await?;
-        Ok(Response::new(pb::ListOrderNotificationsResponse {
-            notifications: list.into_iter().map(notification_to_proto).collect(),
-        }))
+        Ok(Response::new(pb::ListOrderNotificationsResponse { notifications: self.with_attempts(list).await? }))
     }
 
     async fn list_templates(
@@ -284,5 +309,62 @@ impl NotificationService for NotificationGrpc {
     ) -> Result<Response<pb::GetBatchStatsResponse>, Status> {
         let s = self.store.batch_stats(&request.into_inner().batch_id).await?;
         Ok(Response::new(pb::GetBatchStatsResponse { queued: s.queued, sent: s.sent, failed: s.failed }))
+    }
+
+    async fn list_notifications(
+        &self,
+        request: Request<pb::ListNotificationsRequest>,
+    ) -> Result<Response<pb::ListNotificationsResponse>, Status> {
+        let r = request.into_inner();
+        let limit = (r.limit != 0).then(|| u32::try_from(r.limit).unwrap_or(u32::MAX));
+        let limit = ec_common::rules::page_size(
+            "limit",
+            limit,
+            ec_common::rules::page::NOTIFICATIONS_DEFAULT,
+            ec_common::rules::page::NOTIFICATIONS_MAX,
+        )
+        .map_err(Fault::field)?;
+        let before = match r.cursor.trim() {
+            "" => None,
+            c => Some(c.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                Fault::field(FieldViolation::described(
+                    "cursor",
+                    FieldCode::InvalidValue,
+                    "is not a cursor this server gave",
+                ))
+            })?),
+        };
+        let status = match pb::NotificationStatus::try_from(r.status) {
+            Ok(pb::NotificationStatus::Unspecified) => None,
+            Ok(pb::NotificationStatus::Queued) => Some(DeliveryStatus::Queued),
+            Ok(pb::NotificationStatus::Sent) => Some(DeliveryStatus::Sent),
+            Ok(pb::NotificationStatus::Failed) => Some(DeliveryStatus::Failed),
+            Err(_) => return Err(Fault::field(FieldViolation::one_of("status", &["queued", "sent", "failed"])).into()),
+        };
+        let (page, next) = self.store.list(status, before, u64::from(limit)).await?;
+        Ok(Response::new(pb::ListNotificationsResponse {
+            notifications: self.with_attempts(page).await?,
+            next_cursor: next.map(|id| id.to_string()).unwrap_or_default(),
+        }))
+    }
+
+    async fn retry_notification(
+        &self,
+        request: Request<pb::RetryNotificationRequest>,
+    ) -> Result<Response<pb::RetryNotificationResponse>, Status> {
+        let id = request.into_inner().id;
+        let n = self.store.retry(id).await?;
+        let mut list = self.with_attempts(vec![n]).await?;
+        Ok(Response::new(pb::RetryNotificationResponse { notification: list.pop() }))
+    }
+
+    async fn retry_failed_notifications(
+        &self,
+        _: Request<pb::RetryFailedNotificationsRequest>,
+    ) -> Result<Response<pb::RetryFailedNotificationsResponse>, Status> {
+        let requeued = self.store.retry_failed().await?;
+        Ok(Response::new(pb::RetryFailedNotificationsResponse {
+            requeued: i64::try_from(requeued).unwrap_or(i64::MAX),
+        }))
     }
 }

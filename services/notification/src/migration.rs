@@ -1,4 +1,4 @@
-//! Schema of `notification_service.db`, applied at start-up, with the
+//! Schema of `notification_service.db`, applied at start-up, with the seeded templates.
 
 use ec_common::db::SqlMigration;
 use sea_orm_migration::prelude::*;
@@ -12,6 +12,7 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0001_initial", sql: M0001_INITIAL }),
             Box::new(SqlMigration { name: "m0002_batches", sql: M0002_BATCHES }),
             Box::new(M0003TemplateEditor),
+            Box::new(M0004DeliveryLog),
         ]
     }
 }
@@ -82,6 +83,58 @@ impl MigrationTrait for M0003TemplateEditor {
         let column = ColumnDef::new(Alias::new("updated_by")).string().null().to_owned();
         manager
             .alter_table(Table::alter().table(Alias::new("notification_templates")).add_column(column).to_owned())
+            .await
+    }
+}
+
+/// Delivery attempts, the trace a notification was queued in, the budget
+/// base of manual retries, and an index for lists by status (the queue and
+/// the operators' "failed" view) that works with a bound status value (the
+/// partial queue index of m0001 is only used for a literal `'queued'`).
+/// Schema statements, not SQLite SQL, so another backend can run them.
+struct M0004DeliveryLog;
+
+impl MigrationName for M0004DeliveryLog {
+    fn name(&self) -> &str {
+        "m0004_delivery_log"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0004DeliveryLog {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let (attempts, notifications) = (Alias::new("notification_attempts"), Alias::new("notifications"));
+        let (notification_id, attempt) = (Alias::new("notification_id"), Alias::new("attempt"));
+        manager
+            .create_table(
+                Table::create()
+                    .table(attempts.clone())
+                    .col(ColumnDef::new(notification_id.clone()).big_integer().not_null())
+                    .col(ColumnDef::new(attempt.clone()).integer().not_null())
+                    .col(ColumnDef::new(Alias::new("at")).string().not_null())
+                    .col(ColumnDef::new(Alias::new("outcome")).string().not_null())
+                    .col(ColumnDef::new(Alias::new("error")).string().null())
+                    .col(ColumnDef::new(Alias::new("duration_ms")).big_integer().not_null())
+                    .primary_key(Index::create().col(notification_id).col(attempt))
+                    .to_owned(),
+            )
+            .await?;
+        // One column per statement: SQLite alters one thing at a time.
+        for column in [
+            ColumnDef::new(Alias::new("trace_id")).string().null().to_owned(),
+            ColumnDef::new(Alias::new("attempts_at_retry")).integer().not_null().default(0).to_owned(),
+        ] {
+            manager.alter_table(Table::alter().table(notifications.clone()).add_column(column).to_owned()).await?;
+        }
+        manager
+            .create_index(
+                Index::create()
+                    .name("notifications_by_status")
+                    .table(notifications)
+                    .col(Alias::new("status"))
+                    .col(Alias::new("id"))
+                    .to_owned(),
+            )
             .await
     }
 }

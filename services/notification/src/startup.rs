@@ -9,10 +9,10 @@ use tokio::net::TcpListener;
 
 use crate::{
     config::Config,
-    dispatcher::Dispatcher,
+    dispatcher::{Dispatcher, Policy},
     grpc::NotificationGrpc,
     migration::Migrator,
-    sender::{LogSender, Sender},
+    sender::{self, Sender},
     store::Store,
 };
 
@@ -22,16 +22,31 @@ pub struct Application {
     store: Store,
     config: Config,
     sender: Arc<dyn Sender>,
+    /// Where e-mail and SMS go, for the start-up line.
+    delivery: String,
 }
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let listener = ec_common::grpc::bind(config.addr, "notification service").await?;
-        Self::build_on(config, listener, Arc::new(LogSender)).await
+        Self::build_on(config, listener).await
     }
 
-    /// Builds on a listener the caller bound, with the given delivery channel.
-    pub async fn build_on(config: Config, listener: TcpListener, sender: Arc<dyn Sender>) -> anyhow::Result<Self> {
+    /// Builds on a listener the caller bound, delivering where the settings
+    /// say (SMTP, the SMS provider, else the log).
+    pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
+        let senders = sender::from_settings(&config.settings)?;
+        let delivery = senders.description.clone();
+        Self::build_with(config, listener, Arc::new(senders), delivery).await
+    }
+
+    /// Builds on a listener the caller bound, with the given sender.
+    pub async fn build_with(
+        config: Config,
+        listener: TcpListener,
+        sender: Arc<dyn Sender>,
+        delivery: String,
+    ) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
         let rate = config.settings.rate_per_sec;
@@ -42,7 +57,7 @@ impl Application {
         Migrator::up(&db, None).await?;
         let store = Store::open(db, config.settings.max_batch).await?;
         let addr = listener.local_addr()?;
-        Ok(Self { listener, addr, store, config, sender })
+        Ok(Self { listener, addr, store, config, sender, delivery })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -51,15 +66,9 @@ impl Application {
 
     pub async fn run(self, shutdown: Shutdown) -> anyhow::Result<()> {
         let (c, settings) = (&self.config, &self.config.settings);
-        let dispatcher = Dispatcher::new(
-            self.store.clone(),
-            self.sender.clone(),
-            settings.rate_per_sec,
-            settings.burst,
-            settings.max_attempts,
-        );
+        let dispatcher = Dispatcher::new(self.store.clone(), self.sender.clone(), Policy::from_settings(settings));
         let dispatching = tokio::spawn(dispatcher.run(shutdown.wait()));
-        tracing::info!(addr = %self.addr, db = %c.db_path().display(), rate = settings.rate_per_sec, "notification service listening");
+        tracing::info!(addr = %self.addr, db = %c.db_path().display(), rate = settings.rate_per_sec, delivery = %self.delivery, "notification service listening");
         GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "notification-service")
             .add_service(NotificationServiceServer::new(NotificationGrpc::new(
                 self.store.clone(),

@@ -12,20 +12,27 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use ec_common::batch::Batcher;
+use ec_common::error::{ErrorCode, Fault};
 use ec_common::vocab::TemplateCode;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect, Set, Statement,
-    sea_query::{Expr, ExprTrait, OnConflict},
+    sea_query::{CaseStatement, Expr, ExprTrait, OnConflict},
 };
 use tokio::sync::Notify;
 
 use crate::{
-    entity::{notification_templates as templates, notifications},
+    entity::{notification_attempts as attempts, notification_templates as templates, notifications},
     error::Error,
 };
 
 const INSERT_CHUNK: usize = 400;
+/// Rows of one state update. Each row of an `UPDATE ... CASE id WHEN ...`
+/// looks through the CASE, so a chunk costs its size squared: a few hundred
+/// keeps that well under the cost of the statement itself.
+const UPDATE_CHUNK: usize = 250;
+/// Attempt rows per INSERT (6 values each, far below SQLite's bound-value limit).
+const ATTEMPT_CHUNK: usize = 1000;
 
 /// How a notification travels; stored by these names (a SeaORM active enum).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
@@ -59,12 +66,83 @@ pub enum DeliveryStatus {
 }
 
 impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+
     pub fn to_proto(self) -> ec_proto::notification::v1::NotificationStatus {
         use ec_proto::notification::v1::NotificationStatus as P;
         match self {
             Self::Queued => P::Queued,
             Self::Sent => P::Sent,
             Self::Failed => P::Failed,
+        }
+    }
+}
+
+/// What one delivery attempt came to; stored by these names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text")]
+pub enum AttemptOutcome {
+    /// Delivered.
+    #[sea_orm(string_value = "sent")]
+    Sent,
+    /// Not delivered; tried again later.
+    #[sea_orm(string_value = "retry")]
+    Retry,
+    /// Not delivered, and not tried again (refused for good, or the last attempt).
+    #[sea_orm(string_value = "failed")]
+    Failed,
+}
+
+impl AttemptOutcome {
+    pub fn to_proto(self) -> ec_proto::notification::v1::AttemptOutcome {
+        use ec_proto::notification::v1::AttemptOutcome as P;
+        match self {
+            Self::Sent => P::Sent,
+            Self::Retry => P::Retry,
+            Self::Failed => P::Failed,
+        }
+    }
+}
+
+/// One delivery attempt as the dispatcher hands it to [`Store::record`].
+#[derive(Debug, Clone)]
+pub struct Attempted {
+    pub id: i64,
+    /// Its number: the notification's attempts before it, plus one.
+    pub attempt: i32,
+    /// When the sender answered.
+    pub at: DateTime<Utc>,
+    pub duration_ms: i64,
+    pub result: Delivery,
+}
+
+/// What becomes of the notification after an attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Sent,
+    Retry { error: String, next_at: DateTime<Utc> },
+    Failed { error: String },
+}
+
+impl Attempted {
+    fn outcome(&self) -> AttemptOutcome {
+        match self.result {
+            Delivery::Sent => AttemptOutcome::Sent,
+            Delivery::Retry { .. } => AttemptOutcome::Retry,
+            Delivery::Failed { .. } => AttemptOutcome::Failed,
+        }
+    }
+
+    fn error(&self) -> Option<&str> {
+        match &self.result {
+            Delivery::Sent => None,
+            Delivery::Retry { error, .. } | Delivery::Failed { error } => Some(error),
         }
     }
 }
@@ -80,6 +158,8 @@ pub struct NewNotification {
     pub body: String,
     pub idempotency_key: Option<String>,
     pub batch_id: Option<String>,
+    /// The trace of the request that queues it (hex), if traced.
+    pub trace_id: Option<String>,
 }
 
 pub enum WriteOp {
@@ -242,43 +322,137 @@ impl Store {
             .await?)
     }
 
-    /// Marks delivered notifications sent, each with the time it was
-    /// delivered, in one statement.
-    pub async fn mark_sent(&self, delivered: Vec<(i64, DateTime<Utc>)>) -> Result<(), Error> {
-        let Some((_, first_at)) = delivered.first().copied() else { return Ok(()) };
-        let ids: Vec<i64> = delivered.iter().map(|(id, _)| *id).collect();
-        let sent_at = delivered
-            .iter()
-            .fold(sea_orm::sea_query::CaseStatement::new(), |case, (id, at)| {
-                case.case(Expr::col(notifications::Column::Id).eq(*id), Expr::value(Some(*at)))
-            })
-            .finally(Expr::value(Some(first_at)));
-        notifications::Entity::update_many()
-            .col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Sent))
-            .col_expr(notifications::Column::SentAt, sent_at.into())
-            .col_expr(notifications::Column::Attempts, Expr::col(notifications::Column::Attempts).add(1))
-            .filter(notifications::Column::Id.is_in(ids))
-            .exec(&self.db)
-            .await?;
+    /// Writes what a round of deliveries came to, in one transaction: the
+    /// new state of every notification (a few multi-row statements, not one
+    /// per notification) and a row per attempt. Only notifications still
+    /// queued change: a state someone else set since is left alone.
+    pub async fn record(&self, round: &[Attempted]) -> Result<(), Error> {
+        if round.is_empty() {
+            return Ok(());
+        }
+        let txn = ec_common::db::begin_write(&self.db).await?;
+        let of = |want: fn(&Delivery) -> bool| round.iter().filter(|a| want(&a.result)).collect::<Vec<_>>();
+        let sent = of(|d| matches!(d, Delivery::Sent));
+        let retry = of(|d| matches!(d, Delivery::Retry { .. }));
+        let failed = of(|d| matches!(d, Delivery::Failed { .. }));
+        for chunk in sent.chunks(UPDATE_CHUNK) {
+            still_queued(chunk)
+                .col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Sent))
+                .col_expr(notifications::Column::SentAt, by_id(chunk, |a| Some(a.at)))
+                .exec(&txn)
+                .await?;
+        }
+        for chunk in retry.chunks(UPDATE_CHUNK) {
+            let next_at = |a: &Attempted| match &a.result {
+                Delivery::Retry { next_at, .. } => *next_at,
+                _ => a.at,
+            };
+            still_queued(chunk)
+                .col_expr(notifications::Column::LastError, by_id(chunk, |a| a.error().map(str::to_owned)))
+                .col_expr(notifications::Column::NextAttemptAt, by_id(chunk, next_at))
+                .exec(&txn)
+                .await?;
+        }
+        for chunk in failed.chunks(UPDATE_CHUNK) {
+            still_queued(chunk)
+                .col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Failed))
+                .col_expr(notifications::Column::LastError, by_id(chunk, |a| a.error().map(str::to_owned)))
+                .exec(&txn)
+                .await?;
+        }
+        for chunk in round.chunks(ATTEMPT_CHUNK) {
+            let rows = chunk.iter().map(|a| attempts::ActiveModel {
+                notification_id: Set(a.id),
+                attempt: Set(a.attempt),
+                at: Set(a.at),
+                outcome: Set(a.outcome()),
+                error: Set(a.error().map(str::to_owned)),
+                duration_ms: Set(a.duration_ms),
+            });
+            // The log must never stop the state from being recorded.
+            attempts::Entity::insert_many(rows)
+                .on_conflict(
+                    OnConflict::columns([attempts::Column::NotificationId, attempts::Column::Attempt])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        txn.commit().await?;
         Ok(())
     }
 
-    /// Records a failed attempt: retried at `retry_at`, or failed for good.
-    pub async fn mark_attempt_failed(
+    /// The attempts of these notifications, each one's in order.
+    pub async fn attempts_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<attempts::Model>>, Error> {
+        let mut by_id: HashMap<i64, Vec<attempts::Model>> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let rows = attempts::Entity::find()
+                .filter(attempts::Column::NotificationId.is_in(chunk.iter().copied()))
+                .order_by_asc(attempts::Column::NotificationId)
+                .order_by_asc(attempts::Column::Attempt)
+                .all(&self.db)
+                .await?;
+            for a in rows {
+                by_id.entry(a.notification_id).or_default().push(a);
+            }
+        }
+        Ok(by_id)
+    }
+
+    /// One page of notifications, newest first, optionally of one status;
+    /// and the id to continue before, when there is more.
+    pub async fn list(
         &self,
-        n: &notifications::Model,
-        error: &str,
-        retry_at: Option<DateTime<Utc>>,
-    ) -> Result<(), Error> {
-        let mut update = notifications::Entity::update_many()
-            .col_expr(notifications::Column::Attempts, Expr::value(n.attempts + 1))
-            .col_expr(notifications::Column::LastError, Expr::value(Some(error.to_owned())));
-        update = match retry_at {
-            Some(at) => update.col_expr(notifications::Column::NextAttemptAt, Expr::value(at)),
-            None => update.col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Failed)),
-        };
-        update.filter(notifications::Column::Id.eq(n.id)).exec(&self.db).await?;
-        Ok(())
+        status: Option<DeliveryStatus>,
+        before_id: Option<i64>,
+        limit: u64,
+    ) -> Result<(Vec<notifications::Model>, Option<i64>), Error> {
+        let mut q = notifications::Entity::find();
+        if let Some(s) = status {
+            q = q.filter(notifications::Column::Status.eq(s));
+        }
+        if let Some(before) = before_id {
+            q = q.filter(notifications::Column::Id.lt(before));
+        }
+        let mut page = q.order_by_desc(notifications::Column::Id).limit(limit + 1).all(&self.db).await?;
+        let more = page.len() as u64 > limit;
+        page.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let next = if more { page.last().map(|n| n.id) } else { None };
+        Ok((page, next))
+    }
+
+    /// Queues a failed notification again, with a fresh budget of attempts
+    /// (its count and its attempt log go on). NOT_FOUND for an unknown id;
+    /// NOTIFICATION_NOT_FAILED for one that is queued or sent.
+    pub async fn retry(&self, id: i64) -> Result<notifications::Model, Error> {
+        let requeued = requeue().filter(notifications::Column::Id.eq(id)).exec(&self.db).await?.rows_affected;
+        let n = notifications::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| Fault::not_found(format!("no notification {id}")).with("notification_id", id))?;
+        if requeued == 0 {
+            let status = n.status.as_str();
+            return Err(Fault::new(
+                ErrorCode::NotificationNotFailed,
+                format!("notification {id} is {status}: only a failed notification can be retried"),
+            )
+            .with("notification_id", id)
+            .with("notification_status", status)
+            .into());
+        }
+        self.queued.notify_one();
+        Ok(n)
+    }
+
+    /// Queues every failed notification again (as [`Store::retry`]);
+    /// answers how many.
+    pub async fn retry_failed(&self) -> Result<u64, Error> {
+        let n = requeue().exec(&self.db).await?.rows_affected;
+        if n > 0 {
+            self.queued.notify_one();
+        }
+        Ok(n)
     }
 
     pub async fn stats(&self) -> Result<QueueStats, Error> {
@@ -295,6 +469,38 @@ impl Store {
         .await?;
         Ok(QueueStats::from_rows(rows.into_iter().map(|r| (r.status, r.n))))
     }
+}
+
+/// An update of these notifications, each one attempt further, if still queued.
+fn still_queued(chunk: &[&Attempted]) -> sea_orm::UpdateMany<notifications::Entity> {
+    notifications::Entity::update_many()
+        .col_expr(notifications::Column::Attempts, Expr::col(notifications::Column::Attempts).add(1))
+        .filter(notifications::Column::Id.is_in(chunk.iter().map(|a| a.id)))
+        .filter(notifications::Column::Status.eq(DeliveryStatus::Queued))
+}
+
+/// `CASE WHEN id = .. THEN .. END`: a value of its own for each row.
+fn by_id<V>(chunk: &[&Attempted], value: impl Fn(&Attempted) -> V) -> sea_orm::sea_query::SimpleExpr
+where
+    V: Into<sea_orm::Value>,
+{
+    let case = chunk.iter().fold(CaseStatement::new(), |case, a| {
+        case.case(Expr::col(notifications::Column::Id).eq(a.id), Expr::value(value(a)))
+    });
+    match chunk.first() {
+        Some(first) => case.finally(Expr::value(value(first))).into(),
+        None => case.into(),
+    }
+}
+
+/// Failed notifications back to the queue, due now, their budget of
+/// attempts counted afresh from here.
+fn requeue() -> sea_orm::UpdateMany<notifications::Entity> {
+    notifications::Entity::update_many()
+        .col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Queued))
+        .col_expr(notifications::Column::NextAttemptAt, Expr::value(ec_common::time::now()))
+        .col_expr(notifications::Column::AttemptsAtRetry, Expr::col(notifications::Column::Attempts))
+        .filter(notifications::Column::Status.eq(DeliveryStatus::Failed))
 }
 
 async fn run_batch(db: &DatabaseConnection, next_id: &Arc<AtomicI64>, ops: Vec<WriteOp>) -> Vec<WriteResult> {
@@ -404,6 +610,8 @@ fn queue_one(
         created_at: now,
         sent_at: None,
         batch_id: n.batch_id.clone(),
+        trace_id: n.trace_id.clone(),
+        attempts_at_retry: 0,
     };
     if let Some(k) = &n.idempotency_key {
         known.insert(k.clone(), m.clone());

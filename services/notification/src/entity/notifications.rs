@@ -20,6 +20,11 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
     pub batch_id: Option<String>,
+    /// The trace of the request that queued it (hex), when tracing was on.
+    pub trace_id: Option<String>,
+    /// `attempts` when an operator last retried it: the budget of
+    /// NOTIFY_MAX_ATTEMPTS counts from here (0: never retried by hand).
+    pub attempts_at_retry: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

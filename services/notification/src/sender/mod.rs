@@ -1,0 +1,88 @@
+//! Where a notification goes when it is delivered.
+//!
+//! - [`LogSender`]: the embedded default; the message is written to the log.
+//! - [`smtp::SmtpSender`]: e-mail over SMTP (lettre), when NOTIFY_SMTP_URL is set.
+//! - [`sms::SmsSender`]: SMS through an HTTP provider with Twilio's request
+//!   shape, when NOTIFY_SMS_URL is set.
+//! - [`ByChannel`]: each channel to its own sender; [`from_settings`] builds
+//!   it from the configuration.
+
+pub mod sms;
+pub mod smtp;
+
+use std::sync::Arc;
+
+use crate::{config::Settings, entity::notifications, error::Error, store::Channel};
+
+/// Delivers one rendered notification.
+///
+/// `Err(Error::Permanent)` marks the notification failed at once, with the
+/// message as its error; any other error is transient: the notification is
+/// tried again after a back-off until its attempts run out. The dispatcher
+/// bounds every call by NOTIFY_SEND_TIMEOUT_MS, so a sender need not.
+#[async_trait::async_trait]
+pub trait Sender: Send + Sync + 'static {
+    async fn send(&self, n: &notifications::Model) -> Result<(), Error>;
+}
+
+/// The default sender: the rendered message is already stored; delivery
+/// writes it to the log (and the dispatcher marks it sent with its time).
+pub struct LogSender;
+
+#[async_trait::async_trait]
+impl Sender for LogSender {
+    async fn send(&self, n: &notifications::Model) -> Result<(), Error> {
+        tracing::info!(
+            notification_id = n.id,
+            order_id = n.order_id,
+            channel = ?n.channel,
+            recipient = %n.recipient,
+            subject = %n.subject,
+            body = %n.body,
+            "notification delivered"
+        );
+        Ok(())
+    }
+}
+
+/// E-mails to one sender, SMS to another.
+pub struct ByChannel {
+    pub email: Arc<dyn Sender>,
+    pub sms: Arc<dyn Sender>,
+    /// What goes where, for the start-up log line.
+    pub description: String,
+}
+
+#[async_trait::async_trait]
+impl Sender for ByChannel {
+    async fn send(&self, n: &notifications::Model) -> Result<(), Error> {
+        match n.channel {
+            Channel::Email => self.email.send(n).await,
+            Channel::Sms => self.sms.send(n).await,
+        }
+    }
+}
+
+/// The senders the settings ask for: SMTP for e-mail and the HTTP provider
+/// for SMS where configured, the log for the rest. A setting that cannot
+/// work (a bad URL, an unreadable CA file, a bad sender address) is an
+/// error now, not at the first delivery.
+pub fn from_settings(s: &Settings) -> anyhow::Result<ByChannel> {
+    let log: Arc<dyn Sender> = Arc::new(LogSender);
+    let (email, email_is): (Arc<dyn Sender>, String) = match smtp::SmtpSender::from_settings(&s.smtp, s.send_timeout())?
+    {
+        Some(smtp) => {
+            let d = smtp.describe();
+            (Arc::new(smtp), d)
+        }
+        None => (log.clone(), "log".to_owned()),
+    };
+    let (sms, sms_is): (Arc<dyn Sender>, String) = match sms::SmsSender::from_settings(&s.sms)? {
+        Some(sms) => {
+            let d = sms.describe();
+            (Arc::new(sms), d)
+        }
+        None => (log, "log".to_owned()),
+    };
+    Ok(ByChannel { email, sms, description: format!("email: {email_is}; sms: {sms_is}") })
+}
