@@ -141,6 +141,26 @@ export interface paths {
         patch: operations["update_user"];
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notifications newest first, one page at a time; `status=failed` lists
+         *     what needs an operator.
+         */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/email": {
         parameters: {
             query?: never;
@@ -169,6 +189,23 @@ export interface paths {
         get: operations["order_notifications"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/retry-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue every failed notification again (as retrying each one). */
+        post: operations["retry_failed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -237,6 +274,26 @@ export interface paths {
         /** Replace a template's subject and body. */
         put: operations["update_template"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue a failed notification again, due now, with a fresh budget of
+         *     delivery attempts (its attempt count and log go on).
+         */
+        post: operations["retry_notification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -531,6 +588,11 @@ export interface components {
             revoked_at?: string | null;
             role: components["schemas"]["Role"];
         };
+        /**
+         * @description What one delivery attempt came to.
+         * @enum {string}
+         */
+        AttemptOutcome: "sent" | "retry" | "failed";
         AuditEntry: {
             /** @description `<METHOD> <route>`. */
             action: string;
@@ -579,6 +641,27 @@ export interface components {
             date: string;
             /** Format: int64 */
             orders: number;
+        };
+        /** @description One try at delivering a notification. */
+        DeliveryAttempt: {
+            /**
+             * Format: date-time
+             * @description When the sender answered (or gave up).
+             */
+            at: string;
+            /**
+             * Format: int32
+             * @description 1 for the first; manual retries keep counting.
+             */
+            attempt: number;
+            /** Format: int64 */
+            duration_ms: number;
+            /**
+             * @description The mail server's or SMS provider's reply, or why it could not be
+             *     reached; null when sent.
+             */
+            error?: string | null;
+            outcome: components["schemas"]["AttemptOutcome"];
         };
         /** @description One invalid field (or query parameter, or header). */
         FieldError: {
@@ -750,12 +833,17 @@ export interface components {
             role: components["schemas"]["Role"];
         };
         Notification: {
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description How many delivery attempts were made (the length of `delivery_attempts`).
+             */
             attempts: number;
             body: string;
             channel: components["schemas"]["Channel"];
             /** Format: date-time */
             created_at: string;
+            /** @description Every delivery attempt, oldest first. */
+            delivery_attempts: components["schemas"]["DeliveryAttempt"][];
             /** Format: int64 */
             id: number;
             last_error?: string | null;
@@ -767,6 +855,17 @@ export interface components {
             status: components["schemas"]["NotificationStatus"];
             subject: string;
             template: components["schemas"]["TemplateCode"];
+            /**
+             * @description The trace (32 hex digits) of the request that queued it, to find it
+             *     in the tracing UI; null when that request was not traced.
+             */
+            trace_id?: string | null;
+        };
+        NotificationList: {
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor?: string | null;
+            /** @description Newest first. */
+            notifications: components["schemas"]["Notification"][];
         };
         /** @enum {string} */
         NotificationStatus: "queued" | "sent" | "failed";
@@ -897,6 +996,14 @@ export interface components {
             /** Format: int64 */
             payment_id: number;
             reason: string;
+        };
+        /** @description What retrying every failed notification did. */
+        RetriedFailed: {
+            /**
+             * Format: int64
+             * @description How many failed notifications were queued again.
+             */
+            requeued: number;
         };
         /**
          * @description What a principal may do; each role includes the ones before it.
@@ -1825,6 +1932,77 @@ export interface operations {
             };
         };
     };
+    list_notifications: {
+        parameters: {
+            query?: {
+                /** @description Only notifications of this status (`failed`: what needs an operator). */
+                status?: "queued" | "sent" | "failed";
+                /** @description Notifications per page (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationList"];
+                };
+            };
+            /** @description No valid credentials (UNAUTHENTICATED); see WWW-Authenticate */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (this needs the viewer role) (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad status, limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     send_email: {
         parameters: {
             query?: never;
@@ -1959,6 +2137,62 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_failed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many were queued again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetriedFailed"];
+                };
+            };
+            /** @description No valid credentials (UNAUTHENTICATED); see WWW-Authenticate */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (this needs the operator role) (FORBIDDEN) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2268,6 +2502,82 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_notification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The notification, queued again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            /** @description No valid credentials (UNAUTHENTICATED); see WWW-Authenticate */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (this needs the operator role) (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such notification */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The notification is not failed (NOTIFICATION_NOT_FAILED): it is queued or already sent */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
