@@ -98,6 +98,7 @@ impl Flows {
     ) -> Result<Created, Error> {
         let mut new = NewOrder::parse(req)?;
         new.created_by = Some(actor.clone());
+        new.trace_id = ec_common::telemetry::current_trace_id();
         let order = match self.store.insert(new).await? {
             Inserted::New(order) => *order,
             Inserted::Existing(id) => return self.replay(id, deadline, actor).await,
@@ -333,6 +334,9 @@ impl Flows {
             }),
             refund_due: false,
             actor: Some(actor),
+            // The event's own trace: each event is handled in a span under
+            // the context it carried.
+            trace_id: ec_common::telemetry::current_trace_id(),
             carried: ec_outbox::Carried::default(),
         };
         let t = self.store.transition(t).await?;
@@ -438,7 +442,12 @@ fn payment_rejected(id: i64, why: &str, status: OrderStatus) -> Fault {
 /// Brings an in-memory order up to date with a transition.
 fn apply(order: &mut OrderView, t: &Transitioned, actor: &str) {
     if order.status != t.status {
-        order.history.push(HistoryEntry { status: t.status, at: t.at, actor: Some(actor.to_owned()) });
+        order.history.push(HistoryEntry {
+            status: t.status,
+            at: t.at,
+            actor: Some(actor.to_owned()),
+            trace_id: ec_common::telemetry::current_trace_id(),
+        });
     }
     order.status = t.status;
     order.order.status = t.status;
