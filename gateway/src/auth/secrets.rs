@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 /// The prefix of every API key.
 pub const KEY_PREFIX: &str = "sk_";
 
-fn random_bytes<const N: usize>() -> [u8; N] {
+pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
     // The OS's generator; failing it is failing to run at all.
     if getrandom::fill(&mut bytes).is_err() {
