@@ -384,7 +384,7 @@ impl Outbox {
 /// round is a write transaction beside the service's own writer: under load
 /// fewer, fuller rounds cost the writer less. Nobody waits for an event on
 /// the answer's path (the writer's flow does what it reports itself).
-const LINGER: Duration = Duration::from_millis(100);
+const LINGER: Duration = Duration::from_millis(25);
 
 #[cfg(test)]
 mod tests;
