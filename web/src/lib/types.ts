@@ -3,6 +3,7 @@
  * alias points into `api-types.ts`, which `npm run gen:api` generates from the
  * gateway's OpenAPI document.
  */
+import type { PendingSchemas } from './api-pending';
 import type { components, operations } from './api-types';
 
 type Schemas = components['schemas'];
@@ -44,6 +45,17 @@ export type NewApiKey = Schemas['NewApiKey'];
 export type CreatedApiKey = Schemas['CreatedApiKey'];
 export type AuditEntry = Schemas['AuditEntry'];
 export type AuditPage = Schemas['AuditPage'];
+export type DeliveryAttempt = Schemas['DeliveryAttempt'];
+export type NotificationList = Schemas['NotificationList'];
+export type RetriedFailed = Schemas['RetriedFailed'];
+// Not yet in the document: hand-written in api-pending.ts until it is.
+export type OutboxService = PendingSchemas['OutboxService'];
+export type OutboxEvent = PendingSchemas['OutboxEvent'];
+export type OutboxEventList = PendingSchemas['OutboxEventList'];
+export type RetriedDead = PendingSchemas['RetriedDead'];
+export type TimelineSource = PendingSchemas['TimelineSource'];
+export type TimelineEntry = PendingSchemas['TimelineEntry'];
+export type OrderTimeline = PendingSchemas['OrderTimeline'];
 
 /** The query of `GET /api/v1/orders`: filters, page size, date order, cursor. */
 export type OrderListQuery = NonNullable<operations['list_orders']['parameters']['query']>;
@@ -72,6 +84,9 @@ export const IMPORT_STATUSES = [
   'failed',
   'validated',
 ] as const satisfies readonly ImportStatus[];
+
+/** The services whose outbox an operator reads (each answers its own dead letters). */
+export const OUTBOX_SERVICES = ['order', 'payment'] as const satisfies readonly OutboxService[];
 
 /** An order's id (the document's int64; the same id names its payment's and notifications' lists). */
 export type OrderId = Order['id'];
