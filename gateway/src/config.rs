@@ -65,6 +65,11 @@ pub struct Settings {
     /// for rotation). Unset: the webhook route is disabled.
     #[arg(long, env = "EC_WEBHOOK_SECRET", hide_env_values = true)]
     pub webhook_secret: Option<Secret>,
+    /// A trace's page in the tracing UI, `{trace_id}` standing for its id
+    /// (Jaeger: `http://localhost:16686/trace/{trace_id}`): order timelines
+    /// link each entry to it. Unset: timelines name trace ids only.
+    #[arg(long, env = "TRACE_URL_TEMPLATE")]
+    pub trace_url_template: Option<String>,
 }
 
 impl Default for Settings {
@@ -80,6 +85,7 @@ impl Default for Settings {
             admin_password: None,
             admin_api_key: None,
             webhook_secret: None,
+            trace_url_template: None,
         }
     }
 }

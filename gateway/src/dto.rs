@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use ec_proto::{notification::v1 as npb, order::v1 as opb, payment::v1 as ppb};
+use ec_proto::{notification::v1 as npb, order::v1 as opb, outbox::v1 as xpb, payment::v1 as ppb};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -173,6 +173,8 @@ pub struct StatusChange {
     pub at: DateTime<Utc>,
     /// Who asked for it: `user:<email>`, `key:<id>:<name>`, `service:<name>`, `system:<task>`.
     pub actor: Option<String>,
+    /// The trace of the request that made it.
+    pub trace_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -226,6 +228,7 @@ impl TryFrom<opb::Order> for Order {
                         status: OrderStatus::from_proto(h.status)?,
                         at: ts(h.at, "history.at")?,
                         actor: Some(h.actor).filter(|a| !a.is_empty()),
+                        trace_id: Some(h.trace_id).filter(|t| !t.is_empty()),
                     })
                 })
                 .collect::<Result<_, ApiError>>()?,
@@ -610,6 +613,8 @@ pub struct Refund {
     pub created_at: DateTime<Utc>,
     /// Who asked for it.
     pub created_by: Option<String>,
+    /// The trace of the request that made it.
+    pub trace_id: Option<String>,
 }
 
 impl TryFrom<ppb::Refund> for Refund {
@@ -623,6 +628,7 @@ impl TryFrom<ppb::Refund> for Refund {
             reason: r.reason,
             created_at: ts(r.created_at, "refund.created_at")?,
             created_by: Some(r.created_by).filter(|b| !b.is_empty()),
+            trace_id: Some(r.trace_id).filter(|t| !t.is_empty()),
         })
     }
 }
@@ -641,6 +647,8 @@ pub struct Payment {
     pub updated_at: DateTime<Utc>,
     /// Who asked for it (`user:…`, `key:…`, `service:order-service`, `system:reconciler`).
     pub requested_by: Option<String>,
+    /// The trace of the request that made it.
+    pub trace_id: Option<String>,
 }
 
 impl TryFrom<ppb::Payment> for Payment {
@@ -664,6 +672,7 @@ impl TryFrom<ppb::Payment> for Payment {
             created_at: ts(p.created_at, "payment.created_at")?,
             updated_at: ts(p.updated_at, "payment.updated_at")?,
             requested_by: Some(p.requested_by).filter(|b| !b.is_empty()),
+            trace_id: Some(p.trace_id).filter(|t| !t.is_empty()),
         })
     }
 }
@@ -750,7 +759,19 @@ pub enum AttemptOutcome {
     Failed,
 }
 
-/// One try at delivering a notification.
+impl AttemptOutcome {
+    /// The word an outbox's attempt log uses.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "sent" => Some(Self::Sent),
+            "retry" => Some(Self::Retry),
+            "failed" => Some(Self::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// One try at delivering a notification or an event.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DeliveryAttempt {
     /// 1 for the first; manual retries keep counting.
@@ -963,4 +984,189 @@ pub struct Readiness {
     /// `ready` when all three services serve, else `degraded`.
     pub status: String,
     pub services: ServicesHealth,
+}
+
+// ---------------------------------------------------------------- outboxes
+
+/// The services that keep an outbox of events for others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxService {
+    /// Owed refunds, for the payment service.
+    Order,
+    /// Payment completed, failed or refunded, for the order service.
+    Payment,
+}
+
+impl OutboxService {
+    pub const ALL: [Self; 2] = [Self::Order, Self::Payment];
+
+    /// The `{service}` of a path; anything else is no such resource.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Order => "order",
+            Self::Payment => "payment",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxEventStatus {
+    /// Waiting for its next attempt.
+    Pending,
+    Delivered,
+    /// Out of attempts (or refused for good): waits for an operator.
+    Dead,
+}
+
+impl OutboxEventStatus {
+    pub fn to_proto(self) -> xpb::EventStatus {
+        match self {
+            Self::Pending => xpb::EventStatus::Pending,
+            Self::Delivered => xpb::EventStatus::Delivered,
+            Self::Dead => xpb::EventStatus::Dead,
+        }
+    }
+}
+
+/// An event a service owes another, and how its delivery went.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OutboxEvent {
+    pub id: i64,
+    pub service: OutboxService,
+    /// `payment.event` or `order.refund`.
+    pub topic: String,
+    /// Unique per event: the receiver's idempotency key or event id.
+    pub key: String,
+    pub order_id: i64,
+    pub summary: String,
+    pub status: OutboxEventStatus,
+    /// How many delivery attempts were made.
+    pub attempts: i32,
+    /// When a pending event is tried next.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// Why the last attempt failed; null when it did not.
+    pub last_error: Option<String>,
+    /// The trace of the change that wrote it.
+    pub trace_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// Every attempt, oldest first.
+    pub delivery_attempts: Vec<DeliveryAttempt>,
+}
+
+impl OutboxEvent {
+    pub fn from_proto(service: OutboxService, e: xpb::Event) -> Result<Self, ApiError> {
+        Ok(Self {
+            id: e.id,
+            service,
+            topic: e.topic,
+            key: e.key,
+            order_id: e.order_id,
+            summary: e.summary,
+            status: match known::<xpb::EventStatus>(e.status, "event status")? {
+                xpb::EventStatus::Pending => OutboxEventStatus::Pending,
+                xpb::EventStatus::Delivered => OutboxEventStatus::Delivered,
+                xpb::EventStatus::Dead => OutboxEventStatus::Dead,
+                xpb::EventStatus::Unspecified => return Err(broken("event status")),
+            },
+            attempts: e.attempts,
+            next_attempt_at: ts_opt(e.next_attempt_at, "event.next_attempt_at")?,
+            last_error: Some(e.last_error).filter(|x| !x.is_empty()),
+            trace_id: Some(e.trace_id).filter(|t| !t.is_empty()),
+            created_at: ts(e.created_at, "event.created_at")?,
+            delivered_at: ts_opt(e.delivered_at, "event.delivered_at")?,
+            delivery_attempts: e
+                .attempt_log
+                .into_iter()
+                .map(|a| {
+                    Ok(DeliveryAttempt {
+                        attempt: a.attempt,
+                        at: ts(a.at, "attempt.at")?,
+                        outcome: AttemptOutcome::parse(&a.outcome).ok_or_else(|| broken("attempt outcome"))?,
+                        error: Some(a.error).filter(|x| !x.is_empty()),
+                        duration_ms: a.duration_ms,
+                    })
+                })
+                .collect::<Result<_, ApiError>>()?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OutboxEventList {
+    /// Newest first.
+    pub events: Vec<OutboxEvent>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutboxEventListParams {
+    /// Only events of this status (`dead`: what needs an operator).
+    #[serde(default)]
+    #[param(inline)]
+    pub status: Option<OutboxEventStatus>,
+    /// Only the events of this order.
+    #[serde(default)]
+    #[param(minimum = 1)]
+    pub order_id: Option<i64>,
+    /// Events per page (default 50).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+// ---------------------------------------------------------------- timeline
+
+/// Where a timeline entry comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineSource {
+    Order,
+    Payment,
+    Notification,
+    /// An event one service owed another, and its deliveries.
+    Outbox,
+    /// A call to this API (the audit log).
+    Gateway,
+}
+
+/// One thing that happened to an order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub source: TimelineSource,
+    /// What happened, for a program: `status_changed`, `payment_completed`,
+    /// `refunded`, `notification_queued`, `notification_attempt`,
+    /// `event_written`, `event_attempt`, `api_call`.
+    pub kind: String,
+    /// What happened, for a person (English; `kind` and the other fields
+    /// are there to say it in another language).
+    pub summary: String,
+    /// Who made it happen: `user:…`, `key:…`, `service:…`, `system:…`.
+    pub actor: Option<String>,
+    /// The trace of the request that did it.
+    pub trace_id: Option<String>,
+    /// `trace_id` in the tracing UI (TRACE_URL_TEMPLATE); null when either is unset.
+    pub trace_url: Option<String>,
+}
+
+/// Everything that happened to an order, from every service, in order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Timeline {
+    pub order_id: i64,
+    /// Oldest first.
+    pub events: Vec<TimelineEntry>,
+    /// Sources that did not answer: their entries are missing (`payment`,
+    /// `notification`, `outbox`, `gateway`).
+    pub unavailable: Vec<TimelineSource>,
 }

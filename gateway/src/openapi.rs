@@ -17,7 +17,7 @@ use utoipa::OpenApi;
 use crate::{
     auth::{self, Access},
     error::PROBLEM_JSON,
-    routes::{health, imports, notifications, orders, payments},
+    routes::{health, imports, notifications, orders, outbox, payments, timeline},
 };
 
 #[derive(OpenApi)]
@@ -25,18 +25,19 @@ use crate::{
     info(title = "EC platform API", description = "Orders, payments and notifications of the EC platform (REST gateway over gRPC). Errors are application/problem+json (RFC 9457); field errors name the field and carry a machine code with its parameters."),
     paths(
         orders::create_order, orders::list_orders, orders::order_stats, orders::get_order, orders::cancel_order,
-        orders::update_status, orders::payment_webhook,
+        orders::update_status, orders::payment_webhook, timeline::order_timeline,
         payments::create_payment, payments::payment_by_order, payments::get_payment, payments::refund_payment,
         notifications::send_email, notifications::send_sms, notifications::order_notifications,
         notifications::list_templates, notifications::update_template, notifications::queue_stats,
         notifications::list_notifications, notifications::retry_notification, notifications::retry_failed,
+        outbox::list_events, outbox::retry_event, outbox::retry_dead,
         imports::create_import, imports::list_imports, imports::get_import, imports::import_events, imports::import_errors,
         health::healthz, health::readyz,
         auth::routes::login, auth::routes::logout, auth::routes::me,
         auth::routes::list_users, auth::routes::create_user, auth::routes::update_user, auth::routes::delete_user,
         auth::routes::list_keys, auth::routes::create_key, auth::routes::revoke_key, auth::routes::audit,
     ),
-    tags((name = "orders"), (name = "imports"), (name = "payments"), (name = "notifications"), (name = "auth"), (name = "health"))
+    tags((name = "orders"), (name = "imports"), (name = "payments"), (name = "notifications"), (name = "outbox"), (name = "auth"), (name = "health"))
 )]
 pub struct ApiDoc;
 

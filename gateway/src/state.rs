@@ -33,6 +33,8 @@ pub struct AppState {
     pub throttle: Arc<Throttle>,
     /// `None`: the REST webhook is disabled.
     pub webhook_secrets: Option<WebhookSecrets>,
+    /// A trace's URL with `{trace_id}` in it (TRACE_URL_TEMPLATE).
+    pub trace_url_template: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
             },
             throttle: Arc::new(Throttle::default()),
             webhook_secrets,
+            trace_url_template: s.trace_url_template.as_deref().map(Arc::from),
         })
     }
 

@@ -82,3 +82,30 @@ impl sea_orm_migration::MigrationTrait for SqlMigration {
         Ok(())
     }
 }
+
+/// A migration that adds nullable text columns, `(table, column)` each:
+/// what most later changes to a schema are (who did it, which trace).
+/// Written with sea-query, so it runs on any backend.
+pub struct AddTextColumns {
+    pub name: &'static str,
+    pub columns: &'static [(&'static str, &'static str)],
+}
+
+impl sea_orm_migration::MigrationName for AddTextColumns {
+    fn name(&self) -> &str {
+        self.name
+    }
+}
+
+#[async_trait::async_trait]
+impl sea_orm_migration::MigrationTrait for AddTextColumns {
+    async fn up(&self, manager: &sea_orm_migration::SchemaManager) -> Result<(), DbErr> {
+        use sea_orm_migration::prelude::{Alias, ColumnDef, Table};
+        // One column per statement: SQLite alters one at a time.
+        for (table, column) in self.columns {
+            let column = ColumnDef::new(Alias::new(*column)).string().null().to_owned();
+            manager.alter_table(Table::alter().table(Alias::new(*table)).add_column(column).to_owned()).await?;
+        }
+        Ok(())
+    }
+}

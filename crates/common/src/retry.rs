@@ -19,11 +19,22 @@ const FIRST_PAUSE: Duration = Duration::from_millis(20);
 const MAX_PAUSE: Duration = Duration::from_millis(250);
 
 /// Whether a failed call may be made again: the callee was not reached, or
-/// went away (tonic answers UNAVAILABLE for a refused or reset connection,
-/// and for a server that is shutting down).
+/// went away. Tonic answers UNAVAILABLE for a refused or reset connection
+/// and for a server that is shutting down, CANCELLED for a call whose
+/// connection died under it (the callee was killed mid-call), and UNKNOWN
+/// "transport error" for some broken connections. Every call retried is
+/// idempotent (it carries a key), so one the callee did finish is answered
+/// again, never done twice.
 pub fn is_transient(status: &Status) -> bool {
-    status.code() == Code::Unavailable
-        || (status.code() == Code::Unknown && status.message().to_ascii_lowercase().contains("transport"))
+    let message = status.message().to_ascii_lowercase();
+    match status.code() {
+        Code::Unavailable => true,
+        // A server enforcing the call's deadline answers CANCELLED "Timeout
+        // expired": that deadline is the whole call's, not worth a retry.
+        Code::Cancelled => !message.contains("timeout"),
+        Code::Unknown => message.contains("transport"),
+        _ => false,
+    }
 }
 
 /// Runs `attempt` with the deadline of the whole call (the smaller of `hop`
@@ -77,6 +88,17 @@ mod tests {
         })
         .await;
         assert_eq!(out.expect("answered"), 3);
+    }
+
+    #[test]
+    fn a_cut_connection_is_transient_and_an_answer_or_timeout_is_not() {
+        assert!(is_transient(&Status::unavailable("tcp connect error: connection refused")));
+        assert!(is_transient(&Status::cancelled("h2 protocol error: operation was canceled")));
+        assert!(is_transient(&Status::unknown("transport error")));
+        assert!(!is_transient(&Status::cancelled("Timeout expired")));
+        assert!(!is_transient(&Status::unknown("the handler panicked")));
+        assert!(!is_transient(&Status::deadline_exceeded("deadline")));
+        assert!(!is_transient(&Status::failed_precondition("no")));
     }
 
     #[tokio::test(start_paused = true)]

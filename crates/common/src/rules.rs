@@ -61,6 +61,8 @@ pub mod page {
     pub const IMPORTS_MAX: u32 = 100;
     pub const NOTIFICATIONS_DEFAULT: u32 = 50;
     pub const NOTIFICATIONS_MAX: u32 = 200;
+    pub const OUTBOX_DEFAULT: u32 = 50;
+    pub const OUTBOX_MAX: u32 = 200;
 }
 
 /// How far a caller's clock may be from UTC, in minutes (UTC-14:00..+14:00).

@@ -16,8 +16,7 @@ use crate::{
     entity::{attempts, events},
 };
 
-const PAGE_DEFAULT: u32 = 50;
-const PAGE_MAX: u32 = 200;
+use rules::page::{OUTBOX_DEFAULT as PAGE_DEFAULT, OUTBOX_MAX as PAGE_MAX};
 
 pub struct Admin {
     outbox: Outbox,

@@ -36,6 +36,14 @@ pub mod migration;
 
 pub use admin::Admin;
 pub use entity::EventStatus;
+
+/// What an attempt came to, in the attempt log (the words the notification
+/// service uses for its own attempts, so an operator reads one vocabulary).
+pub const OUTCOME_SENT: &str = "sent";
+/// Not delivered; tried again later.
+pub const OUTCOME_RETRY: &str = "retry";
+/// Not delivered and not tried again: the event is dead-lettered.
+pub const OUTCOME_FAILED: &str = "failed";
 use entity::{attempts, events};
 
 /// The trace an event belongs to: the change that wrote it.
@@ -225,7 +233,7 @@ impl Outbox {
             event_id: Set(e.id),
             attempt: Set(attempt),
             at: Set(now),
-            outcome: Set("delivered".to_owned()),
+            outcome: Set(OUTCOME_SENT.to_owned()),
             error: Set(None),
             duration_ms: Set(i64::try_from(took.as_millis()).unwrap_or(i64::MAX)),
         }
@@ -322,7 +330,7 @@ impl Outbox {
             let (label, error) = match outcome {
                 Ok(()) => {
                     delivered.push(e.id);
-                    ("delivered", None)
+                    (OUTCOME_SENT, None)
                 }
                 Err(f) => {
                     let dead = f.permanent || attempt >= policy.max_attempts;
@@ -339,7 +347,7 @@ impl Outbox {
                         .filter(events::Column::Id.eq(e.id))
                         .exec(&txn)
                         .await?;
-                    (if dead { "dead" } else { "retry" }, Some(f.error))
+                    (if dead { OUTCOME_FAILED } else { OUTCOME_RETRY }, Some(f.error))
                 }
             };
             log.push(attempts::ActiveModel {

@@ -123,7 +123,7 @@ async fn delivers_retries_records_and_dead_letters() {
     let delivered = list(pb::EventStatus::Delivered).await;
     let b = delivered.iter().find(|e| e.key == "b").expect("b");
     let outcomes: Vec<&str> = b.attempt_log.iter().map(|a| a.outcome.as_str()).collect();
-    assert_eq!(outcomes, ["retry", "retry", "delivered"]);
+    assert_eq!(outcomes, ["retry", "retry", "sent"]);
     assert_eq!(b.attempt_log[0].error, "down (attempt 1)");
     assert_eq!(b.attempts, 3);
     let dead = list(pb::EventStatus::Dead).await;

@@ -69,6 +69,7 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/orders", OPERATOR),
     ("GET", "/api/v1/orders/stats", VIEWER),
     ("GET", "/api/v1/orders/{id}", VIEWER),
+    ("GET", "/api/v1/orders/{id}/timeline", VIEWER),
     ("DELETE", "/api/v1/orders/{id}", OPERATOR),
     ("PUT", "/api/v1/orders/{id}/status", OPERATOR),
     ("POST", "/api/v1/orders/{id}/webhook", Signed),
@@ -90,6 +91,9 @@ pub const ACCESS: &[(&str, &str, Access)] = &[
     ("GET", "/api/v1/notifications", VIEWER),
     ("POST", "/api/v1/notifications/{id}/retry", OPERATOR),
     ("POST", "/api/v1/notifications/retry-failed", OPERATOR),
+    ("GET", "/api/v1/outbox/{service}/events", VIEWER),
+    ("POST", "/api/v1/outbox/{service}/events/{id}/retry", OPERATOR),
+    ("POST", "/api/v1/outbox/{service}/retry-dead", OPERATOR),
 ];
 
 pub fn access(method: &Method, route: &str) -> Option<Access> {

@@ -4,7 +4,9 @@ pub mod health;
 pub mod imports;
 pub mod notifications;
 pub mod orders;
+pub mod outbox;
 pub mod payments;
+pub mod timeline;
 
 use axum::Router;
 
@@ -16,6 +18,8 @@ pub fn api() -> Router<AppState> {
         .merge(orders::router())
         .merge(payments::router())
         .merge(notifications::router())
+        .merge(outbox::router())
+        .merge(timeline::router())
         .merge(health::router())
         .merge(crate::auth::routes::router())
 }

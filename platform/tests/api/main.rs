@@ -12,6 +12,7 @@ mod mesh;
 mod notifications;
 mod observability;
 mod orders;
+mod outbox;
 mod payments;
 mod resilience;
 mod secrets;

@@ -10,7 +10,7 @@ use std::{collections::HashSet, time::Duration};
 
 use ec_common::telemetry::{self, OtlpProtocol, TelemetryConfig};
 use ec_platform::otlp_sink::{self, CollectedSpan, Sink};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -302,5 +302,58 @@ async fn a_collector_that_is_down_costs_nothing_but_spans() {
     tokio::task::spawn_blocking(telemetry::force_flush).await.expect("flush returns");
     let list = app.get("/api/v1/orders?limit=200").await;
     assert_eq!(list.body["orders"].as_array().map(Vec::len), Some(30));
+    app.stop().await;
+}
+
+/// Every change an order goes through names the trace of the request that
+/// made it (status changes, its payment, its mail and the event between the
+/// services), and the timeline links each one to the tracing UI.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_change_of_an_order_names_the_trace_that_made_it() {
+    let (addr, _sink) = otlp_sink::start_on(([127, 0, 0, 1], 0).into()).await.expect("collector");
+    telemetry_to(format!("http://{addr}")).await;
+    let app = spawn_with(|c| c.gateway.trace_url_template = Some("http://jaeger.test/trace/{trace_id}".into())).await;
+
+    let created = app.post("/api/v1/orders", order_body(2400)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_i64().expect("id");
+    let create_trace = created.headers["x-trace-id"].to_str().expect("ascii").to_owned();
+    let shipped = app.put(&format!("/api/v1/orders/{id}/status"), json!({"status": "shipped"})).await;
+    assert_eq!(shipped.status, 200, "{}", shipped.body);
+    let ship_trace = shipped.headers["x-trace-id"].to_str().expect("ascii").to_owned();
+    assert_ne!(create_trace, ship_trace);
+
+    let detail = app.get(&format!("/api/v1/orders/{id}")).await.body;
+    let traces: Vec<&Value> =
+        detail["status_history"].as_array().expect("history").iter().map(|h| &h["trace_id"]).collect();
+    assert_eq!(
+        traces,
+        [&json!(create_trace), &json!(create_trace), &json!(create_trace), &json!(ship_trace)],
+        "{detail}"
+    );
+    let payment = app.get(&format!("/api/v1/payments/order/{id}")).await.body;
+    assert_eq!(payment["trace_id"], create_trace.as_str(), "{payment}");
+
+    // The mails (confirmation, shipped) are sent by the notification queue:
+    // wait for both to be in the timeline.
+    let t = app
+        .eventually(&format!("/api/v1/orders/{id}/timeline"), "both mails sent", |t| {
+            t["events"]
+                .as_array()
+                .is_some_and(|e| e.iter().filter(|e| e["kind"] == "notification_attempt").count() >= 2)
+        })
+        .await;
+    let of = |kind: &str| -> Vec<Value> {
+        t["events"].as_array().expect("events").iter().filter(|e| e["kind"] == kind).cloned().collect()
+    };
+    for kind in ["payment_completed", "event_written"] {
+        let e = &of(kind)[0];
+        assert_eq!(e["trace_id"], create_trace.as_str(), "{kind}: {e}");
+        assert_eq!(e["trace_url"], format!("http://jaeger.test/trace/{create_trace}"), "{kind}: {e}");
+    }
+    let mails: Vec<Value> = of("notification_queued").iter().map(|e| e["trace_id"].clone()).collect();
+    assert_eq!(mails, [json!(create_trace), json!(ship_trace)], "{t}");
+    let api: Vec<Value> = of("api_call").iter().map(|e| e["trace_id"].clone()).collect();
+    assert_eq!(api, [json!(create_trace), json!(ship_trace)], "{t}");
     app.stop().await;
 }

@@ -73,15 +73,17 @@ async fn deadline_propagates_to_onward_calls() {
 
 #[tokio::test]
 async fn a_client_hanging_up_does_not_leave_half_an_order() {
-    let app = spawn_with(|c| c.payment.processing_delay_ms = 300).await;
-    let impatient = reqwest::Client::builder().timeout(Duration::from_millis(50)).build().expect("client");
-    let r = impatient
-        .post(format!("{}/api/v1/orders", app.base))
-        .bearer_auth(ADMIN_KEY)
-        .json(&order_body(900))
-        .send()
-        .await;
-    assert!(r.is_err(), "the client gave up first");
+    // The payment takes long enough for the client to hang up while it is
+    // being made: after the order is stored, before the answer.
+    let app = spawn_with(|c| c.payment.processing_delay_ms = 3000).await;
+    let (url, http) = (format!("{}/api/v1/orders", app.base), client_with_key(ADMIN_KEY));
+    let request = tokio::spawn(async move { http.post(url).json(&order_body(900)).send().await });
+    app.eventually("/api/v1/orders", "the order is stored and being paid", |b| {
+        b["orders"][0]["status"] == "payment_processing"
+    })
+    .await;
+    request.abort();
+    assert!(request.await.is_err_and(|e| e.is_cancelled()), "the client hung up before the answer");
     let list = app.eventually("/api/v1/orders", "the flow finished", |b| b["orders"][0]["status"] == "paid").await;
     let id = list["orders"][0]["id"].as_i64().expect("id");
     assert_eq!(app.get(&format!("/api/v1/payments/order/{id}")).await.status, 200);

@@ -183,6 +183,8 @@ pub struct NewOrder {
     pub staged: bool,
     /// Who creates it (kept in the status history).
     pub created_by: Option<String>,
+    /// The trace of the request that creates it (kept in the status history).
+    pub trace_id: Option<String>,
 }
 
 /// Collects the violations of one request, so all are reported at once.
@@ -293,6 +295,7 @@ impl NewOrder {
             batch_id: None,
             staged: false,
             created_by: None,
+            trace_id: None,
         }
     }
 

@@ -98,6 +98,7 @@ impl Flows {
     ) -> Result<Created, Error> {
         let mut new = NewOrder::parse(req)?;
         new.created_by = Some(actor.clone());
+        new.trace_id = ec_common::telemetry::current_trace_id();
         let order = match self.store.insert(new).await? {
             Inserted::New(order) => *order,
             Inserted::Existing(id) => return self.replay(id, deadline, actor).await,
@@ -172,9 +173,16 @@ impl Flows {
                 Err(payment_rejected(id, "the payment of this order was rejected", order.status).into())
             }
             OrderStatus::Pending | OrderStatus::PaymentProcessing => {
-                let Some(_live) = self.live.hold(id) else { return Err(still_running(id).into()) };
-                let order = self.pay_and_confirm(order, deadline, &actor).await?;
-                Ok(Created { order, replayed: true })
+                if let Some(_live) = self.live.hold(id) {
+                    let order = self.pay_and_confirm(order, deadline, &actor).await?;
+                    return Ok(Created { order, replayed: true });
+                }
+                // Another flow (the first request, or the reconciler after a
+                // restart) is paying it: its outcome is this answer too.
+                if !self.live.released(id, deadline).await {
+                    return Err(still_running(id).into());
+                }
+                Box::pin(self.replay(id, deadline, actor)).await
             }
             _ => Ok(Created { order, replayed: true }),
         }
@@ -333,6 +341,9 @@ impl Flows {
             }),
             refund_due: false,
             actor: Some(actor),
+            // The event's own trace: each event is handled in a span under
+            // the context it carried.
+            trace_id: ec_common::telemetry::current_trace_id(),
             carried: ec_outbox::Carried::default(),
         };
         let t = self.store.transition(t).await?;
@@ -404,7 +415,11 @@ fn still_running(id: i64) -> Fault {
 /// or the reconciler does not start a second one beside it (which would be
 /// harmless, the payment key dedupes, but wasted).
 #[derive(Clone, Default)]
-struct Live(Arc<Mutex<HashSet<i64>>>);
+struct Live {
+    set: Arc<Mutex<HashSet<i64>>>,
+    /// Woken whenever an order stops being live.
+    released: Arc<tokio::sync::Notify>,
+}
 
 /// Holds an order live until dropped.
 struct LiveGuard(Live, i64);
@@ -418,15 +433,37 @@ impl Live {
         self.lock().contains(&id)
     }
 
+    /// Waits until no flow holds the order, or the deadline passes (false).
+    async fn released(&self, id: i64, deadline: Deadline) -> bool {
+        let wait = async {
+            loop {
+                // Registered before the check: a release in between wakes it.
+                let notified = self.released.notified();
+                if !self.contains(id) {
+                    return;
+                }
+                notified.await;
+            }
+        };
+        match deadline.remaining() {
+            Some(left) => tokio::time::timeout(left, wait).await.is_ok(),
+            None => {
+                wait.await;
+                true
+            }
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashSet<i64>> {
         // A panic while holding the lock leaves a plain set: still usable.
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.set.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
 impl Drop for LiveGuard {
     fn drop(&mut self) {
         self.0.lock().remove(&self.1);
+        self.0.released.notify_waiters();
     }
 }
 
@@ -438,9 +475,45 @@ fn payment_rejected(id: i64, why: &str, status: OrderStatus) -> Fault {
 /// Brings an in-memory order up to date with a transition.
 fn apply(order: &mut OrderView, t: &Transitioned, actor: &str) {
     if order.status != t.status {
-        order.history.push(HistoryEntry { status: t.status, at: t.at, actor: Some(actor.to_owned()) });
+        order.history.push(HistoryEntry {
+            status: t.status,
+            at: t.at,
+            actor: Some(actor.to_owned()),
+            trace_id: ec_common::telemetry::current_trace_id(),
+        });
     }
     order.status = t.status;
     order.order.status = t.status;
     order.order.updated_at = t.at;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_replay_waits_for_the_flow_that_holds_the_order() {
+        let live = Live::default();
+        let held = live.hold(7).expect("free");
+        assert!(live.hold(7).is_none(), "one flow per order");
+        let waiting = tokio::spawn({
+            let live = live.clone();
+            async move { live.released(7, Deadline::NONE).await }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "held: the replay waits");
+        drop(held);
+        assert!(waiting.await.expect("joined"), "released: the replay goes on");
+        assert!(live.hold(7).is_some());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_replay_gives_up_at_its_deadline() {
+        let live = Live::default();
+        let _held = live.hold(7).expect("free");
+        assert!(!live.released(7, Deadline::after(Duration::from_secs(1))).await);
+        assert!(live.released(8, Deadline::after(Duration::from_secs(1))).await, "not held: no wait");
+    }
 }

@@ -78,6 +78,7 @@ pub fn order_to_proto(v: OrderView) -> pb::Order {
                 status: h.status.to_proto() as i32,
                 at: Some(ec_common::time::to_proto(h.at)),
                 actor: h.actor.unwrap_or_default(),
+                trace_id: h.trace_id.unwrap_or_default(),
             })
             .collect(),
     }

@@ -1,6 +1,6 @@
 //! Schema of `order_service.db`, applied at start-up.
 
-use ec_common::db::SqlMigration;
+use ec_common::db::{AddTextColumns, SqlMigration};
 use sea_orm_migration::prelude::*;
 
 pub struct Migrator;
@@ -12,8 +12,12 @@ impl MigratorTrait for Migrator {
             Box::new(SqlMigration { name: "m0001_initial", sql: M0001_INITIAL }),
             Box::new(SqlMigration { name: "m0002_imports", sql: M0002_IMPORTS }),
             Box::new(M0003ImportErrorCodes),
-            Box::new(M0004HistoryActor),
+            // Each status change names who asked for it (the principal the
+            // gateway passed on, or the service or task that made it) ...
+            Box::new(AddTextColumns { name: "m0004_history_actor", columns: &[("order_status_history", "actor")] }),
             Box::new(ec_outbox::migration::Migration),
+            // ... and the trace of the request that made it.
+            Box::new(AddTextColumns { name: "m0005_history_trace", columns: &[("order_status_history", "trace_id")] }),
         ]
     }
 }
@@ -135,25 +139,5 @@ impl MigrationTrait for M0003ImportErrorCodes {
                 .await?;
         }
         Ok(())
-    }
-}
-
-/// Each status change names who asked for it (the principal the gateway
-/// passed on, or the service or task that made it).
-struct M0004HistoryActor;
-
-impl MigrationName for M0004HistoryActor {
-    fn name(&self) -> &str {
-        "m0004_history_actor"
-    }
-}
-
-#[async_trait::async_trait]
-impl MigrationTrait for M0004HistoryActor {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let column = ColumnDef::new(Alias::new("actor")).string().null().to_owned();
-        manager
-            .alter_table(Table::alter().table(Alias::new("order_status_history")).add_column(column).to_owned())
-            .await
     }
 }

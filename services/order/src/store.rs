@@ -64,6 +64,8 @@ pub struct HistoryEntry {
     pub status: OrderStatus,
     pub at: DateTime<Utc>,
     pub actor: Option<String>,
+    /// The trace of the request that made it.
+    pub trace_id: Option<String>,
 }
 
 /// A payment webhook event to record with a transition.
@@ -89,6 +91,8 @@ pub struct Transition {
     pub refund_due: bool,
     /// Who asks for it (kept in the status history).
     pub actor: Option<String>,
+    /// The trace of the request that asks (kept in the status history).
+    pub trace_id: Option<String>,
     /// The trace an owed refund belongs to.
     pub carried: ec_outbox::Carried,
 }
@@ -102,6 +106,9 @@ impl Transition {
             event: None,
             refund_due: false,
             actor: None,
+            // Transitions are asked for inside the request they belong to;
+            // the writer that applies them runs outside it.
+            trace_id: ec_common::telemetry::current_trace_id(),
             carried: ec_outbox::Carried::default(),
         }
     }
@@ -254,8 +261,10 @@ impl Store {
             .order_by_asc(status_history::Column::Id)
             .all(&self.db)
             .await?;
-        let history =
-            history.into_iter().map(|h| HistoryEntry { status: h.status, at: h.at, actor: h.actor }).collect();
+        let history = history
+            .into_iter()
+            .map(|h| HistoryEntry { status: h.status, at: h.at, actor: h.actor, trace_id: h.trace_id })
+            .collect();
         let mut view = view_of(order, items);
         view.history = history;
         Ok(view)
@@ -618,7 +627,7 @@ impl Batch {
                 cur.updated_at = now;
                 cur.touched = true;
                 cur.dirty = true;
-                self.history_rows.push(history_row(t.order_id, to, now, t.actor.clone()));
+                self.history_rows.push(history_row(t.order_id, to, now, t.actor.clone(), t.trace_id.clone()));
                 Ok(Outcome::Applied { from })
             }
             Some(to) if t.strict => Err(Error::IllegalTransition { id: t.order_id, from: cur.status, to }),
@@ -698,6 +707,7 @@ fn history_row(
     status: OrderStatus,
     at: DateTime<Utc>,
     actor: Option<String>,
+    trace_id: Option<String>,
 ) -> status_history::ActiveModel {
     status_history::ActiveModel {
         id: NotSet,
@@ -705,6 +715,7 @@ fn history_row(
         status: Set(status),
         at: Set(at),
         actor: Set(actor),
+        trace_id: Set(trace_id),
     }
 }
 
@@ -755,11 +766,12 @@ fn new_rows(
             subtotal: i.subtotal(),
         });
     }
-    let entry = |status| HistoryEntry { status, at: now, actor: o.created_by.clone() };
-    history_rows.push(history_row(id, OrderStatus::Pending, now, o.created_by.clone()));
+    let entry = |status| HistoryEntry { status, at: now, actor: o.created_by.clone(), trace_id: o.trace_id.clone() };
+    let row = |status| history_row(id, status, now, o.created_by.clone(), o.trace_id.clone());
+    history_rows.push(row(OrderStatus::Pending));
     let mut history = vec![entry(OrderStatus::Pending)];
     if status != OrderStatus::Pending {
-        history_rows.push(history_row(id, status, now, o.created_by.clone()));
+        history_rows.push(row(status));
         history.push(entry(status));
     }
     OrderView { order, status, items, history }

@@ -133,6 +133,7 @@ pub fn payment_to_proto(v: PaymentView) -> pb::Payment {
         created_at: Some(ec_common::time::to_proto(p.created_at)),
         updated_at: Some(ec_common::time::to_proto(p.updated_at)),
         requested_by: p.requested_by.unwrap_or_default(),
+        trace_id: p.trace_id.unwrap_or_default(),
     }
 }
 
@@ -144,6 +145,7 @@ fn refund_to_proto(r: refunds::Model) -> pb::Refund {
         reason: r.reason,
         created_at: Some(ec_common::time::to_proto(r.created_at)),
         created_by: r.created_by.unwrap_or_default(),
+        trace_id: r.trace_id.unwrap_or_default(),
     }
 }
 
@@ -261,6 +263,8 @@ impl PaymentService for PaymentGrpc {
         let mut results: Vec<pb::BatchPaymentResult> = Vec::with_capacity(r.items.len());
         let mut accepted = Vec::with_capacity(r.items.len());
         let mut slots = Vec::with_capacity(r.items.len());
+        // The batch's payments belong to the trace of the import that asked.
+        let carried = ec_outbox::Carried::current();
         for (i, item) in r.items.iter().enumerate() {
             results.push(pb::BatchPaymentResult { order_id: item.order_id, ..Default::default() });
             let req = pb::CreatePaymentRequest {
@@ -273,6 +277,7 @@ impl PaymentService for PaymentGrpc {
             match NewPayment::parse(req) {
                 Ok(mut p) => {
                     p.batch_id = Some(batch_id.clone());
+                    p.carried = carried.clone();
                     accepted.push(p);
                     slots.push(i);
                 }

@@ -1,6 +1,6 @@
 //! Schema of `payment_service.db`, applied at start-up.
 
-use ec_common::db::SqlMigration;
+use ec_common::db::{AddTextColumns, SqlMigration};
 use sea_orm_migration::prelude::*;
 
 pub struct Migrator;
@@ -11,9 +11,15 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(SqlMigration { name: "m0001_initial", sql: M0001_INITIAL }),
             Box::new(SqlMigration { name: "m0002_batches", sql: M0002_BATCHES }),
-            Box::new(M0003RefundedBy),
+            // A refund names who asked for it.
+            Box::new(AddTextColumns { name: "m0003_refunded_by", columns: &[("refunds", "created_by")] }),
             Box::new(M0004PaymentKeys),
             Box::new(ec_outbox::migration::Migration),
+            // Payments and refunds keep the trace of the request that made them.
+            Box::new(AddTextColumns {
+                name: "m0005_trace_ids",
+                columns: &[("payments", "trace_id"), ("refunds", "trace_id")],
+            }),
         ]
     }
 }
@@ -57,23 +63,6 @@ CREATE TABLE payment_rejections (
     PRIMARY KEY (batch_id, order_id)
 );
 "#;
-
-/// A refund names who asked for it.
-struct M0003RefundedBy;
-
-impl MigrationName for M0003RefundedBy {
-    fn name(&self) -> &str {
-        "m0003_refunded_by"
-    }
-}
-
-#[async_trait::async_trait]
-impl MigrationTrait for M0003RefundedBy {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let column = ColumnDef::new(Alias::new("created_by")).string().null().to_owned();
-        manager.alter_table(Table::alter().table(Alias::new("refunds")).add_column(column).to_owned()).await
-    }
-}
 
 /// A payment remembers its idempotency key (unique: a retry never pays
 /// twice) and who asked for it.

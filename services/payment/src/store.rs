@@ -346,6 +346,7 @@ fn take_one(
         batch_id: p.batch_id.clone(),
         idempotency_key: p.idempotency_key.clone(),
         requested_by: p.requested_by.clone(),
+        trace_id: p.carried.trace_id.clone(),
         created_at: now,
         updated_at: now,
     };
@@ -486,6 +487,7 @@ async fn refund(txn: &DatabaseTransaction, r: &RefundRequest, now: DateTime<Utc>
         reason: Set(r.reason.clone()),
         idempotency_key: Set(r.idempotency_key.clone()),
         created_by: Set(r.requested_by.clone()),
+        trace_id: Set(r.carried.trace_id.clone()),
         created_at: Set(now),
     }
     .insert(txn)

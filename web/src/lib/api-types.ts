@@ -446,6 +446,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything that happened to an order, oldest first. */
+        get: operations["order_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{id}/webhook": {
         parameters: {
             query?: never;
@@ -462,6 +479,64 @@ export interface paths {
          *     Idempotent per `event_id`; a repeated `webhook-id` changes nothing.
          */
         post: operations["payment_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbox/{service}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A service's outbox events, newest first; `status=dead` lists what needs
+         *     an operator.
+         */
+        get: operations["list_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbox/{service}/events/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a dead-lettered event again, now, with a fresh budget of attempts
+         *     (its attempt count and log go on). The receiver is idempotent: a late
+         *     duplicate changes nothing.
+         */
+        post: operations["retry_event"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbox/{service}/retry-dead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send every dead-lettered event of a service again (as retrying each one). */
+        post: operations["retry_dead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -642,7 +717,7 @@ export interface components {
             /** Format: int64 */
             orders: number;
         };
-        /** @description One try at delivering a notification. */
+        /** @description One try at delivering a notification or an event. */
         DeliveryAttempt: {
             /**
              * Format: date-time
@@ -917,6 +992,53 @@ export interface components {
         };
         /** @enum {string} */
         OrderStatus: "pending" | "payment_processing" | "paid" | "shipped" | "delivered" | "payment_failed" | "cancelled";
+        /** @description An event a service owes another, and how its delivery went. */
+        OutboxEvent: {
+            /**
+             * Format: int32
+             * @description How many delivery attempts were made.
+             */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** @description Every attempt, oldest first. */
+            delivery_attempts: components["schemas"]["DeliveryAttempt"][];
+            /** Format: int64 */
+            id: number;
+            /** @description Unique per event: the receiver's idempotency key or event id. */
+            key: string;
+            /** @description Why the last attempt failed; null when it did not. */
+            last_error?: string | null;
+            /**
+             * Format: date-time
+             * @description When a pending event is tried next.
+             */
+            next_attempt_at?: string | null;
+            /** Format: int64 */
+            order_id: number;
+            service: components["schemas"]["OutboxService"];
+            status: components["schemas"]["OutboxEventStatus"];
+            summary: string;
+            /** @description `payment.event` or `order.refund`. */
+            topic: string;
+            /** @description The trace of the change that wrote it. */
+            trace_id?: string | null;
+        };
+        OutboxEventList: {
+            /** @description Newest first. */
+            events: components["schemas"]["OutboxEvent"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @enum {string} */
+        OutboxEventStatus: "pending" | "delivered" | "dead";
+        /**
+         * @description The services that keep an outbox of events for others.
+         * @enum {string}
+         */
+        OutboxService: "order" | "payment";
         Payment: {
             /** Format: int64 */
             amount: number;
@@ -934,6 +1056,8 @@ export interface components {
             /** @description Who asked for it (`user:…`, `key:…`, `service:order-service`, `system:reconciler`). */
             requested_by?: string | null;
             status: components["schemas"]["PaymentStatus"];
+            /** @description The trace of the request that made it. */
+            trace_id?: string | null;
             /** Format: date-time */
             updated_at: string;
         };
@@ -996,6 +1120,8 @@ export interface components {
             /** Format: int64 */
             payment_id: number;
             reason: string;
+            /** @description The trace of the request that made it. */
+            trace_id?: string | null;
         };
         /** @description What retrying every failed notification did. */
         RetriedFailed: {
@@ -1039,6 +1165,8 @@ export interface components {
             /** Format: date-time */
             at: string;
             status: components["schemas"]["OrderStatus"];
+            /** @description The trace of the request that made it. */
+            trace_id?: string | null;
         };
         StatusUpdate: {
             status: components["schemas"]["ManualStatus"];
@@ -1063,6 +1191,46 @@ export interface components {
             body: string;
             subject: string;
         };
+        /** @description Everything that happened to an order, from every service, in order. */
+        Timeline: {
+            /** @description Oldest first. */
+            events: components["schemas"]["TimelineEntry"][];
+            /** Format: int64 */
+            order_id: number;
+            /**
+             * @description Sources that did not answer: their entries are missing (`payment`,
+             *     `notification`, `outbox`, `gateway`).
+             */
+            unavailable: components["schemas"]["TimelineSource"][];
+        };
+        /** @description One thing that happened to an order. */
+        TimelineEntry: {
+            /** @description Who made it happen: `user:…`, `key:…`, `service:…`, `system:…`. */
+            actor?: string | null;
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description What happened, for a program: `status_changed`, `payment_completed`,
+             *     `refunded`, `notification_queued`, `notification_attempt`,
+             *     `event_written`, `event_attempt`, `api_call`.
+             */
+            kind: string;
+            source: components["schemas"]["TimelineSource"];
+            /**
+             * @description What happened, for a person (English; `kind` and the other fields
+             *     are there to say it in another language).
+             */
+            summary: string;
+            /** @description The trace of the request that did it. */
+            trace_id?: string | null;
+            /** @description `trace_id` in the tracing UI (TRACE_URL_TEMPLATE); null when either is unset. */
+            trace_url?: string | null;
+        };
+        /**
+         * @description Where a timeline entry comes from.
+         * @enum {string}
+         */
+        TimelineSource: "order" | "payment" | "notification" | "outbox" | "gateway";
         User: {
             /** Format: date-time */
             created_at: string;
@@ -3488,6 +3656,72 @@ export interface operations {
             };
         };
     };
+    order_timeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timeline"];
+                };
+            };
+            /** @description No valid credentials (UNAUTHENTICATED); see WWW-Authenticate */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (this needs the viewer role) (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The order service is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     payment_webhook: {
         parameters: {
             query?: never;
@@ -3571,6 +3805,234 @@ export interface operations {
                 };
             };
             /** @description The webhook is disabled: no EC_WEBHOOK_SECRET (WEBHOOK_DISABLED) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_events: {
+        parameters: {
+            query?: {
+                /** @description Only events of this status (`dead`: what needs an operator). */
+                status?: "pending" | "delivered" | "dead";
+                /** @description Only the events of this order. */
+                order_id?: number;
+                /** @description Events per page (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                service: components["schemas"]["OutboxService"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxEventList"];
+                };
+            };
+            /** @description No valid credentials (UNAUTHENTICATED); see WWW-Authenticate */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (this needs the viewer role) (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such service */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad status, order_id, limit or cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service: components["schemas"]["OutboxService"];
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event, pending again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxEvent"];
+                };
+            };
+            /** @description No valid credentials (UNAUTHENTICATED); see WWW-Authenticate */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (this needs the operator role) (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such service or event */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The event is not dead-lettered (NOT_DEAD_LETTERED): it is pending or delivered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_dead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service: components["schemas"]["OutboxService"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many were queued again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetriedFailed"];
+                };
+            };
+            /** @description No valid credentials (UNAUTHENTICATED); see WWW-Authenticate */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed (this needs the operator role) (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such service */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service is unavailable; try again shortly */
             503: {
                 headers: {
                     [name: string]: unknown;

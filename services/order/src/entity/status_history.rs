@@ -9,6 +9,8 @@ pub struct Model {
     pub status: crate::domain::OrderStatus,
     /// Who asked for it: `user:<email>`, `key:<id>:<name>`, `service:<name>`, `system:<task>`.
     pub actor: Option<String>,
+    /// The trace of the request that made it.
+    pub trace_id: Option<String>,
     pub at: DateTimeUtc,
 }
 

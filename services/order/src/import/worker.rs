@@ -212,6 +212,7 @@ impl Importer {
                 order.batch_id = Some(id.to_owned());
                 order.idempotency = Some((keys::import_order(id, &o.key), order.fingerprint()));
                 order.created_by = Some(by.to_owned());
+                order.trace_id = ec_common::telemetry::current_trace_id();
                 self.inner.store.insert(order)
             });
             for result in join_all(inserts).await {

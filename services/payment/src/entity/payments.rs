@@ -18,6 +18,8 @@ pub struct Model {
     pub idempotency_key: Option<String>,
     /// Who asked for it.
     pub requested_by: Option<String>,
+    /// The trace of the request that made it.
+    pub trace_id: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -11,6 +11,8 @@ pub struct Model {
     pub idempotency_key: Option<String>,
     /// Who asked for it (the principal the gateway named, or the service).
     pub created_by: Option<String>,
+    /// The trace of the request that made it.
+    pub trace_id: Option<String>,
     pub created_at: DateTimeUtc,
 }
 
