@@ -1134,8 +1134,6 @@ pub enum TimelineSource {
     Order,
     Payment,
     Notification,
-    /// An event one service owed another, and its deliveries.
-    Outbox,
     /// A call to this API (the audit log).
     Gateway,
 }
@@ -1147,7 +1145,8 @@ pub struct TimelineEntry {
     pub source: TimelineSource,
     /// What happened, for a program: `status_changed`, `payment_completed`,
     /// `refunded`, `notification_queued`, `notification_attempt`,
-    /// `event_written`, `event_attempt`, `api_call`.
+    /// `event_written` and `event_attempt` (an event the source owed
+    /// another service, and each try at delivering it), `api_call`.
     pub kind: String,
     /// What happened, for a person (English; `kind` and the other fields
     /// are there to say it in another language).
@@ -1167,6 +1166,6 @@ pub struct Timeline {
     /// Oldest first.
     pub events: Vec<TimelineEntry>,
     /// Sources that did not answer: their entries are missing (`payment`,
-    /// `notification`, `outbox`, `gateway`).
+    /// `notification`, `gateway`).
     pub unavailable: Vec<TimelineSource>,
 }

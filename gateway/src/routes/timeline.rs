@@ -1,8 +1,9 @@
 //! `GET /api/v1/orders/{id}/timeline`: everything that happened to an order,
 //! from every service, in one list: its status changes, its payment and
 //! refunds, its notifications and their delivery attempts, the events the
-//! services owed each other about it, and the calls to this API that
-//! touched it. Each entry names who did it and the trace it belongs to.
+//! services owed each other about it (under the service that owed them),
+//! and the calls to this API that touched it. Each entry names who did it
+//! and the trace it belongs to.
 //!
 //! The order itself must be readable (its service down is a 503, an unknown
 //! id a 404). Any other source that does not answer is left out and named
@@ -52,8 +53,8 @@ pub async fn order_timeline(State(s): State<AppState>, Id(id): Id) -> Result<axu
     t.order(order?);
     t.add(TimelineSource::Payment, payment, Entries::payment);
     t.add(TimelineSource::Notification, notifications, Entries::notifications);
-    let events = order_events.and_then(|mut o| payment_events.map(|p| o.extend(p)).map(|()| o));
-    t.add(TimelineSource::Outbox, events, Entries::events);
+    t.add(TimelineSource::Order, order_events, Entries::events);
+    t.add(TimelineSource::Payment, payment_events, Entries::events);
     t.add(TimelineSource::Gateway, calls, Entries::api_calls);
     // Stable: what happened at the same instant keeps its source's order.
     t.list.sort_by_key(|e| e.at);
@@ -125,7 +126,9 @@ impl Entries<'_> {
             Ok(v) => entries(self, v),
             Err(e) => {
                 tracing::warn!(source = ?source, code = %e.0.code, detail = %e.0.detail, "a timeline source did not answer");
-                self.unavailable.push(source);
+                if !self.unavailable.contains(&source) {
+                    self.unavailable.push(source);
+                }
             }
         }
     }
@@ -176,12 +179,15 @@ impl Entries<'_> {
 
     fn events(&mut self, list: Vec<OutboxEvent>) {
         for e in list {
-            let from = e.service.as_str();
-            let summary = format!("{from} service owes {} ({}): {}", e.topic, e.key, e.summary);
-            self.push(e.created_at, TimelineSource::Outbox, "event_written", summary, None, e.trace_id.clone());
+            let source = match e.service {
+                OutboxService::Order => TimelineSource::Order,
+                OutboxService::Payment => TimelineSource::Payment,
+            };
+            let summary = format!("{} owed ({}): {}", e.topic, e.key, e.summary);
+            self.push(e.created_at, source, "event_written", summary, None, e.trace_id.clone());
             for a in e.delivery_attempts {
                 let summary = format!("{} delivery: {}", e.topic, attempt(&a));
-                self.push(a.at, TimelineSource::Outbox, "event_attempt", summary, None, e.trace_id.clone());
+                self.push(a.at, source, "event_attempt", summary, None, e.trace_id.clone());
             }
         }
     }

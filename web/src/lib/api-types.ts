@@ -1199,7 +1199,7 @@ export interface components {
             order_id: number;
             /**
              * @description Sources that did not answer: their entries are missing (`payment`,
-             *     `notification`, `outbox`, `gateway`).
+             *     `notification`, `gateway`).
              */
             unavailable: components["schemas"]["TimelineSource"][];
         };
@@ -1212,7 +1212,8 @@ export interface components {
             /**
              * @description What happened, for a program: `status_changed`, `payment_completed`,
              *     `refunded`, `notification_queued`, `notification_attempt`,
-             *     `event_written`, `event_attempt`, `api_call`.
+             *     `event_written` and `event_attempt` (an event the source owed
+             *     another service, and each try at delivering it), `api_call`.
              */
             kind: string;
             source: components["schemas"]["TimelineSource"];
@@ -1230,7 +1231,7 @@ export interface components {
          * @description Where a timeline entry comes from.
          * @enum {string}
          */
-        TimelineSource: "order" | "payment" | "notification" | "outbox" | "gateway";
+        TimelineSource: "order" | "payment" | "notification" | "gateway";
         User: {
             /** Format: date-time */
             created_at: string;
