@@ -6,7 +6,6 @@
  * a 2xx answer or throws an `ApiError` carrying the RFC 9457 problem.
  */
 import createClient from 'openapi-fetch';
-import type { PendingPaths } from './api-pending';
 import type { paths } from './api-types';
 import { env } from './env';
 import { markSessionExpired } from './session-expiry';
@@ -153,8 +152,7 @@ export function buildUrl(path: string, query?: Readonly<Record<string, unknown>>
   return `${env.apiBaseUrl}${path}${s ? `?${s}` : ''}`;
 }
 
-// `PendingPaths`: the routes not yet in the document (see api-pending.ts).
-export const api = createClient<paths & PendingPaths>({
+export const api = createClient<paths>({
   // openapi-fetch builds a `Request`, which needs an absolute URL.
   baseUrl: env.apiBaseUrl || globalThis.location.origin,
   headers: { Accept: 'application/json, application/problem+json' },

@@ -3,7 +3,6 @@
  * alias points into `api-types.ts`, which `npm run gen:api` generates from the
  * gateway's OpenAPI document.
  */
-import type { PendingSchemas } from './api-pending';
 import type { components, operations } from './api-types';
 
 type Schemas = components['schemas'];
@@ -48,14 +47,13 @@ export type AuditPage = Schemas['AuditPage'];
 export type DeliveryAttempt = Schemas['DeliveryAttempt'];
 export type NotificationList = Schemas['NotificationList'];
 export type RetriedFailed = Schemas['RetriedFailed'];
-// Not yet in the document: hand-written in api-pending.ts until it is.
-export type OutboxService = PendingSchemas['OutboxService'];
-export type OutboxEvent = PendingSchemas['OutboxEvent'];
-export type OutboxEventList = PendingSchemas['OutboxEventList'];
-export type RetriedDead = PendingSchemas['RetriedDead'];
-export type TimelineSource = PendingSchemas['TimelineSource'];
-export type TimelineEntry = PendingSchemas['TimelineEntry'];
-export type OrderTimeline = PendingSchemas['OrderTimeline'];
+export type OutboxService = Schemas['OutboxService'];
+export type OutboxEvent = Schemas['OutboxEvent'];
+export type OutboxEventList = Schemas['OutboxEventList'];
+export type OutboxEventStatus = Schemas['OutboxEventStatus'];
+export type TimelineSource = Schemas['TimelineSource'];
+export type TimelineEntry = Schemas['TimelineEntry'];
+export type OrderTimeline = Schemas['Timeline'];
 
 /** The query of `GET /api/v1/orders`: filters, page size, date order, cursor. */
 export type OrderListQuery = NonNullable<operations['list_orders']['parameters']['query']>;

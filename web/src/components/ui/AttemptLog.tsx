@@ -1,16 +1,11 @@
 import { cn } from '@/lib/cn';
 import { formatDateTimeSeconds } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
+import type { DeliveryAttempt } from '@/lib/types';
 import { TONE_CLASSES, type Tone } from './tones';
 
 /** One try at delivering something: a notification's or an outbox event's (the same words for both). */
-export type Attempt = {
-  attempt: number;
-  at: string;
-  outcome: 'sent' | 'retry' | 'failed';
-  error?: string | null;
-  duration_ms: number;
-};
+export type Attempt = DeliveryAttempt;
 
 const OUTCOME_TONE: Record<Attempt['outcome'], Tone> = { sent: 'emerald', retry: 'amber', failed: 'rose' };
 
