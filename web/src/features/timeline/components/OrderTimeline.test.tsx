@@ -12,9 +12,9 @@ const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const timeline: Timeline = {
   order_id: 42,
   events: [
-    { at: '2025-04-01T00:00:00Z', source: 'gateway', kind: 'request', summary: 'POST /api/v1/orders 201', actor: 'user:admin@example.jp', trace_id: TRACE, trace_url: `http://127.0.0.1:16686/trace/${TRACE}` },
-    { at: '2025-04-01T00:00:00.200Z', source: 'order', kind: 'status', summary: 'pending → paid', actor: 'service:payment', trace_id: TRACE, trace_url: null },
-    { at: '2025-04-01T00:00:01Z', source: 'notification', kind: 'sent', summary: 'ORDER_CONFIRMATION sent to taro@example.jp', actor: null, trace_id: null, trace_url: null },
+    { at: '2025-04-01T00:00:00Z', source: 'gateway', kind: 'api_call', summary: 'POST /api/v1/orders → 201', actor: 'user:admin@example.jp', trace_id: TRACE, trace_url: `http://127.0.0.1:16686/trace/${TRACE}` },
+    { at: '2025-04-01T00:00:00.200Z', source: 'order', kind: 'status_changed', summary: 'status paid', actor: 'service:payment', trace_id: TRACE, trace_url: null },
+    { at: '2025-04-01T00:00:01Z', source: 'notification', kind: 'notification_attempt', summary: 'email ORDER_CONFIRMATION: attempt 1: failed after 3 ms (550 no such user)', actor: null, trace_id: null, trace_url: null },
   ],
   unavailable: [],
 };
@@ -30,7 +30,11 @@ describe('OrderTimeline', () => {
     const rows = await screen.findAllByTestId('timeline-entry');
     expect(rows.map((r) => r.getAttribute('data-source'))).toEqual(['gateway', 'order', 'notification']);
     expect(rows.map((r) => within(r).getByTestId('timeline-source').textContent)).toEqual(['ゲートウェイ', '注文', '通知']);
-    expect(within(rows[1]!).getByTestId('timeline-summary')).toHaveTextContent('pending → paid');
+    // In the operator's words from the kind; the gateway's English summary beside it when it says more.
+    expect(within(rows[1]!).getByTestId('timeline-summary')).toHaveTextContent(/^ステータス: 支払い済み$/);
+    expect(within(rows[0]!).getByTestId('timeline-summary')).toHaveTextContent('API 呼び出しPOST /api/v1/orders → 201');
+    expect(within(rows[2]!).getByTestId('timeline-summary')).toHaveTextContent('通知の送信失敗email ORDER_CONFIRMATION: attempt 1: failed after 3 ms (550 no such user)');
+    expect(rows[2]).toHaveAttribute('data-outcome', 'failed');
     expect(within(rows[0]!).getByTestId('timeline-actor')).toHaveTextContent('admin@example.jp が実行');
     expect(within(rows[1]!).getByTestId('timeline-actor')).toHaveTextContent('サービス payment が実行');
     // A trace with an address is a link that opens a new tab; one without shows its id.

@@ -1,3 +1,4 @@
+import { OutcomeBadge } from '@/components/ui/AttemptLog';
 import { Card } from '@/components/ui/Card';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
 import { TONE_CLASSES, type Tone } from '@/components/ui/tones';
@@ -7,13 +8,13 @@ import { formatDateTime, formatDateTimeSeconds } from '@/lib/format';
 import { useI18n } from '@/lib/i18n';
 import type { OrderId, TimelineEntry, TimelineSource } from '@/lib/types';
 import { useOrderTimeline } from '../api/get-order-timeline';
+import { attemptOutcome, describeEntry } from './describe';
 import { safeTraceUrl } from './trace-url';
 
 const SOURCE_TONE: Record<TimelineSource, Tone> = {
   order: 'indigo',
   payment: 'emerald',
   notification: 'sky',
-  outbox: 'amber',
   gateway: 'slate',
 };
 
@@ -91,8 +92,18 @@ function TimelineRow({ e }: { e: TimelineEntry }) {
   const sourceName = useSourceName();
   const tone = isSource(e.source) ? SOURCE_TONE[e.source] : 'zinc';
   const url = safeTraceUrl(e.trace_url);
+  const { label, detail } = describeEntry(e, t);
+  const outcome = attemptOutcome(e);
   return (
-    <li className="flex flex-col gap-1 px-4 py-2.5 sm:flex-row sm:gap-4 sm:px-5" data-testid="timeline-entry" data-source={e.source} data-kind={e.kind} data-at={e.at}>
+    <li
+      className="flex flex-col gap-1 px-4 py-2.5 sm:flex-row sm:gap-4 sm:px-5"
+      data-testid="timeline-entry"
+      data-source={e.source}
+      data-kind={e.kind}
+      data-at={e.at}
+      data-summary={e.summary}
+      data-outcome={outcome ?? undefined}
+    >
       <time className="shrink-0 pt-0.5 text-xs text-slate-500 tabular-nums sm:w-28" dateTime={e.at} title={formatDateTime(e.at, lang)}>
         {formatDateTimeSeconds(e.at, lang)}
       </time>
@@ -101,10 +112,13 @@ function TimelineRow({ e }: { e: TimelineEntry }) {
           <span className={cn('mt-px inline-flex shrink-0 rounded-full px-2 py-0.5 text-[11px] font-medium ring-1 ring-inset', TONE_CLASSES[tone].badge)} data-testid="timeline-source">
             {sourceName(e.source)}
           </span>
-          <p className="min-w-0 text-sm break-words text-slate-900" data-testid="timeline-summary">{e.summary}</p>
+          <p className="min-w-0 text-sm break-words" data-testid="timeline-summary">
+            {label && <span className="mr-2 font-medium text-slate-900">{label}</span>}
+            {outcome && <span className="mr-2 align-[1px]"><OutcomeBadge outcome={outcome} /></span>}
+            {detail && <span className={label ? 'text-slate-600' : 'text-slate-900'}>{detail}</span>}
+          </p>
         </div>
         <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-0.5 text-xs text-slate-500">
-          <span className="font-mono text-[11px] text-slate-400">{e.kind}</span>
           {e.actor && (
             <span className="min-w-0 break-all" title={e.actor} data-testid="timeline-actor" data-actor={e.actor}>
               {t('actor.by', { actor: formatActor(e.actor, lang) })}
