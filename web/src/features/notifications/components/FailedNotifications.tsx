@@ -105,6 +105,8 @@ function FailedNotificationRow({ n, canRetry }: { n: Notification; canRetry: boo
   const { t, lang } = useI18n();
   const retry = useRetryNotification();
   const last = n.delivery_attempts.at(-1);
+  // An SMS has no subject: its text, on one line, says what it was.
+  const title = n.subject || n.body.replace(/\s+/g, ' ').trim();
   const onRetry = () =>
     retry.mutate(n, {
       onSuccess: () => pushToast({ kind: 'success', title: t('failedNotifications.retried', { id: n.id }) }),
@@ -119,6 +121,7 @@ function FailedNotificationRow({ n, canRetry }: { n: Notification; canRetry: boo
         <div className="flex flex-wrap items-center gap-1.5">
           <span className="rounded bg-slate-100 px-1.5 py-0.5 text-[11px] font-medium text-slate-700">{t(`notification.channel.${n.channel}`)}</span>
           <span className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-[11px] text-slate-600">{n.template}</span>
+          <span className="font-mono text-[11px] text-slate-400">#{n.id}</span>
         </div>
         <p className="mt-1.5 truncate text-xs text-slate-600" title={n.recipient}>→ {n.recipient}</p>
         <Link to={`/orders/${n.order_id}`} className="mt-1 inline-block text-xs font-medium text-indigo-600 hover:underline" data-testid="failure-order-link">
@@ -126,7 +129,7 @@ function FailedNotificationRow({ n, canRetry }: { n: Notification; canRetry: boo
         </Link>
       </div>
       <div className="mt-2 min-w-0 md:mt-0">
-        <p className="truncate text-sm font-medium text-slate-900" title={n.subject || undefined}>{n.subject || `#${n.id}`}</p>
+        <p className="truncate text-sm font-medium text-slate-900" title={title} data-testid="failure-title">{title}</p>
         <LastError error={n.last_error} />
         <div className="mt-1.5 flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-500 tabular-nums">
           <span data-testid="failure-attempts">{t('failures.attempts', { count: n.attempts })}</span>
