@@ -26,8 +26,8 @@ export function CountPill({ count, label, testId }: { count: number; label: stri
     <span
       className={
         count > 0
-          ? 'rounded-full bg-rose-100 px-2 py-0.5 text-xs font-semibold text-rose-700 tabular-nums'
-          : 'rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-semibold text-emerald-700 tabular-nums'
+          ? 'rounded-full bg-rose-100 px-2 py-0.5 text-xs font-semibold whitespace-nowrap text-rose-700 tabular-nums'
+          : 'rounded-full bg-emerald-50 px-2 py-0.5 text-xs font-semibold whitespace-nowrap text-emerald-700 tabular-nums'
       }
       data-testid={testId}
       data-count={count}
