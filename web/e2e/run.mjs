@@ -24,10 +24,21 @@
 // (EC_ADMIN_API_KEY), both made up for this run and never printed. The
 // runner's own API calls (seeding, checks) send the key; the browser signs in
 // through the sign-in page like a person.
+//
+// SMS go to a stand-in for the SMS provider that this runner serves on
+// loopback (Twilio's request shape): the checks decide what it answers each
+// number (accept, refuse for good, or be down), so a failed notification is
+// made on purpose and a retry can succeed. Traces go to the platform's own
+// OTLP sink (`ec-platform otlp-sink`, started beside it) so the order
+// timelines carry trace ids, linked through TRACE_URL_TEMPLATE. The dead
+// letters are made on a second platform whose payment service cannot reach
+// the order service (WEBHOOK_TIMEOUT_MS=0, one attempt), then retried once
+// it is restarted as usual.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,8 +98,77 @@ if (!existsSync(path.join(distDir, 'index.html'))) {
 
 // ---------------------------------------------------------------- platform
 
+/**
+ * A stand-in for the SMS provider (Twilio's request shape) on loopback.
+ * `answer(to, mode)` says how it treats a number (E.164): 'ok' (201, the
+ * default), 'refuse' (400 with Twilio's error body: a permanent failure) or
+ * 'down' (503: transient, retried). `seen` lists the numbers it was sent.
+ */
+async function startSmsProvider() {
+  const modes = new Map();
+  const seen = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const to = new URLSearchParams(body).get('To') ?? '';
+      seen.push(to);
+      const mode = modes.get(to) ?? 'ok';
+      const json = { 'Content-Type': 'application/json' };
+      if (mode === 'refuse') {
+        res.writeHead(400, json).end(JSON.stringify({ code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 }));
+      } else if (mode === 'down') {
+        res.writeHead(503, { 'Content-Type': 'text/plain' }).end('Service Unavailable');
+      } else {
+        res.writeHead(201, json).end(JSON.stringify({ sid: `SM${randomBytes(16).toString('hex')}`, status: 'queued', to }));
+      }
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    answer: (to, mode) => modes.set(to, mode),
+    seen,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** The platform's OTLP trace sink (`ec-platform otlp-sink`) on a free port; resolves with its address. */
+function startTraceSink() {
+  const child = spawn(platformBin, ['otlp-sink', '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  child.stderr.resume();
+  const ready = new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('the trace sink did not print its listening line within 20 s')), 20_000);
+    child.stdout.on('data', (chunk) => {
+      buf += chunk.toString();
+      const m = /otlp-sink listening (\S+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve(`http://${m[1]}`);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the trace sink exited early (code ${code}, signal ${signal})`));
+    });
+  });
+  return { child, ready };
+}
+
+/** Where a timeline links a trace (no tracing UI runs: the checks read the links, they do not follow them). */
+const TRACE_URL_TEMPLATE = 'http://127.0.0.1:16686/trace/{trace_id}';
+
 /** Starts the platform; resolves with its URLs once it printed its listening line. */
-function startPlatform(dataDir) {
+function startPlatform(dataDir, extraEnv = {}) {
   const child = spawn(platformBin, [], {
     cwd: webDir,
     env: {
@@ -105,6 +185,7 @@ function startPlatform(dataDir) {
       EC_ADMIN_API_KEY: ADMIN_KEY,
       RUST_LOG: process.env.RUST_LOG ?? 'info',
       NO_COLOR: '1',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -295,18 +376,55 @@ async function assertSidebarFullHeight(page) {
   assert(sidebar >= pageHeight - 1, `the sidebar is ${sidebar}px tall on a ${pageHeight}px page`);
 }
 
+/**
+ * Polls `probe` (an API call, every 200 ms, at most `timeout` ms) until it
+ * answers `{ done: true, value }`, and returns the value; throws with `what`
+ * and the last value seen.
+ */
+async function until(what, probe, timeout = 20_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const { done, value } = await probe();
+    if (done) return value;
+    if (Date.now() > end) throw new Error(`${what}: not within ${timeout} ms (last: ${JSON.stringify(value).slice(0, 400)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 const badge = (page, scope = '') => page.locator(`${scope} [data-testid=status-badge]`.trim()).first();
 
 // ---------------------------------------------------------------- main
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'ec-e2e-'));
+const secondDataDir = mkdtempSync(path.join(tmpdir(), 'ec-e2e-dead-'));
+/** What the second platform printed, across its restarts, and whether a check of it failed. */
+const secondLog = [];
+let secondFailed = false;
 let platform;
 let browser;
+let sms;
+let traceSink;
+let tracing = {};
+/** The second platform of the dead-letter checks, while it runs. */
+let second;
 const pageErrors = [];
 
 async function main() {
   console.log(`e2e: starting ${platformBin} (data in ${dataDir})`);
-  platform = startPlatform(dataDir);
+  sms = await startSmsProvider();
+  traceSink = startTraceSink();
+  const otlp = await traceSink.ready;
+  tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: otlp, TRACE_URL_TEMPLATE };
+  platform = startPlatform(dataDir, {
+    ...tracing,
+    // SMS through the stand-in; a failing one is retried quickly (3 attempts, 50 ms, 100 ms apart).
+    NOTIFY_SMS_URL: sms.url,
+    NOTIFY_SMS_ACCOUNT_SID: 'ACe2e0000000000000000000000000000',
+    NOTIFY_SMS_AUTH_TOKEN: randomBytes(16).toString('hex'),
+    NOTIFY_SMS_FROM: '+15005550006',
+    NOTIFY_MAX_ATTEMPTS: '3',
+    NOTIFY_RETRY_BASE_MS: '50',
+  });
   const { gateway, line } = await platform.ready;
   console.log(`e2e: ${line}`);
 
@@ -369,7 +487,7 @@ async function main() {
       assert(me.status === 200 && me.body.role === 'admin' && me.body.kind === 'key', `with the key: ${me.status} ${JSON.stringify(me.body)}`);
     });
     await check('the gateway serves the SPA at / and, with status 200, on client routes', async () => {
-      for (const p of ['/', '/login', '/orders/123', '/templates', '/imports', '/imports/0190abcd', '/users', '/audit']) {
+      for (const p of ['/', '/login', '/orders/123', '/templates', '/imports', '/imports/0190abcd', '/users', '/audit', '/failures']) {
         const res = await fetch(gateway + p);
         const html = await res.text();
         const spa = html.includes('<div id="root">');
@@ -675,6 +793,171 @@ async function main() {
   });
 
 
+  // Three SMS the stand-in provider will not take: two it refuses for good
+  // (400, Twilio's error), one while it is down (503, retried until the
+  // attempts run out). Each is the notification of a seeded order. This runs
+  // before the imports: their 3,000 mails would keep the queue busy for minutes.
+  const SMS_REFUSED = '+819011110001';
+  const SMS_DOWN = '+819011110002';
+  const SMS_STILL_REFUSED = '+819011110003';
+  const failedIds = {};
+  const failedRow = (p, to) => p.locator(`[data-testid=failed-notification][data-notification-id="${failedIds[to]}"]`);
+  const notificationOf = async (orderId, id) => (await api(gateway, 'GET', `/api/v1/notifications/order/${orderId}`)).body.find((n) => n.id === id);
+  const outcomesOf = (row) => row.locator('[data-testid=attempt]').evaluateAll((as) => as.map((a) => a.getAttribute('data-outcome')).join(','));
+
+  await flow('delivery failures (desktop)', async () => {
+    await check('the failures page opens from the navigation; no notification has failed yet', async () => {
+      await page.goto('/');
+      await page.click('nav >> visible=true >> text=配信の失敗');
+      await page.waitForURL('**/failures');
+      await page.getByRole('heading', { name: '配信の失敗' }).waitFor();
+      await page.locator('[data-testid=failed-notifications-empty]').waitFor();
+      await page.locator('[data-testid=failed-notifications-count][data-count="0"]').waitFor();
+      await page.locator('[data-testid=dead-letters-empty]').waitFor();
+      await page.locator('[data-testid=dead-letters-count][data-count="0"]').waitFor();
+      for (const sel of ['[data-testid=retry-all-notifications]', '[data-testid=retry-all-dead]']) {
+        assert((await page.locator(sel).count()) === 0, `${sel} is offered with nothing to retry`);
+      }
+      await shoot(page, 'failures-empty');
+    });
+    await check('SMS the provider refuses or cannot take fail, and are listed with its error and every attempt', async () => {
+      sms.answer(SMS_REFUSED, 'refuse');
+      sms.answer(SMS_DOWN, 'down');
+      sms.answer(SMS_STILL_REFUSED, 'refuse');
+      for (const [to, orderId] of [[SMS_REFUSED, seeded[0]], [SMS_DOWN, seeded[1]], [SMS_STILL_REFUSED, seeded[4]]]) {
+        const r = await api(gateway, 'POST', '/api/v1/notifications/sms', { order_id: orderId, recipient: to, template: 'ORDER_SHIPPED', variables: { customer_name: 'e2e', order_id: orderId } });
+        assert(r.status === 201 && r.body.channel === 'sms', `queueing an SMS answered ${r.status}: ${JSON.stringify(r.body)}`);
+        failedIds[to] = r.body.id;
+      }
+      await until('the three SMS fail', async () => {
+        const r = await api(gateway, 'GET', '/api/v1/notifications?status=failed');
+        const ids = (r.body.notifications ?? []).map((n) => n.id);
+        return { done: Object.values(failedIds).every((id) => ids.includes(id)), value: r.body };
+      });
+      // The page polls the list: they appear without a reload.
+      for (const to of [SMS_REFUSED, SMS_DOWN, SMS_STILL_REFUSED]) await failedRow(page, to).waitFor();
+      await page.locator('[data-testid=failed-notifications-count][data-count="3"]').waitFor();
+      const down = failedRow(page, SMS_DOWN);
+      const downError = (await down.locator('[data-testid=last-error]').textContent())?.trim();
+      assert(downError === 'SMS provider answered 503: Service Unavailable', `the 503's last error reads "${downError}"`);
+      assert((await down.locator('[data-testid=failure-attempts]').textContent())?.trim() === '試行 3 回', 'the 503 was not tried 3 times');
+      await down.locator('[data-testid=attempt-log] summary').click();
+      assert((await outcomesOf(down)) === 'retry,retry,failed', `the 503's attempts: ${await outcomesOf(down)}`);
+      const refused = failedRow(page, SMS_REFUSED);
+      const refusedError = (await refused.locator('[data-testid=last-error]').textContent())?.trim();
+      assert(refusedError?.includes('answered 400') && refusedError.includes('(code 21211)'), `the refusal's last error reads "${refusedError}"`);
+      assert((await refused.locator('[data-testid=failure-attempts]').textContent())?.trim() === '試行 1 回', 'a refusal was retried');
+      assert((await refused.locator('[data-testid=failure-order-link]').getAttribute('href')) === `/orders/${seeded[0]}`, 'no link to the order');
+      await shoot(page, 'failures', { fullPage: true });
+    });
+    await check('retry one: the provider takes it now; it leaves the list and is sent, its attempts going on', async () => {
+      sms.answer(SMS_DOWN, 'ok');
+      const row = failedRow(page, SMS_DOWN);
+      await row.locator('[data-testid=retry-notification]').click();
+      await page.locator('[data-testid=toast]', { hasText: `通知 #${failedIds[SMS_DOWN]} を送信キューに入れました` }).waitFor();
+      await row.waitFor({ state: 'detached' });
+      const sent = await until('the retried SMS is sent', async () => {
+        const n = await notificationOf(seeded[1], failedIds[SMS_DOWN]);
+        return { done: n?.status === 'sent', value: n };
+      });
+      const outcomes = sent.delivery_attempts.map((a) => a.outcome).join(',');
+      assert(outcomes === 'retry,retry,failed,sent', `its attempts: ${outcomes}`);
+      assert(sms.seen.filter((to) => to === SMS_DOWN).length === 4, `the provider saw ${SMS_DOWN} ${sms.seen.filter((to) => to === SMS_DOWN).length} times`);
+      await page.locator('[data-testid=failed-notifications-count][data-count="2"]').waitFor();
+    });
+    await check('retry all, after a confirmation: both go again; the one still refused fails again and comes back', async () => {
+      sms.answer(SMS_REFUSED, 'ok');
+      await page.click('[data-testid=retry-all-notifications]');
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      assert((await dialog.textContent())?.includes('2 件'), `the confirmation reads "${await dialog.textContent()}"`);
+      await shoot(page, 'failures-retry-all');
+      await page.click('[data-testid=confirm-retry-all-notifications]');
+      await dialog.waitFor({ state: 'detached' });
+      await page.locator('[data-testid=toast]', { hasText: '2 件の通知を送信キューに入れました' }).waitFor();
+      await until('the SMS the provider now takes is sent', async () => {
+        const n = await notificationOf(seeded[0], failedIds[SMS_REFUSED]);
+        return { done: n?.status === 'sent', value: n };
+      });
+      await failedRow(page, SMS_REFUSED).waitFor({ state: 'detached' });
+      await failedRow(page, SMS_STILL_REFUSED).locator('[data-testid=failure-attempts]', { hasText: '試行 2 回' }).waitFor({ timeout: 20_000 });
+      await page.locator('[data-testid=failed-notifications-count][data-count="1"]').waitFor();
+    });
+  });
+
+
+  await flow('order timeline (desktop)', async () => {
+    // The first seeded order: paid, shipped in the browser, partly refunded,
+    // delivered, and an SMS that failed and was sent on a retry.
+    const id = seeded[0];
+    let entries = [];
+    await check('the timeline tells the order\'s story oldest first: status changes, payment, refund, notifications', async () => {
+      await page.goto(`/orders/${id}`);
+      await page.locator('[data-testid=order-timeline] [data-testid=timeline-entry][data-kind=status_changed][data-summary="status delivered"]').waitFor();
+      // The retried SMS's attempts are in it too (what the failures flow did).
+      await page.locator('[data-testid=order-timeline] [data-testid=timeline-entry][data-kind=notification_attempt][data-outcome=sent][data-summary^="sms ORDER_SHIPPED"]').waitFor();
+      entries = await page.locator('[data-testid=order-timeline] [data-testid=timeline-entry]').evaluateAll((rows) =>
+        rows.map((r) => {
+          const link = r.querySelector('[data-testid=timeline-trace-link]');
+          return {
+            source: r.getAttribute('data-source'),
+            kind: r.getAttribute('data-kind'),
+            summary: r.getAttribute('data-summary'),
+            outcome: r.getAttribute('data-outcome'),
+            at: r.getAttribute('data-at'),
+            text: r.querySelector('[data-testid=timeline-summary]')?.textContent ?? '',
+            actor: r.querySelector('[data-testid=timeline-actor]')?.getAttribute('data-actor') ?? null,
+            href: link?.getAttribute('href') ?? null,
+            target: link?.getAttribute('target') ?? null,
+            rel: link?.getAttribute('rel') ?? null,
+            traceId: r.querySelector('[data-testid=timeline-trace-id]')?.textContent ?? null,
+          };
+        }),
+      );
+      const statuses = entries.filter((e) => e.kind === 'status_changed').map((e) => e.summary);
+      assert(
+        statuses.join(',') === 'status pending,status payment_processing,status paid,status shipped,status delivered',
+        `status changes: ${statuses.join(',')}`,
+      );
+      const at = (pred, what) => {
+        const i = entries.findIndex(pred);
+        assert(i >= 0, `no ${what} in the timeline: ${entries.map((e) => e.kind).join(',')}`);
+        return i;
+      };
+      const paid = at((e) => e.summary === 'status paid', 'paid status');
+      const shipped = at((e) => e.summary === 'status shipped', 'shipped status');
+      const delivered = at((e) => e.summary === 'status delivered', 'delivered status');
+      const payment = at((e) => e.kind === 'payment_completed', 'payment');
+      const refund = at((e) => e.kind === 'refunded' && e.summary.includes('500 JPY'), 'refund of 500 JPY');
+      const shippedMail = at((e) => e.kind === 'notification_queued' && e.summary.startsWith('email ORDER_SHIPPED'), 'shipping mail');
+      assert(payment < shipped && paid < shipped, 'the payment is not before the shipping');
+      assert(shipped < shippedMail, 'the shipping mail is before the shipping');
+      assert(shipped < refund && refund < delivered, 'the refund is not between shipping and delivery');
+      const sms = entries.filter((e) => e.kind === 'notification_attempt' && e.summary.startsWith('sms ORDER_SHIPPED')).map((e) => e.outcome);
+      assert(sms.join(',') === 'failed,sent', `the SMS's attempts: ${sms.join(',')}`);
+      const times = entries.map((e) => Date.parse(e.at));
+      assert(times.every((t, i) => i === 0 || t >= times[i - 1]), 'not oldest first');
+      // In the operator's words; who shipped it: the admin signed in.
+      const ship = entries[shipped];
+      assert(ship.text.trim() === 'ステータス: 発送済み', `the shipping reads "${ship.text}"`);
+      assert(ship.actor === `user:${ADMIN_EMAIL}`, `shipped by ${ship.actor}`);
+      assert((await page.locator('[data-testid=timeline-unavailable]').count()) === 0, 'a source is said to be missing');
+    });
+    await check('each traced entry links its trace in a new tab', async () => {
+      const linked = entries.filter((e) => e.href);
+      assert(linked.length >= 5, `only ${linked.length} entries link a trace`);
+      for (const e of linked) {
+        assert(/^http:\/\/127\.0\.0\.1:16686\/trace\/[0-9a-f]{32}$/.test(e.href), `a trace link: ${e.href}`);
+        assert(e.target === '_blank' && e.rel?.split(' ').includes('noopener'), `the link to ${e.href} opens as target=${e.target} rel=${e.rel}`);
+      }
+      assert(entries.find((e) => e.summary === 'status shipped')?.href, 'the shipping links no trace');
+      // The shipping, its mail and the API call that made them are one trace.
+      const shipTrace = entries.find((e) => e.summary === 'status shipped').href;
+      assert(entries.some((e) => e.kind === 'api_call' && e.summary.startsWith('PUT /api/v1/orders/{id}/status') && e.href === shipTrace), 'the PUT that shipped it is not in the shipping\'s trace');
+      await shoot(page, 'order-timeline', { fullPage: true });
+    });
+  });
+
   // Six data rows (lines 2-7): lines 2 and 3 are one order (external_ref B-1),
   // line 5 has a bad email and line 6 a zero quantity.
   const importCsv = [
@@ -908,6 +1191,190 @@ async function main() {
     await viewer?.context().close();
   });
 
+  await flow('delivery failures: a viewer (desktop, a fresh browser)', async () => {
+    await check('a viewer sees the failures and their errors, but no retry button', async () => {
+      const viewer = await newPage(DESKTOP);
+      try {
+        await viewer.goto('/failures');
+        await signIn(viewer, VIEWER_EMAIL, VIEWER_PASSWORD);
+        await viewer.waitForURL('**/failures');
+        await viewer.locator('[data-testid=sidebar] a[href="/failures"]').waitFor();
+        await failedRow(viewer, SMS_STILL_REFUSED).locator('[data-testid=last-error]').waitFor();
+        await viewer.locator('[data-testid=failures-read-only]').waitFor();
+        await viewer.locator('[data-testid=dead-letters-empty]').waitFor();
+        for (const sel of ['[data-testid=retry-notification]', '[data-testid=retry-all-notifications]', '[data-testid=retry-dead-event]', '[data-testid=retry-all-dead]']) {
+          assert((await viewer.locator(sel).count()) === 0, `the viewer is offered ${sel}`);
+        }
+        await shoot(viewer, 'failures-viewer');
+      } finally {
+        await viewer.context().close();
+      }
+    });
+  });
+
+  // Dead letters, on a second platform of their own: its payment service's
+  // events cannot reach the order service while it runs with
+  // WEBHOOK_TIMEOUT_MS=0 and one attempt, so a refund's event is
+  // dead-lettered at once; restarted as usual, the events go through again.
+  await flow('dead letters (desktop and phone, a second platform)', async () => {
+    const orders = [];
+    const deadIds = [];
+    let gw2;
+    const start = async (env) => {
+      second = startPlatform(secondDataDir, { ...tracing, ...env });
+      const { gateway: g } = await second.ready;
+      return g;
+    };
+    const stop = async () => {
+      await stopPlatform(second?.child);
+      secondLog.push(...(second?.log ?? []), '--- stopped ---');
+      second = undefined;
+    };
+    const admin = async (g) => {
+      const p = await newPage(DESKTOP);
+      await p.goto('/failures'.replace(/^/, g));
+      await signIn(p, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await p.waitForURL('**/failures');
+      return p;
+    };
+    const deadRow = (p, i) => p.locator(`[data-testid=dead-event][data-service=payment][data-event-id="${deadIds[i]}"]`);
+    const eventOf = async (g, i) => (await api(g, 'GET', `/api/v1/outbox/payment/events?order_id=${orders[i]}`)).body.events?.find((e) => e.id === deadIds[i]);
+    try {
+      await check('dead letters: two paid orders on a second platform, then its payment events cannot be delivered', async () => {
+        gw2 = await start({});
+        for (const name of ['松本 陽子', '井上 誠']) {
+          const r = await api(gw2, 'POST', '/api/v1/orders', {
+            customer_name: name,
+            customer_email: 'dead.letters@example.jp',
+            items: [{ product_id: '1001', product_name: 'オーガニック緑茶 100g', quantity: 1, unit_price: 1480 }],
+          });
+          assert(r.status === 201 && r.body.status === 'paid', `an order on the second platform: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+          orders.push(r.body.id);
+        }
+        const v = await api(gw2, 'POST', '/api/v1/auth/users', { email: VIEWER_EMAIL, password: VIEWER_PASSWORD, role: 'viewer' });
+        assert(v.status === 201, `the viewer on the second platform: ${v.status}`);
+        await stop();
+        gw2 = await start({ WEBHOOK_TIMEOUT_MS: '0', OUTBOX_MAX_ATTEMPTS: '1' });
+        for (const orderId of orders) {
+          const payment = (await api(gw2, 'GET', `/api/v1/payments/order/${orderId}`)).body;
+          const r = await api(gw2, 'POST', '/api/v1/payments/refund', { payment_id: payment.id, amount: 300, reason: 'e2e' });
+          assert(r.status === 201, `a refund on the second platform: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+        }
+        const dead = await until('the refunds\' events are dead-lettered', async () => {
+          const r = await api(gw2, 'GET', '/api/v1/outbox/payment/events?status=dead');
+          const events = r.body.events ?? [];
+          return { done: orders.every((o) => events.some((e) => e.order_id === o && e.topic === 'payment.event')), value: r.body };
+        });
+        for (const o of orders) deadIds.push(dead.events.find((e) => e.order_id === o).id);
+      });
+      await check('dead letters: the failures page lists them with the service, the last error and the attempt', async () => {
+        const p = await admin(gw2);
+        try {
+          for (let i = 0; i < 2; i++) await deadRow(p, i).waitFor();
+          await p.locator('[data-testid=dead-letters-count][data-count="2"]').waitFor();
+          await p.locator('[data-testid=failed-notifications-empty]').waitFor();
+          const row = deadRow(p, 0);
+          assert((await row.locator('[data-testid=dead-event-service]').textContent())?.trim() === '決済サービス', 'the service is not named');
+          assert((await row.getAttribute('data-topic')) === 'payment.event', `topic ${await row.getAttribute('data-topic')}`);
+          const error = (await row.locator('[data-testid=last-error]').textContent())?.trim();
+          assert(error === 'Cancelled: Timeout expired', `the last error reads "${error}"`);
+          assert((await row.locator('[data-testid=failure-attempts]').textContent())?.trim() === '試行 1 回', 'not one attempt');
+          assert((await row.locator('[data-testid=failure-order-link]').getAttribute('href')) === `/orders/${orders[0]}`, 'no link to the order');
+          await row.locator('[data-testid=attempt-log] summary').click();
+          assert((await outcomesOf(row)) === 'failed', `the attempts: ${await outcomesOf(row)}`);
+          // Newest first: the second refund's event above the first's.
+          const ids = await p.locator('[data-testid=dead-event]').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-event-id'))));
+          assert(ids.join(',') === [deadIds[1], deadIds[0]].join(','), `the order of the list: ${ids}`);
+          await shoot(p, 'failures-dead-letters', { fullPage: true });
+          // The order's timeline has the failed delivery, under the service that owed it.
+          await row.locator('[data-testid=failure-order-link]').click();
+          await p.waitForURL(`**/orders/${orders[0]}`);
+          await p.locator('[data-testid=timeline-entry][data-source=payment][data-kind=event_attempt][data-outcome=failed]').waitFor();
+          await p.locator('[data-testid=timeline-entry][data-kind=refunded]').waitFor();
+        } finally {
+          await p.context().close();
+        }
+      });
+      await check('dead letters: a viewer sees them without a retry button', async () => {
+        const viewer = await newPage(DESKTOP);
+        try {
+          await viewer.goto(`${gw2}/failures`);
+          await signIn(viewer, VIEWER_EMAIL, VIEWER_PASSWORD);
+          await viewer.waitForURL('**/failures');
+          await deadRow(viewer, 0).locator('[data-testid=last-error]').waitFor();
+          await viewer.locator('[data-testid=failures-read-only]').waitFor();
+          for (const sel of ['[data-testid=retry-dead-event]', '[data-testid=retry-all-dead]']) {
+            assert((await viewer.locator(sel).count()) === 0, `the viewer is offered ${sel}`);
+          }
+        } finally {
+          await viewer.context().close();
+        }
+      });
+      await check('dead letters: on a phone, the list fits the screen', async () => {
+        const phone = await newPage(PHONE, 'ja');
+        try {
+          await phone.goto(`${gw2}/failures`);
+          await signIn(phone, ADMIN_EMAIL, ADMIN_PASSWORD);
+          await phone.waitForURL('**/failures');
+          await deadRow(phone, 0).locator('[data-testid=retry-dead-event]').waitFor();
+          const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
+          const button = await deadRow(phone, 0).locator('[data-testid=retry-dead-event]').boundingBox();
+          assert(button && button.x >= 0 && button.x + button.width <= PHONE.width, `the retry button is off screen: ${JSON.stringify(button)}`);
+          await deadRow(phone, 0).locator('[data-testid=attempt-log] summary').click();
+          await shoot(phone, 'failures-dead-letters', { fullPage: true });
+        } finally {
+          await phone.context().close();
+        }
+      });
+      await check('dead letters: restarted as usual, retry one: it is delivered, its attempts going on', async () => {
+        await stop();
+        gw2 = await start({});
+        const p = await admin(gw2);
+        try {
+          const row = deadRow(p, 0);
+          await row.locator('[data-testid=retry-dead-event]').click();
+          await p.locator('[data-testid=toast]', { hasText: `イベント #${deadIds[0]}（決済サービス）をもう一度配送します` }).waitFor();
+          await row.waitFor({ state: 'detached' });
+          const delivered = await until('the retried event is delivered', async () => {
+            const e = await eventOf(gw2, 0);
+            return { done: e?.status === 'delivered', value: e };
+          });
+          const outcomes = delivered.delivery_attempts.map((a) => a.outcome).join(',');
+          assert(outcomes === 'failed,sent', `its attempts: ${outcomes}`);
+          await p.locator('[data-testid=dead-letters-count][data-count="1"]').waitFor();
+        } finally {
+          await p.context().close();
+        }
+      });
+      await check('dead letters: retry all, after a confirmation: none is left', async () => {
+        const p = await admin(gw2);
+        try {
+          await deadRow(p, 1).waitFor();
+          await p.click('[data-testid=retry-all-dead]');
+          const dialog = p.getByRole('dialog');
+          await dialog.waitFor();
+          assert((await dialog.textContent())?.includes('デッドレター（1 件）'), `the confirmation reads "${await dialog.textContent()}"`);
+          await p.click('[data-testid=confirm-retry-all-dead]');
+          await dialog.waitFor({ state: 'detached' });
+          await p.locator('[data-testid=toast]', { hasText: '1 件のイベントをもう一度配送します' }).waitFor();
+          await p.locator('[data-testid=dead-letters-empty]').waitFor();
+          await until('the last dead event is delivered', async () => {
+            const e = await eventOf(gw2, 1);
+            return { done: e?.status === 'delivered', value: e };
+          });
+          const again = await api(gw2, 'POST', `/api/v1/outbox/payment/events/${deadIds[1]}/retry`);
+          assert(again.status === 409 && again.body.code === 'NOT_DEAD_LETTERED', `retrying a delivered event: ${again.status} ${JSON.stringify(again.body)}`);
+        } finally {
+          await p.context().close();
+        }
+      });
+    } finally {
+      secondFailed = results.some((r) => !r.ok && r.name.startsWith('dead letters:'));
+      await stop();
+    }
+  });
+
   await flow('users (desktop, admin)', async () => {
     const email = 'operator@example.jp';
     const row = page.locator(`[data-testid=user-row][data-email="${email}"]`);
@@ -1128,6 +1595,7 @@ async function main() {
       ['users', '/users', '[data-testid=user-row]'],
       ['api-keys', '/api-keys', '[data-testid=key-row]'],
       ['audit', '/audit', '[data-testid=audit-card]'],
+      ['failures', '/failures', '[data-testid=failed-notification]'],
     ];
     for (const [name, url, ready] of pages) {
       await check(`${name} is usable on a phone`, async () => {
@@ -1148,6 +1616,17 @@ async function main() {
       const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
       await shoot(phone, 'import-dry-run', { fullPage: true });
+    });
+    await check('the order timeline on a phone: entries and trace links fit the screen', async () => {
+      await phone.goto(`/orders/${seeded[0]}`);
+      const entry = phone.locator('[data-testid=order-timeline] [data-testid=timeline-entry][data-kind=status_changed][data-summary="status shipped"]');
+      await entry.waitFor();
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
+      await entry.scrollIntoViewIfNeeded();
+      const link = await entry.locator('[data-testid=timeline-trace-link]').boundingBox();
+      assert(link && link.x >= 0 && link.x + link.width <= PHONE.width, `the trace link is off screen: ${JSON.stringify(link)}`);
+      await shoot(phone, 'order-timeline', { fullPage: true });
     });
     await check('rejected payment on a phone', async () => {
       await phone.goto('/orders/new');
@@ -1176,9 +1655,11 @@ let fatal;
 // Last resort: whatever ends this process (an exception, a closed stdout),
 // the platform does not outlive it.
 process.on('exit', () => {
-  const child = platform?.child;
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of [platform?.child, second?.child, traceSink?.child]) {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(secondDataDir, { recursive: true, force: true });
 });
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e) => {
@@ -1189,7 +1670,11 @@ const onSignal = async (sig) => {
   console.error(`e2e: ${sig}, stopping`);
   await browser?.close().catch(() => {});
   await stopPlatform(platform?.child);
+  await stopPlatform(second?.child);
+  await stopPlatform(traceSink?.child);
+  await sms?.close();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(secondDataDir, { recursive: true, force: true });
   process.exit(130);
 };
 process.once('SIGINT', onSignal);
@@ -1202,7 +1687,11 @@ try {
 } finally {
   await browser?.close().catch(() => {});
   await stopPlatform(platform?.child);
+  await stopPlatform(second?.child);
+  await stopPlatform(traceSink?.child);
+  await sms?.close();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(secondDataDir, { recursive: true, force: true });
 }
 
 const failed = results.filter((r) => !r.ok);
@@ -1212,6 +1701,10 @@ if (fatal) {
 if ((fatal || failed.length) && platform?.log.length) {
   console.error('\n--- last lines of the platform log ---');
   console.error(platform.log.slice(-40).join('\n'));
+}
+if ((fatal || secondFailed) && secondLog.length) {
+  console.error('\n--- last lines of the second platform log (dead letters) ---');
+  console.error(secondLog.slice(-40).join('\n'));
 }
 if (shots.length) console.log(`\nscreenshots: ${shots.length} in ${path.relative(webDir, shotsDir)}/`);
 const failedCount = failed.length + (fatal ? 1 : 0);

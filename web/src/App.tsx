@@ -8,6 +8,7 @@ import { createQueryClient } from '@/lib/query-client';
 import { ApiKeysPage } from '@/routes/ApiKeysPage';
 import { AuditPage } from '@/routes/AuditPage';
 import { DashboardPage } from '@/routes/DashboardPage';
+import { DeliveryFailuresPage } from '@/routes/DeliveryFailuresPage';
 import { ImportDetailPage } from '@/routes/ImportDetailPage';
 import { ImportsPage } from '@/routes/ImportsPage';
 import { LoginPage } from '@/routes/LoginPage';
@@ -39,6 +40,7 @@ const router = createBrowserRouter([
           { path: 'imports', element: <ImportsPage /> },
           { path: 'imports/:id', element: <ImportDetailPage /> },
           { path: 'templates', element: <TemplatesPage /> },
+          { path: 'failures', element: <DeliveryFailuresPage /> },
           { path: 'users', element: <UsersPage /> },
           { path: 'api-keys', element: <ApiKeysPage /> },
           { path: 'audit', element: <AuditPage /> },

@@ -8,8 +8,8 @@ describe('the role → capability table (the gateway’s rule)', () => {
     expect(allowed('viewer')).toEqual(['read']);
   });
 
-  it('lets an operator create, cancel, ship and deliver orders, run imports, send notifications', () => {
-    expect(allowed('operator')).toEqual(['read', 'orders.create', 'orders.cancel', 'orders.status', 'imports.run', 'notifications.send']);
+  it('lets an operator create, cancel, ship and deliver orders, run imports, send notifications, retry deliveries', () => {
+    expect(allowed('operator')).toEqual(['read', 'orders.create', 'orders.cancel', 'orders.status', 'imports.run', 'notifications.send', 'deliveries.retry']);
   });
 
   it('lets an admin do everything, payments, refunds, templates, users, keys and the audit log too', () => {

@@ -18,6 +18,8 @@ export const MIN_ROLE = {
   'orders.status': 'operator',
   'imports.run': 'operator',
   'notifications.send': 'operator',
+  /** Retry a failed notification or a dead-lettered event (one or all). */
+  'deliveries.retry': 'operator',
   'payments.create': 'admin',
   'payments.refund': 'admin',
   'templates.edit': 'admin',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserTzOffsetMinutes, formatDateTime, formatDay, formatTime, formatYen } from './format';
+import { browserTzOffsetMinutes, formatDateTime, formatDateTimeSeconds, formatDay, formatTime, formatYen } from './format';
 
 describe('formatYen', () => {
   it.each([
@@ -31,6 +31,10 @@ describe('formatDateTime', () => {
   });
   it('formats a time of day', () => {
     expect(formatTime(iso, 'ja', 'Asia/Tokyo')).toBe('00:30:00');
+  });
+  it('formats month, day and time to the second', () => {
+    expect(formatDateTimeSeconds('2025-03-31T15:30:07Z', 'ja', 'Asia/Tokyo')).toBe('04/01 00:30:07');
+    expect(formatDateTimeSeconds('2025-03-31T15:30:07Z', 'en', 'UTC')).toBe('03/31, 15:30:07');
   });
 });
 

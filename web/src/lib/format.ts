@@ -32,6 +32,21 @@ export function formatDateTime(value: string | Date, lang: Lang, timeZone?: stri
   }).format(d);
 }
 
+/** Month, day and time to the second: for records a second apart (a timeline, an attempt log). */
+export function formatDateTimeSeconds(value: string | Date, lang: Lang, timeZone?: string): string {
+  const d = toDate(value);
+  if (!d) return String(value);
+  return new Intl.DateTimeFormat(localeOf[lang], {
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).format(d);
+}
+
 export function formatTime(value: string | Date, lang: Lang, timeZone?: string): string {
   const d = toDate(value);
   if (!d) return String(value);

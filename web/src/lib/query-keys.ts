@@ -4,7 +4,7 @@
  * order refunds its payment and queues a mail) invalidates that feature's
  * answers through these keys, never by importing the other feature.
  */
-import type { AuditQuery, ImportListQuery, OrderId, OrderListQuery } from './types';
+import type { AuditQuery, ImportListQuery, OrderId, OrderListQuery, OutboxService } from './types';
 
 export const orderKeys = {
   all: ['orders'] as const,
@@ -25,6 +25,20 @@ export const notificationKeys = {
   byOrder: (orderId: OrderId) => [...notificationKeys.all, 'order', String(orderId)] as const,
   templates: () => [...notificationKeys.all, 'templates'] as const,
   stats: () => [...notificationKeys.all, 'stats'] as const,
+  /** The failed ones, page after page (the operations page). */
+  failed: () => [...notificationKeys.all, 'failed'] as const,
+};
+
+/** The outboxes' events (dead letters) of each service. */
+export const outboxKeys = {
+  all: ['outbox'] as const,
+  dead: (service: OutboxService) => [...outboxKeys.all, service, 'dead'] as const,
+};
+
+/** An order's timeline, gathered from every service. */
+export const timelineKeys = {
+  all: ['timeline'] as const,
+  byOrder: (orderId: OrderId) => [...timelineKeys.all, String(orderId)] as const,
 };
 
 export const importKeys = {

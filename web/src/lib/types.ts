@@ -44,6 +44,16 @@ export type NewApiKey = Schemas['NewApiKey'];
 export type CreatedApiKey = Schemas['CreatedApiKey'];
 export type AuditEntry = Schemas['AuditEntry'];
 export type AuditPage = Schemas['AuditPage'];
+export type DeliveryAttempt = Schemas['DeliveryAttempt'];
+export type NotificationList = Schemas['NotificationList'];
+export type RetriedFailed = Schemas['RetriedFailed'];
+export type OutboxService = Schemas['OutboxService'];
+export type OutboxEvent = Schemas['OutboxEvent'];
+export type OutboxEventList = Schemas['OutboxEventList'];
+export type OutboxEventStatus = Schemas['OutboxEventStatus'];
+export type TimelineSource = Schemas['TimelineSource'];
+export type TimelineEntry = Schemas['TimelineEntry'];
+export type OrderTimeline = Schemas['Timeline'];
 
 /** The query of `GET /api/v1/orders`: filters, page size, date order, cursor. */
 export type OrderListQuery = NonNullable<operations['list_orders']['parameters']['query']>;
@@ -72,6 +82,9 @@ export const IMPORT_STATUSES = [
   'failed',
   'validated',
 ] as const satisfies readonly ImportStatus[];
+
+/** The services whose outbox an operator reads (each answers its own dead letters). */
+export const OUTBOX_SERVICES = ['order', 'payment'] as const satisfies readonly OutboxService[];
 
 /** An order's id (the document's int64; the same id names its payment's and notifications' lists). */
 export type OrderId = Order['id'];

@@ -12,6 +12,7 @@ describe('isNavActive', () => {
     ['/imports', ['/imports']],
     ['/imports/0190-abc', ['/imports']],
     ['/templates', ['/templates']],
+    ['/failures', ['/failures']],
     ['/users', ['/users']],
     ['/audit', ['/audit']],
     ['/nowhere', []],
@@ -22,13 +23,13 @@ describe('isNavActive', () => {
 
 describe('navItemsFor', () => {
   const paths = (role: Parameters<typeof navItemsFor>[0]) => navItemsFor(role).map((n) => n.to);
-  it('offers a viewer no new order and no administration', () => {
-    expect(paths('viewer')).toEqual(['/', '/orders', '/imports', '/templates']);
+  it('offers a viewer no new order and no administration, but the delivery failures', () => {
+    expect(paths('viewer')).toEqual(['/', '/orders', '/imports', '/templates', '/failures']);
   });
   it('offers an operator new orders, still no administration', () => {
-    expect(paths('operator')).toEqual(['/', '/orders', '/orders/new', '/imports', '/templates']);
+    expect(paths('operator')).toEqual(['/', '/orders', '/orders/new', '/imports', '/templates', '/failures']);
   });
   it('offers an admin the users, API keys and audit pages', () => {
-    expect(paths('admin')).toEqual(['/', '/orders', '/orders/new', '/imports', '/templates', '/users', '/api-keys', '/audit']);
+    expect(paths('admin')).toEqual(['/', '/orders', '/orders/new', '/imports', '/templates', '/failures', '/users', '/api-keys', '/audit']);
   });
 });

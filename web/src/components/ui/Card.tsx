@@ -6,6 +6,7 @@ export function Card({ title, actions, children, className, bodyClassName, testI
   actions?: ReactNode;
   children: ReactNode;
   className?: string;
+  /** The body's classes instead of the default padding (`p-0` for a flush list). */
   bodyClassName?: string;
   testId?: string;
 }) {
@@ -17,7 +18,8 @@ export function Card({ title, actions, children, className, bodyClassName, testI
           {actions && <div className="flex items-center gap-2">{actions}</div>}
         </header>
       )}
-      <div className={cn('p-4 sm:p-5', bodyClassName)}>{children}</div>
+      {/* `bodyClassName` replaces the padding (appending p-0 would lose to p-4 in Tailwind's order). */}
+      <div className={bodyClassName ?? 'p-4 sm:p-5'}>{children}</div>
     </section>
   );
 }

@@ -16,22 +16,24 @@ export function LoadingState({ label, className }: { label?: string; className?:
   );
 }
 
-export function ErrorState({ error, onRetry, className }: { error: unknown; onRetry?: () => void; className?: string }) {
+/** An error with its detail and code; `title` says what could not be done (default: "something went wrong"). */
+export function ErrorState({ error, onRetry, className, title, testId }: { error: unknown; onRetry?: () => void; className?: string; title?: string; testId?: string }) {
   const { t, lang } = useI18n();
   const code = error instanceof ApiError && !error.isNetworkError ? error.code : undefined;
   return (
-    <div role="alert" className={cn('rounded-lg border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900', className)}>
-      <div className="flex items-start gap-3">
+    <div role="alert" className={cn('rounded-lg border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900', className)} data-testid={testId} data-code={code}>
+      {/* The retry button goes below the words when they would be squeezed (a phone). */}
+      <div className="flex flex-wrap items-start gap-3">
         <svg viewBox="0 0 20 20" fill="currentColor" className="mt-0.5 size-5 shrink-0 text-rose-500" aria-hidden="true">
           <path fillRule="evenodd" d="M18 10a8 8 0 1 1-16 0 8 8 0 0 1 16 0Zm-8-5a.75.75 0 0 1 .75.75v4.5a.75.75 0 0 1-1.5 0v-4.5A.75.75 0 0 1 10 5Zm0 10a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z" clipRule="evenodd" />
         </svg>
-        <div className="min-w-0 flex-1">
-          <p className="font-medium">{t('common.error')}</p>
+        <div className="min-w-48 flex-1">
+          <p className="font-medium">{title ?? t('common.error')}</p>
           <p className="mt-1 break-words" data-testid="error-detail">{errorMessage(error, lang)}</p>
           {code && <p className="mt-1 font-mono text-xs text-rose-700">{t('common.code')}: {code}</p>}
         </div>
         {onRetry && (
-          <Button variant="secondary" size="sm" onClick={onRetry}>
+          <Button variant="secondary" size="sm" onClick={onRetry} className="ml-auto">
             {t('common.retry')}
           </Button>
         )}

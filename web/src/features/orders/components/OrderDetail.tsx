@@ -17,15 +17,17 @@ import { StatusBadge } from './StatusBadge';
 import { StatusTimeline } from './StatusTimeline';
 
 /**
- * One order: items, actions, history, customer; the payment and the
- * notification log are other features', passed in by the page.
+ * One order: items, actions, history, customer; the payment, the
+ * notification log and the timeline are other features', passed in by the page.
  */
-export function OrderDetail({ id, payment, paymentCard, notificationLog }: {
+export function OrderDetail({ id, payment, paymentCard, notificationLog, timeline }: {
   id: OrderId;
   /** The order's payment (null: none), for the cancel dialog's refund amount. */
   payment: Payment | null | undefined;
   paymentCard: (order: Order) => ReactNode;
   notificationLog: (order: Order) => ReactNode;
+  /** Everything that happened to the order, from every service. */
+  timeline?: (order: Order) => ReactNode;
 }) {
   const { t, lang } = useI18n();
   const q = useOrder(id);
@@ -73,6 +75,7 @@ export function OrderDetail({ id, payment, paymentCard, notificationLog }: {
           <div className="order-5 lg:order-none">
             {notificationLog(order)}
           </div>
+          {timeline && <div className="order-7 lg:order-none">{timeline(order)}</div>}
         </div>
         <div className="contents lg:block lg:space-y-4">
           <div className="order-2 lg:order-none">
