@@ -22,6 +22,8 @@ for name in ["order", "payment", "notification", "gateway"]:
         problems.append(f"compose: {name} does not export to jaeger:4317")
     if not svc.get("command"):
         problems.append(f"compose: {name} has no command")
+    if "EC_SERVICE_TOKEN" not in env:
+        problems.append(f"compose: {name} listens beyond loopback without EC_SERVICE_TOKEN (it would refuse to start)")
 if services.get("jaeger", {}).get("environment", {}).get("COLLECTOR_OTLP_ENABLED") != "true":
     problems.append("compose: jaeger does not accept OTLP")
 
@@ -33,6 +35,8 @@ for name, port in [("order", 8000), ("payment", 8001), ("notification", 8002)]:
         problems.append(f"k8s: {name} readiness probe is not gRPC on {port}")
     if "livenessProbe" not in c:
         problems.append(f"k8s: {name} has no liveness probe")
+    if {"secretRef": {"name": "ec-platform"}} not in c.get("envFrom", []):
+        problems.append(f"k8s: {name} gets no EC_SERVICE_TOKEN from the ec-platform Secret (it would refuse to start)")
     if deployments[name]["spec"].get("replicas") != 1:
         problems.append(f"k8s: {name} must run one replica (it owns a SQLite file)")
 gw = deployments["gateway"]["spec"]["template"]["spec"]["containers"][0]

@@ -21,13 +21,20 @@ pub struct ImportArgs {
     /// auto, utf-8 or shift_jis.
     #[arg(long, default_value = "auto")]
     pub encoding: String,
+    /// An operator's (or admin's) API key, `sk_...`.
+    #[arg(long, env = "EC_API_KEY", hide_env_values = true)]
+    pub api_key: ec_common::config::Secret,
 }
 
 /// Exit codes: 0 completed, 2 completed with refused rows, 1 failed.
 pub async fn run(args: ImportArgs) -> anyhow::Result<i32> {
     let content = std::fs::read(&args.file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
     let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).build()?;
+    let mut bearer = reqwest::header::HeaderValue::try_from(format!("Bearer {}", args.api_key.expose()))
+        .map_err(|_| anyhow::anyhow!("the API key is not a valid header value"))?;
+    bearer.set_sensitive(true);
+    let headers = reqwest::header::HeaderMap::from_iter([(reqwest::header::AUTHORIZATION, bearer)]);
+    let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).default_headers(headers).build()?;
     let base = args.gateway.trim_end_matches('/');
     let query = format!(
         "dry_run={}&digest={}&encoding={}&file_name={}",

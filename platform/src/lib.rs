@@ -166,6 +166,10 @@ impl Running {
                  (shown only now and stored hashed; or set EC_ADMIN_EMAIL and EC_ADMIN_PASSWORD)",
                 self.gateway_url()
             ),
+            gateway::auth::bootstrap::Outcome::KeysOnly => format!(
+                "API keys only, no user yet: create one with an admin key (POST {}/api/v1/auth/users) to sign in to the web admin",
+                self.gateway_url()
+            ),
             gateway::auth::bootstrap::Outcome::Ready => format!(
                 "sign in at {} (the admin set by EC_ADMIN_EMAIL, or the one created at the first start)",
                 self.gateway_url()
@@ -210,8 +214,13 @@ type ServerTask = (&'static str, JoinHandle<anyhow::Result<()>>);
 
 /// Waits for `tasks`; a server that fails stops the others.
 async fn join_servers(shutdown: &Shutdown, tasks: Vec<ServerTask>, first_error: &mut Option<anyhow::Error>) {
-    for (name, task) in tasks {
-        let error = match task.await {
+    use futures::StreamExt as _;
+    // In the order they end: a server that stops (say, refusing to start)
+    // stops the others at once, whichever it is.
+    let mut ended: futures::stream::FuturesUnordered<_> =
+        tasks.into_iter().map(|(name, task)| async move { (name, task.await) }).collect();
+    while let Some((name, outcome)) = ended.next().await {
+        let error = match outcome {
             Ok(Ok(())) => continue,
             Ok(Err(e)) => e,
             Err(e) => anyhow::anyhow!("{name} task failed: {e}"),
@@ -219,6 +228,23 @@ async fn join_servers(shutdown: &Shutdown, tasks: Vec<ServerTask>, first_error: 
         tracing::error!(server = name, error = %error, "server failed");
         shutdown.trigger();
         first_error.get_or_insert(error);
+    }
+}
+
+/// A back-of-the-line server that fails (say, refusing to start) stops the
+/// front at once: [`Running::wait`] only gets to the back once the front
+/// has ended.
+fn stopping_all_on_error(
+    front: &Shutdown,
+    server: impl Future<Output = anyhow::Result<()>> + Send + 'static,
+) -> impl Future<Output = anyhow::Result<()>> + Send + 'static {
+    let front = front.clone();
+    async move {
+        let outcome = server.await;
+        if outcome.is_err() {
+            front.trigger();
+        }
+        outcome
     }
 }
 
@@ -258,8 +284,8 @@ pub async fn start(c: PlatformConfig) -> anyhow::Result<Running> {
                 ec_common::telemetry::serve_metrics(metrics_l, metrics_stop.wait()).await.map_err(anyhow::Error::from)
             }),
         ),
-        ("payment", tokio::spawn(payment_app.run(back.clone()))),
-        ("notification", tokio::spawn(notification_app.run(back.clone()))),
+        ("payment", tokio::spawn(stopping_all_on_error(&shutdown, payment_app.run(back.clone())))),
+        ("notification", tokio::spawn(stopping_all_on_error(&shutdown, notification_app.run(back.clone())))),
     ];
     Ok(Running { order, payment, notification, gateway, metrics, bootstrap, shutdown, back, front, tasks })
 }

@@ -73,7 +73,8 @@ fn event_to_proto(e: events::Model, attempt_log: Vec<pb::Attempt>) -> pb::Event 
         order_id: e.order_id,
         status: e.status.to_proto() as i32,
         attempts: e.attempts,
-        next_attempt_at: Some(ec_common::time::to_proto(e.next_attempt_at)),
+        // Only a pending event has a next attempt.
+        next_attempt_at: (e.status == EventStatus::Pending).then(|| ec_common::time::to_proto(e.next_attempt_at)),
         last_error: e.last_error.unwrap_or_default(),
         created_at: Some(ec_common::time::to_proto(e.created_at)),
         delivered_at: e.delivered_at.map(ec_common::time::to_proto),

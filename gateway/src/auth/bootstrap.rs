@@ -25,6 +25,8 @@ pub enum Outcome {
     Ready,
     /// A first admin with a generated password (shown once, here).
     Generated { email: String, password: String },
+    /// Only keys, no user yet: the web admin has nobody to sign in.
+    KeysOnly,
 }
 
 pub async fn run(store: &AuthStore, b: &Bootstrap) -> anyhow::Result<Outcome> {
@@ -55,8 +57,11 @@ pub async fn run(store: &AuthStore, b: &Bootstrap) -> anyhow::Result<Outcome> {
             anyhow::bail!("set EC_ADMIN_EMAIL and EC_ADMIN_PASSWORD together")
         }
         (None, None) => {
-            if store.user_count().await? > 0 || !store.keys().await?.is_empty() {
+            if store.user_count().await? > 0 {
                 return Ok(Outcome::Ready);
+            }
+            if !store.keys().await?.is_empty() {
+                return Ok(Outcome::KeysOnly);
             }
             let password = secrets::random_token();
             let hash = secrets::hash_password(password.clone()).await.map_err(anyhow::Error::msg)?;

@@ -66,9 +66,9 @@ pub async fn list_events(
     }))
 }
 
-/// Send a dead-lettered event again, now, with a fresh budget of attempts
-/// (its attempt count and log go on). The receiver is idempotent: a late
-/// duplicate changes nothing.
+/// Send a dead-lettered event again, now, with a fresh budget of attempts:
+/// its attempt count starts again, and its earlier attempts stay in the log.
+/// The receiver is idempotent: a late duplicate changes nothing.
 #[utoipa::path(post, path = "/api/v1/outbox/{service}/events/{id}/retry", tag = "outbox",
     params(("service" = OutboxService, Path), ("id" = i64, Path)),
     responses(

@@ -467,6 +467,15 @@ async fn a_first_start_makes_an_admin_whose_password_is_shown_once() {
         .expect("sent");
     assert_eq!(res.status(), 204);
     running.stop().await.expect("stops");
+
+    // Only an admin key: nobody to sign in yet, and the hint says so.
+    let dir = tempfile::tempdir().expect("dir");
+    let mut config = ec_platform::PlatformConfig::for_tests(dir.path().to_path_buf());
+    config.gateway.admin_api_key = Some(ADMIN_KEY.parse().expect("key"));
+    let running = ec_platform::start(config).await.expect("starts");
+    assert_eq!(running.bootstrap, gateway::auth::bootstrap::Outcome::KeysOnly);
+    assert!(running.sign_in_hint().contains("/api/v1/auth/users"), "{}", running.sign_in_hint());
+    running.stop().await.expect("stops");
 }
 
 #[tokio::test]

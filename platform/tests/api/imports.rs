@@ -362,3 +362,32 @@ async fn killing_the_platform_mid_import_loses_and_duplicates_nothing() {
     child.wait().expect("reaped");
     assert_exactly_once(dir.path(), &id, orders).await;
 }
+
+/// `ec-platform import` signs in with its API key, and a wrong key is a
+/// clear failure, not a hang or a silent nothing.
+#[tokio::test]
+async fn the_import_command_sends_its_api_key() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("orders.csv");
+    std::fs::write(
+        &file,
+        "customer_name,customer_email,product_id,product_name,quantity,unit_price\n山田,a@example.jp,P-1,緑茶,2,500\n",
+    )
+    .expect("written");
+    let args = |key: &str| ec_platform::cli_import::ImportArgs {
+        file: file.clone(),
+        gateway: app.base.clone(),
+        dry_run: false,
+        digest: false,
+        encoding: "auto".into(),
+        api_key: key.parse().expect("key"),
+    };
+    let refused = ec_platform::cli_import::run(args("sk_wrong_key_0123456789abcdefghijklmnop")).await;
+    assert!(refused.is_err() || refused.as_ref().is_ok_and(|code| *code == 1), "{refused:?}");
+    assert_eq!(app.get("/api/v1/orders").await.body["orders"], serde_json::json!([]), "nothing imported");
+    assert_eq!(ec_platform::cli_import::run(args(ADMIN_KEY)).await.expect("ran"), 0, "completed");
+    let orders = app.get("/api/v1/orders").await.body;
+    assert_eq!(orders["orders"][0]["total_amount"], 1000, "{orders}");
+    app.stop().await;
+}

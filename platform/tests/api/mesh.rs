@@ -65,6 +65,21 @@ async fn a_service_beyond_loopback_refuses_to_start_without_a_token() {
     task.await.expect("join").expect("serves with a token, then stops");
 }
 
+/// In the all-in-one, one service refusing to start stops the whole
+/// process with its reason (not a half-started platform that says nothing).
+#[tokio::test]
+async fn the_all_in_one_stops_when_a_service_refuses_to_start() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut config = ec_platform::PlatformConfig::for_tests(dir.path().to_path_buf());
+    config.gateway.web_dir = "/nonexistent".into();
+    config.payment_addr = ([0, 0, 0, 0], 0).into();
+    let ended = match ec_platform::start(config).await {
+        Err(e) => e,
+        Ok(running) => running.wait().await.expect_err("the payment service refused"),
+    };
+    assert!(format!("{ended:#}").contains("EC_SERVICE_TOKEN"), "{ended:#}");
+}
+
 /// A CA, and a certificate it signs for `localhost` and 127.0.0.1 (the
 /// delivery tests' SMTP server uses one too).
 pub(crate) struct Pki {

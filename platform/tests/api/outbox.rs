@@ -42,6 +42,7 @@ async fn a_dead_lettered_refund_is_listed_retried_by_an_operator_and_refunds_onc
     assert_eq!(event["attempts"], 1);
     assert!(event["last_error"].as_str().is_some_and(|e| !e.is_empty()), "the error is kept: {event}");
     assert_eq!(event["delivery_attempts"][0]["outcome"], "failed", "{event}");
+    assert_eq!(event["next_attempt_at"], Value::Null, "a dead event is not tried again by itself: {event}");
     let eid = event["id"].as_i64().expect("event id");
     // Still dead while the service is down; nothing else of this order is.
     let pending = app.get(&format!("/api/v1/outbox/order/events?status=pending&order_id={id}")).await;

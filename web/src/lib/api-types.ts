@@ -515,9 +515,9 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send a dead-lettered event again, now, with a fresh budget of attempts
-         *     (its attempt count and log go on). The receiver is idempotent: a late
-         *     duplicate changes nothing.
+         * Send a dead-lettered event again, now, with a fresh budget of attempts:
+         *     its attempt count starts again, and its earlier attempts stay in the log.
+         *     The receiver is idempotent: a late duplicate changes nothing.
          */
         post: operations["retry_event"];
         delete?: never;
