@@ -15,6 +15,21 @@ use super::entity::{Role, api_keys, audit_log, sessions, users, webhook_ids};
 pub struct AuthStore {
     db: DatabaseConnection,
     audit: Batcher<audit_log::ActiveModel, Result<(), String>>,
+    /// Live API keys by hash, as last read: every keyed request looks its
+    /// key up, and a database read each time cost the create path a tenth
+    /// of its throughput. Only live keys are kept (unknown hashes are not,
+    /// so guessing cannot fill it), and a revocation empties it before it
+    /// answers: a revoked key is refused from the next request on. This
+    /// process is the only writer of keys.
+    live_keys: std::sync::Arc<std::sync::RwLock<LiveKeys>>,
+}
+
+/// The cache of live keys, and how many revocations it has seen: a lookup
+/// that read the database before a revocation does not cache what it read.
+#[derive(Default)]
+struct LiveKeys {
+    revocations: u64,
+    by_hash: std::collections::HashMap<String, api_keys::Model>,
 }
 
 /// A new audit entry.
@@ -53,7 +68,7 @@ impl AuthStore {
                 vec![out; n]
             }
         });
-        Ok(Self { db, audit })
+        Ok(Self { db, audit, live_keys: Default::default() })
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -208,11 +223,25 @@ impl AuthStore {
 
     /// The live (not revoked) key with this hash: one indexed read.
     pub async fn live_key(&self, key_hash: &str) -> Result<Option<api_keys::Model>, DbErr> {
-        api_keys::Entity::find()
+        let seen = {
+            let cache = self.live_keys.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(k) = cache.by_hash.get(key_hash) {
+                return Ok(Some(k.clone()));
+            }
+            cache.revocations
+        };
+        let key = api_keys::Entity::find()
             .filter(api_keys::Column::KeyHash.eq(key_hash))
             .filter(api_keys::Column::RevokedAt.is_null())
             .one(&self.db)
-            .await
+            .await?;
+        if let Some(k) = &key {
+            let mut cache = self.live_keys.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if cache.revocations == seen {
+                cache.by_hash.insert(key_hash.to_owned(), k.clone());
+            }
+        }
+        Ok(key)
     }
 
     pub async fn key_by_hash(&self, key_hash: &str) -> Result<Option<api_keys::Model>, DbErr> {
@@ -221,6 +250,21 @@ impl AuthStore {
 
     /// Revokes a key at once; the key answers as it is after.
     pub async fn revoke_key(&self, id: i64) -> Result<Option<api_keys::Model>, DbErr> {
+        // Counted before the write (a lookup reading the database from now
+        // on caches nothing) and emptied after it.
+        self.forget_keys();
+        let revoked = self.revoke_key_row(id).await;
+        self.forget_keys();
+        revoked
+    }
+
+    fn forget_keys(&self) {
+        let mut cache = self.live_keys.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.revocations += 1;
+        cache.by_hash.clear();
+    }
+
+    async fn revoke_key_row(&self, id: i64) -> Result<Option<api_keys::Model>, DbErr> {
         api_keys::Entity::update_many()
             .col_expr(api_keys::Column::RevokedAt, Expr::value(Some(ec_common::time::now())))
             .filter(api_keys::Column::Id.eq(id))
