@@ -229,6 +229,7 @@ fn add_limits(doc: &mut Value) {
         ("/api/v1/orders/imports", page::IMPORTS_MAX),
         ("/api/v1/audit", page::ORDERS_MAX),
         ("/api/v1/notifications", page::NOTIFICATIONS_MAX),
+        ("/api/v1/outbox/{service}/events", page::OUTBOX_MAX),
     ] {
         param_limit(doc, path, "get", "limit", "minimum", 1);
         param_limit(doc, path, "get", "limit", "maximum", max);

@@ -55,7 +55,11 @@ pub async fn list_events(
     let service = service(&name)?;
     let req = pb::ListEventsRequest {
         status: p.status.map_or(pb::EventStatus::Unspecified, |st| st.to_proto()) as i32,
-        order_id: p.order_id.unwrap_or_default(),
+        order_id: match p.order_id {
+            None => 0,
+            Some(id) if id >= 1 => id,
+            Some(_) => return Err(ApiError::field(ec_common::error::FieldViolation::at_least("order_id", 1))),
+        },
         limit: wire_limit(p.limit, ec_common::rules::page::OUTBOX_MAX)?,
         cursor: crate::extract::cursor(p.cursor)?,
     };

@@ -70,8 +70,10 @@ async fn a_dead_lettered_refund_is_listed_retried_by_an_operator_and_refunds_onc
     app.post("/api/v1/outbox/order/events/999999/retry", json!({})).await.assert_problem(404, "NOT_FOUND");
     app.post("/api/v1/outbox/order/events/abc/retry", json!({})).await.assert_problem(404, "NOT_FOUND");
     app.get("/api/v1/outbox/shipping/events").await.assert_problem(404, "NOT_FOUND");
-    let bad = app.get("/api/v1/outbox/order/events?status=lost").await;
-    assert_eq!(bad.status, 422, "{}", bad.body);
+    for query in ["status=lost", "order_id=0", "limit=0", "limit=201", "cursor=x"] {
+        let bad = app.get(&format!("/api/v1/outbox/order/events?{query}")).await;
+        assert_eq!(bad.status, 422, "{query}: {}", bad.body);
+    }
     assert_eq!(app.post("/api/v1/outbox/order/retry-dead", json!({})).await.body["requeued"], 0);
 
     // The timeline has the whole story, oldest first.
