@@ -722,11 +722,21 @@ pub struct NewSms {
     pub variables: serde_json::Map<String, serde_json::Value>,
 }
 
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Email,
     Sms,
+}
+
+impl Channel {
+    /// The REST spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -748,7 +758,7 @@ impl NotificationStatus {
 }
 
 /// What one delivery attempt came to.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AttemptOutcome {
     /// Delivered.
@@ -760,14 +770,19 @@ pub enum AttemptOutcome {
 }
 
 impl AttemptOutcome {
-    /// The word an outbox's attempt log uses.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "sent" => Some(Self::Sent),
-            "retry" => Some(Self::Retry),
-            "failed" => Some(Self::Failed),
-            _ => None,
+    const ALL: [Self; 3] = [Self::Sent, Self::Retry, Self::Failed];
+
+    /// The word of the REST contract, which an outbox's attempt log uses too.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sent => "sent",
+            Self::Retry => "retry",
+            Self::Failed => "failed",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s)
     }
 }
 

@@ -193,12 +193,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
         let axum::extract::Path(raw) = axum::extract::Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::not_found("no such resource"))?;
-        raw.parse::<i64>()
-            .ok()
-            .filter(|id| *id > 0)
-            .map(Id)
-            .ok_or_else(|| ApiError::not_found(format!("no resource has the id {raw:?}")))
+        id(&raw).map(Id)
     }
+}
+
+/// A resource id from a path segment: anything but a positive integer names
+/// no resource (404).
+pub fn id(raw: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| ApiError::not_found(format!("no resource has the id {raw:?}")))
 }
 
 /// The optional `Idempotency-Key` header (printable ASCII, at most

@@ -172,6 +172,12 @@ pub fn principal_of<T>(request: &tonic::Request<T>) -> Option<String> {
     String::from_utf8(v.to_vec()).ok().filter(|s| !s.is_empty())
 }
 
+/// Who a service records as having made a change: the principal the
+/// gateway named, else the calling service (`service:<name>`).
+pub fn actor_of<T>(request: &tonic::Request<T>) -> Option<String> {
+    principal_of(request).or_else(|| caller_of(request).map(|c| format!("service:{c}")))
+}
+
 /// A channel that connects on first use and reconnects after failures, so a
 /// service can start before the services it calls. Every call through it is
 /// traced as a client span of `caller`, and carries the mesh's token (and,

@@ -386,7 +386,7 @@ pub async fn audit(State(s): State<AppState>, Query(p): Query<AuditParams>) -> R
     Ok(axum::Json(AuditPage { entries: rows.into_iter().map(AuditEntry::from).collect(), next_cursor }))
 }
 
-fn db_error(e: sea_orm::DbErr) -> ApiError {
+pub(crate) fn db_error(e: sea_orm::DbErr) -> ApiError {
     tracing::error!(error = %e, "gateway database error");
     ApiError::internal()
 }

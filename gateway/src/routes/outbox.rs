@@ -85,8 +85,7 @@ pub async fn retry_event(
     Path((name, id)): Path<(String, String)>,
 ) -> Result<axum::Json<OutboxEvent>, ApiError> {
     let service = service(&name)?;
-    let id =
-        id.parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| ApiError::not_found(format!("no event {id:?}")))?;
+    let id = crate::extract::id(&id)?;
     let res =
         s.outbox(service).retry_event(s.call(pb::RetryEventRequest { id }, s.default_timeout)?).await?.into_inner();
     OutboxEvent::from_proto(service, required(res.event, "event")?).map(axum::Json)

@@ -90,10 +90,7 @@ async fn api_calls(s: &AppState, order_id: i64) -> Result<Vec<crate::auth::entit
         limit: PER_SOURCE_MAX as u64,
         ..Default::default()
     };
-    let (rows, _more) = s.auth.audit_page(&filter).await.map_err(|e| {
-        tracing::error!(error = %e, "gateway database error");
-        ApiError::internal()
-    })?;
+    let (rows, _more) = s.auth.audit_page(&filter).await.map_err(crate::auth::routes::db_error)?;
     Ok(rows)
 }
 
@@ -153,7 +150,7 @@ impl Entries<'_> {
 
     fn notifications(&mut self, list: Vec<Notification>) {
         for n in list {
-            let what = format!("{} {}", channel(&n), n.template.as_str());
+            let what = format!("{} {}", n.channel.as_str(), n.template.as_str());
             let summary = format!("{what} to {} queued (notification #{})", n.recipient, n.id);
             self.push(
                 n.created_at,
@@ -200,20 +197,9 @@ impl Entries<'_> {
     }
 }
 
-fn channel(n: &Notification) -> &'static str {
-    match n.channel {
-        crate::dto::Channel::Email => "email",
-        crate::dto::Channel::Sms => "sms",
-    }
-}
-
 /// `attempt 2: retry after 31 ms (421 try later)`.
 fn attempt(a: &DeliveryAttempt) -> String {
-    let outcome = match a.outcome {
-        crate::dto::AttemptOutcome::Sent => "sent",
-        crate::dto::AttemptOutcome::Retry => "retry",
-        crate::dto::AttemptOutcome::Failed => "failed",
-    };
+    let outcome = a.outcome.as_str();
     let error = a.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default();
     format!("attempt {}: {outcome} after {} ms{error}", a.attempt, a.duration_ms)
 }

@@ -382,7 +382,5 @@ fn page_size(limit: i32, default: u32, max: u32) -> Result<u64, Fault> {
 /// Who asks for a call: the principal the gateway names, else the service
 /// that calls (`service:<name>`), else `anonymous` (a direct gRPC client).
 fn actor<T>(request: &Request<T>) -> String {
-    ec_common::grpc::principal_of(request)
-        .or_else(|| ec_common::grpc::caller_of(request).map(|c| format!("service:{c}")))
-        .unwrap_or_else(|| "anonymous".to_owned())
+    ec_common::grpc::actor_of(request).unwrap_or_else(|| "anonymous".to_owned())
 }

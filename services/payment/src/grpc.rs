@@ -157,7 +157,7 @@ impl PaymentService for PaymentGrpc {
     ) -> Result<Response<pb::CreatePaymentResponse>, Status> {
         let deadline = Deadline::from_request(&request);
         let caller = ec_common::grpc::caller_of(&request).map(str::to_owned);
-        let by = ec_common::grpc::principal_of(&request).or_else(|| caller.as_ref().map(|c| format!("service:{c}")));
+        let by = ec_common::grpc::actor_of(&request);
         let mut new = NewPayment::parse(request.into_inner())?;
         new.requested_by = by;
         // A retry is answered before the order is looked at: by then the
@@ -209,8 +209,7 @@ impl PaymentService for PaymentGrpc {
         &self,
         request: Request<pb::RefundPaymentRequest>,
     ) -> Result<Response<pb::RefundPaymentResponse>, Status> {
-        let by = ec_common::grpc::principal_of(&request)
-            .or_else(|| ec_common::grpc::caller_of(&request).map(|c| format!("service:{c}")));
+        let by = ec_common::grpc::actor_of(&request);
         let r = request.into_inner();
         let reason = r.reason.trim();
         if reason.chars().count() > 500 {
