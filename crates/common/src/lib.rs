@@ -25,3 +25,4 @@ pub mod shutdown;
 pub mod telemetry;
 pub mod time;
 pub mod vocab;
+pub mod writer;

@@ -1,21 +1,18 @@
-//! Every access to `notification_service.db`. Enqueues go through one
-//! group-commit writer; templates are cached in memory (read on every
-//! enqueue, written rarely).
+//! Every access to the notification service's database. Enqueues go
+//! through the service's group-commit writer ([`ec_common::writer`]);
+//! templates are cached in memory (read on every enqueue, written rarely).
 
 use std::{
     collections::HashMap,
-    sync::{
-        Arc, RwLock,
-        atomic::{AtomicI64, Ordering},
-    },
+    sync::{Arc, RwLock},
 };
 
 use chrono::{DateTime, Utc};
-use ec_common::batch::Batcher;
 use ec_common::error::{ErrorCode, Fault};
 use ec_common::vocab::TemplateCode;
+use ec_common::writer::{Writer, insert_chunked};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect, Set, Statement,
     sea_query::{CaseStatement, Expr, ExprTrait, OnConflict},
 };
@@ -26,7 +23,6 @@ use crate::{
     error::Error,
 };
 
-const INSERT_CHUNK: usize = 400;
 /// Rows of one state update. Each row of an `UPDATE ... CASE id WHEN ...`
 /// looks through the CASE, so a chunk costs its size squared: a few hundred
 /// keeps that well under the cost of the statement itself.
@@ -206,7 +202,7 @@ impl QueueStats {
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
-    writer: Batcher<WriteOp, WriteResult>,
+    writer: Writer<Writes>,
     templates: Arc<RwLock<HashMap<TemplateCode, templates::Model>>>,
     /// Wakes the dispatcher when something was queued.
     pub queued: Arc<Notify>,
@@ -214,30 +210,11 @@ pub struct Store {
 
 impl Store {
     pub async fn open(db: DatabaseConnection, max_batch: usize) -> Result<Self, DbErr> {
-        let max = ec_common::db::max_id(&db, "notifications", "id").await?;
         let cache: HashMap<_, _> = templates::Entity::find().all(&db).await?.into_iter().map(|t| (t.code, t)).collect();
         let templates = Arc::new(RwLock::new(cache));
         let queued = Arc::new(Notify::new());
-        let next_id = Arc::new(AtomicI64::new(max + 1));
-        let (wdb, wtemplates, wqueued) = (db.clone(), templates.clone(), queued.clone());
-        let writer = Batcher::spawn("notification-service", max_batch, move |ops| {
-            let (db, next_id, templates, queued) = (wdb.clone(), next_id.clone(), wtemplates.clone(), wqueued.clone());
-            async move {
-                let outs = run_batch(&db, &next_id, ops).await;
-                for out in &outs {
-                    match out {
-                        Ok(WriteOut::Template(t)) => {
-                            if let Ok(mut cache) = templates.write() {
-                                cache.insert(t.code, t.clone());
-                            }
-                        }
-                        Ok(WriteOut::Queued(_) | WriteOut::QueuedMany(_)) => queued.notify_one(),
-                        Err(_) => {}
-                    }
-                }
-                outs
-            }
-        });
+        let writes = Writes { templates: templates.clone(), queued: queued.clone() };
+        let writer = Writer::spawn("notification-service", db.clone(), max_batch, writes);
         Ok(Self { db, writer, templates, queued })
     }
 
@@ -281,7 +258,7 @@ impl Store {
             n: i64,
         }
         let rows = Row::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Sqlite,
+            self.db.get_database_backend(),
             "SELECT status, COUNT(*) AS n FROM notifications WHERE batch_id = $1 GROUP BY status",
             [batch_id.into()],
         ))
@@ -462,7 +439,7 @@ impl Store {
             n: i64,
         }
         let rows = Row::find_by_statement(Statement::from_string(
-            DbBackend::Sqlite,
+            self.db.get_database_backend(),
             "SELECT status, COUNT(*) AS n FROM notifications GROUP BY status",
         ))
         .all(&self.db)
@@ -503,18 +480,42 @@ fn requeue() -> sea_orm::UpdateMany<notifications::Entity> {
         .filter(notifications::Column::Status.eq(DeliveryStatus::Failed))
 }
 
-async fn run_batch(db: &DatabaseConnection, next_id: &Arc<AtomicI64>, ops: Vec<WriteOp>) -> Vec<WriteResult> {
-    let (db, next_id) = (db.clone(), next_id.clone());
-    ec_common::batch::apply_or_split(ops, move |ops| {
-        let (db, next_id) = (db.clone(), next_id.clone());
-        Box::pin(async move { apply(&db, &next_id, ops).await })
-    })
-    .await
+/// The notification service's writes, as its writer applies them.
+struct Writes {
+    templates: Arc<RwLock<HashMap<TemplateCode, templates::Model>>>,
+    queued: Arc<Notify>,
 }
 
-async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
+impl ec_common::writer::Batch for Writes {
+    type Op = WriteOp;
+    type Out = WriteOut;
+    type Error = Error;
+
+    fn apply<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        ops: &'a [WriteOp],
+    ) -> futures::future::BoxFuture<'a, Result<Vec<WriteResult>, DbErr>> {
+        Box::pin(apply(txn, ops))
+    }
+
+    fn after(&self, _ops: &[WriteOp], outs: &[WriteResult]) {
+        for out in outs {
+            match out {
+                Ok(WriteOut::Template(t)) => {
+                    if let Ok(mut cache) = self.templates.write() {
+                        cache.insert(t.code, t.clone());
+                    }
+                }
+                Ok(WriteOut::Queued(_) | WriteOut::QueuedMany(_)) => self.queued.notify_one(),
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+async fn apply(txn: &DatabaseTransaction, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
     let now = ec_common::time::now();
-    let txn = ec_common::db::begin_write(db).await?;
     let keys: Vec<&str> = ops
         .iter()
         .flat_map(|op| match op {
@@ -527,21 +528,32 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
     let mut known: HashMap<String, notifications::Model> = HashMap::new();
     if !keys.is_empty() {
         for m in
-            notifications::Entity::find().filter(notifications::Column::IdempotencyKey.is_in(keys)).all(&txn).await?
+            notifications::Entity::find().filter(notifications::Column::IdempotencyKey.is_in(keys)).all(txn).await?
         {
             if let Some(k) = m.idempotency_key.clone() {
                 known.insert(k, m);
             }
         }
     }
+    let new = ops
+        .iter()
+        .map(|op| match op {
+            WriteOp::Enqueue(_) => 1,
+            WriteOp::EnqueueMany(ns) => ns.len(),
+            WriteOp::PutTemplate { .. } => 0,
+        })
+        .sum();
+    let mut ids = ec_common::db::take_ids(txn, "notifications", new).await?.into_iter();
     let mut outs = Vec::with_capacity(ops.len());
     let mut rows = Vec::new();
     for op in ops {
         outs.push(match op {
-            WriteOp::Enqueue(n) => Ok(WriteOut::Queued(queue_one(n, now, next_id, &mut known, &mut rows))),
-            WriteOp::EnqueueMany(ns) => {
-                Ok(WriteOut::QueuedMany(ns.iter().map(|n| queue_one(n, now, next_id, &mut known, &mut rows)).collect()))
-            }
+            WriteOp::Enqueue(n) => queue_one(n, now, &mut ids, &mut known, &mut rows).map(WriteOut::Queued),
+            WriteOp::EnqueueMany(ns) => ns
+                .iter()
+                .map(|n| queue_one(n, now, &mut ids, &mut known, &mut rows))
+                .collect::<Result<_, _>>()
+                .map(WriteOut::QueuedMany),
             WriteOp::PutTemplate { code, subject, body, by } => {
                 let t = templates::Model {
                     code: *code,
@@ -567,18 +579,14 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
                         ])
                         .to_owned(),
                 )
-                .exec_without_returning(&txn)
+                .exec_without_returning(txn)
                 .await?;
                 Ok(WriteOut::Template(t))
             }
         });
     }
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        notifications::Entity::insert_many(chunk.iter().cloned().map(notifications::ActiveModel::from))
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    txn.commit().await?;
+    let rows: Vec<notifications::ActiveModel> = rows.into_iter().map(notifications::ActiveModel::from).collect();
+    insert_chunked(txn, &rows).await?;
     Ok(outs)
 }
 
@@ -587,15 +595,15 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
 fn queue_one(
     n: &NewNotification,
     now: chrono::DateTime<chrono::Utc>,
-    next_id: &AtomicI64,
+    ids: &mut impl Iterator<Item = i64>,
     known: &mut HashMap<String, notifications::Model>,
     rows: &mut Vec<notifications::Model>,
-) -> notifications::Model {
+) -> Result<notifications::Model, Error> {
     if let Some(existing) = n.idempotency_key.as_ref().and_then(|k| known.get(k)) {
-        return existing.clone();
+        return Ok(existing.clone());
     }
     let m = notifications::Model {
-        id: next_id.fetch_add(1, Ordering::Relaxed),
+        id: ids.next().ok_or_else(|| Error::Db(DbErr::Custom("no notification id left in the batch".into())))?,
         order_id: n.order_id,
         channel: n.channel,
         template: n.template,
@@ -617,5 +625,5 @@ fn queue_one(
         known.insert(k.clone(), m.clone());
     }
     rows.push(m.clone());
-    m
+    Ok(m)
 }

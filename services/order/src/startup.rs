@@ -27,9 +27,7 @@ impl Application {
     /// Builds on a listener the caller bound (the all-in-one binds every
     /// port first, so the services can be told each other's addresses).
     pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir)
-            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
-        let db = ec_common::db::open_sqlite(&config.db_path(), 4, "order-service").await?;
+        let db = config.open_db("order-service").await?;
         Migrator::up(&db, None).await?;
         let outbox = ec_outbox::Outbox::new(db.clone(), "order-service");
         let store = Store::open(db, config.settings.max_batch, outbox.clone()).await?;
@@ -61,7 +59,7 @@ impl Application {
         ));
         // Imports a stop interrupted carry on where they were.
         self.importer.resume().await?;
-        tracing::info!(addr = %self.addr, db = %self.config.db_path().display(), "order service listening");
+        tracing::info!(addr = %self.addr, db = %self.config.db_location(), "order service listening");
         // Import files arrive in one message: allow up to 64 MiB.
         let service = OrderServiceServer::new(OrderGrpc::new(self.flows.clone(), self.importer.clone()))
             .max_decoding_message_size(64 * 1024 * 1024);
