@@ -456,11 +456,17 @@ def check_k8s():
             problem(f"k8s/{label}: cannot render: {e}")
             continue
         counts[label] = len(objects)
+        before = len(problems)
         schema_check(f"k8s/{label}", objects)
-        if check is check_sqlite:
-            check(objects, secret_keys)
-        elif check is check_postgres:
-            check(objects, secret_keys, db_urls)
+        if len(problems) > before:
+            continue  # the checks below read schema-valid objects only
+        try:
+            if check is check_sqlite:
+                check(objects, secret_keys)
+            elif check is check_postgres:
+                check(objects, secret_keys, db_urls)
+        except (KeyError, TypeError, AttributeError, IndexError) as e:
+            problem(f"k8s/{label}: a required field is missing or malformed ({type(e).__name__}: {e})")
     return counts
 
 
