@@ -494,6 +494,10 @@ def check_compose():
     if not {"16686", "4317", "4318"} <= ports:
         problem("compose: jaeger does not publish 16686 (UI), 4317 and 4318 (OTLP)")
 
+    doc = (root / "OBSERVABILITY.md").read_text()
+    if jaeger.get("image") and jaeger["image"] not in doc:
+        problem(f"OBSERVABILITY.md does not name the compose file's Jaeger image {jaeger['image']}")
+
     pg = services.get("postgres", {})
     if not re.fullmatch(r"postgres:\d+\.\d+(-[a-z0-9]+)?", pg.get("image", "")):
         problem(f"compose: postgres image is not pinned to a minor version (got {pg.get('image')})")
