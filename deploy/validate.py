@@ -45,10 +45,11 @@ def problem(msg):
 
 # --------------------------------------------------------------------------
 # A small kustomize: `resources` (files, multi-document, or directories with
-# a kustomization.yaml) and `patches` given by `path` holding one strategic
-# merge patch, matched by kind and metadata.name. Anything else in a
-# kustomization.yaml is refused rather than rendered differently from the
-# real kustomize.
+# a kustomization.yaml), `patches` given by `path` holding one strategic
+# merge patch, matched by kind and metadata.name, and `images` (what
+# `kustomize edit set image` writes: name, newName, newTag, digest). Anything
+# else in a kustomization.yaml is refused rather than rendered differently
+# from the real kustomize.
 
 
 class RenderError(Exception):
@@ -126,7 +127,7 @@ def render(directory):
     if not kfile.is_file():
         raise RenderError(f"{directory}: no kustomization.yaml")
     (kust,) = load_docs(kfile) or [{}]
-    unknown = set(kust) - {"apiVersion", "kind", "resources", "patches"}
+    unknown = set(kust) - {"apiVersion", "kind", "resources", "patches", "images"}
     if unknown:
         raise RenderError(f"{kfile}: not supported by this renderer: {sorted(unknown)}")
     if kust.get("kind") != "Kustomization":
@@ -155,6 +156,20 @@ def render(directory):
         if len(targets) != 1:
             raise RenderError(f"{entry['path']}: patches no resource ({p.get('kind')}/{p.get('metadata', {}).get('name')})")
         merge(targets[0], {k: v for k, v in p.items() if k not in ("apiVersion", "kind")}, entry["path"])
+    for img in kust.get("images", []):
+        if not set(img) <= {"name", "newName", "newTag", "digest"} or "name" not in img:
+            raise RenderError(f"{kfile}: images: only name, newName, newTag, digest are supported")
+        for o in objects:
+            pod = o.get("spec", {}).get("template", {}).get("spec", {})
+            for c in pod.get("containers", []) + pod.get("initContainers", []):
+                name, tag = re.fullmatch(r"((?:[^:/]+(?::\d+)?/)?[^:@]+)(.*)", c["image"]).groups()
+                if name != img["name"]:
+                    continue
+                if "digest" in img:
+                    tag = "@" + img["digest"]
+                elif "newTag" in img:
+                    tag = ":" + str(img["newTag"])
+                c["image"] = img.get("newName", name) + tag
     return objects
 
 
