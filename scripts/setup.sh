@@ -37,6 +37,13 @@ if ! python3 -c 'import yaml' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check pyyaml
 fi
 
+# Pinned: its schema set (Kubernetes 1.25 to 1.37) is what validate.py's
+# K8S_VERSION is checked against.
+if [ "$(python3 -c 'import kubernetes_validate; print(kubernetes_validate.__version__)' 2>/dev/null)" != 1.37.0 ]; then
+  log "pip install kubernetes-validate (schema checks of the Kubernetes manifests)"
+  python3 -m pip install --quiet --disable-pip-version-check 'kubernetes-validate==1.37.0'
+fi
+
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   log "pip install aiosmtpd (the real SMTP server of the delivery tests)"
   python3 -m pip install --quiet --disable-pip-version-check 'aiosmtpd>=1.4,<2'
