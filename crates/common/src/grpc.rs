@@ -182,24 +182,35 @@ pub fn actor_of<T>(request: &tonic::Request<T>) -> Option<String> {
 /// service can start before the services it calls. Every call through it is
 /// traced as a client span of `caller`, and carries the mesh's token (and,
 /// with TLS configured, goes over mutual TLS).
+///
+/// `url` names one endpoint, a comma-separated list of them, or
+/// `dns:///host:port`, whose addresses are looked up again every
+/// [`RESOLVE_EVERY`] (a Kubernetes headless Service lists one per ready
+/// pod). Calls are balanced over the endpoints (power of two choices); one
+/// that cannot be reached fails its call as UNAVAILABLE, which callers
+/// retry ([`crate::retry`]) on another.
 pub fn lazy_channel(url: &str, caller: &'static str, mesh: &Mesh) -> Result<TracedChannel, ChannelError> {
     let tls = mesh.tls().map_err(ChannelError::Mesh)?;
-    let url = match (&tls, url.strip_prefix("http://")) {
-        (Some(_), Some(rest)) => format!("https://{rest}"),
-        _ => url.to_owned(),
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let endpoint = move |url: &str| -> Result<Endpoint, ChannelError> {
+        let url = match (&tls, url.strip_prefix("http://")) {
+            (Some(_), Some(rest)) => format!("https://{rest}"),
+            _ => url.to_owned(),
+        };
+        let mut endpoint = Endpoint::from_shared(url)?
+            .tcp_nodelay(true)
+            .connect_timeout(Duration::from_secs(2))
+            .http2_keep_alive_interval(Duration::from_secs(30))
+            .keep_alive_while_idle(true);
+        if let Some(tls) = &tls {
+            endpoint = endpoint.tls_config(
+                tonic::transport::ClientTlsConfig::new()
+                    .ca_certificate(tonic::transport::Certificate::from_pem(&tls.ca))
+                    .identity(tonic::transport::Identity::from_pem(&tls.cert, &tls.key)),
+            )?;
+        }
+        Ok(endpoint)
     };
-    let mut endpoint = Endpoint::from_shared(url)?
-        .tcp_nodelay(true)
-        .connect_timeout(Duration::from_secs(2))
-        .http2_keep_alive_interval(Duration::from_secs(30))
-        .keep_alive_while_idle(true);
-    if let Some(tls) = tls {
-        endpoint = endpoint.tls_config(
-            tonic::transport::ClientTlsConfig::new()
-                .ca_certificate(tonic::transport::Certificate::from_pem(&tls.ca))
-                .identity(tonic::transport::Identity::from_pem(&tls.cert, &tls.key)),
-        )?;
-    }
     let token = match &mesh.service_token {
         Some(t) => Some(
             http::HeaderValue::from_str(&format!("Bearer {}", t.expose()))
@@ -207,7 +218,88 @@ pub fn lazy_channel(url: &str, caller: &'static str, mesh: &Mesh) -> Result<Trac
         ),
         None => None,
     };
-    Ok(TracedChannel { inner: endpoint.connect_lazy(), caller, token })
+    let inner = match Upstream::parse(url)? {
+        Upstream::One(url) => endpoint(&url)?.connect_lazy(),
+        Upstream::List(urls) => {
+            Channel::balance_list(urls.iter().map(|u| endpoint(u)).collect::<Result<Vec<_>, _>>()?.into_iter())
+        }
+        Upstream::Dns { host, port } => {
+            let (channel, changes) = Channel::balance_channel(64);
+            let make = move |addr: std::net::SocketAddr| endpoint(&format!("{scheme}://{addr}"));
+            // The endpoint builder holds the TLS files: checked once here.
+            make(([127, 0, 0, 1], port).into())?;
+            tokio::spawn(follow_dns(host, port, changes, make));
+            channel
+        }
+    };
+    Ok(TracedChannel { inner, caller, token })
+}
+
+/// How often a `dns:///` upstream is looked up again.
+pub const RESOLVE_EVERY: Duration = Duration::from_secs(5);
+
+/// What an upstream setting (`ORDER_URL`, ...) names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Upstream {
+    One(String),
+    List(Vec<String>),
+    Dns { host: String, port: u16 },
+}
+
+impl Upstream {
+    pub fn parse(url: &str) -> Result<Self, ChannelError> {
+        let url = url.trim();
+        if let Some(target) = url.strip_prefix("dns:///") {
+            let (host, port) = target
+                .rsplit_once(':')
+                .and_then(|(h, p)| Some((h.to_owned(), p.parse().ok()?)))
+                .filter(|(h, _)| !h.is_empty())
+                .ok_or_else(|| ChannelError::Mesh(format!("{url}: write dns:///host:port")))?;
+            return Ok(Self::Dns { host, port });
+        }
+        let urls: Vec<String> = url.split(',').map(str::trim).filter(|u| !u.is_empty()).map(str::to_owned).collect();
+        match urls.len() {
+            0 => Err(ChannelError::Mesh("an empty upstream URL".into())),
+            1 => Ok(Self::One(urls.into_iter().next().unwrap_or_default())),
+            _ => Ok(Self::List(urls)),
+        }
+    }
+}
+
+/// Keeps a balanced channel's endpoints those `host` resolves to.
+async fn follow_dns(
+    host: String,
+    port: u16,
+    changes: tokio::sync::mpsc::Sender<tonic::transport::channel::Change<std::net::SocketAddr, Endpoint>>,
+    make: impl Fn(std::net::SocketAddr) -> Result<Endpoint, ChannelError>,
+) {
+    use tonic::transport::channel::Change;
+    let mut known = std::collections::HashSet::new();
+    loop {
+        match tokio::net::lookup_host((host.as_str(), port)).await {
+            Ok(addrs) => {
+                let now: std::collections::HashSet<_> = addrs.collect();
+                for gone in known.difference(&now) {
+                    if changes.send(Change::Remove(*gone)).await.is_err() {
+                        return;
+                    }
+                }
+                for new in now.difference(&known) {
+                    let Ok(endpoint) = make(*new) else { continue };
+                    if changes.send(Change::Insert(*new, endpoint)).await.is_err() {
+                        return;
+                    }
+                }
+                known = now;
+            }
+            // Keep what we had: a resolver hiccup must not empty the pool.
+            Err(e) => tracing::warn!(%host, error = %e, "cannot resolve upstream"),
+        }
+        if changes.is_closed() {
+            return;
+        }
+        tokio::time::sleep(RESOLVE_EVERY).await;
+    }
 }
 
 /// Why a client channel could not be made.

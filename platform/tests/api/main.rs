@@ -14,5 +14,6 @@ mod observability;
 mod orders;
 mod outbox;
 mod payments;
+mod replicas;
 mod resilience;
 mod secrets;
