@@ -5,6 +5,7 @@ use std::{path::PathBuf, time::Duration};
 use ec_common::{grpc::bind, shutdown::Shutdown};
 use ec_platform::{PlatformConfig, Running};
 use reqwest::{Method, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -290,4 +291,17 @@ impl Split {
             s.trigger();
         }
     }
+}
+
+/// One integer the query answers, from `service`'s database of the data
+/// directory `dir` (its SQLite file, or its test database on PostgreSQL).
+pub async fn scalar(dir: &std::path::Path, service: &str, sql: &str) -> i64 {
+    let url = match ec_common::db::test_database(dir, service).await.expect("test database") {
+        Some(url) => url.expose().to_owned(),
+        None => format!("sqlite://{}?mode=ro", dir.join(format!("{service}_service.db")).display()),
+    };
+    let db = sea_orm::Database::connect(url).await.expect("open db");
+    let backend = db.get_database_backend();
+    let row = db.query_one_raw(sea_orm::Statement::from_string(backend, sql)).await.expect("query").expect("row");
+    row.try_get_by_index::<i64>(0).expect("integer")
 }

@@ -3,7 +3,6 @@
 use std::{path::Path, time::Duration};
 
 use reqwest::Method;
-use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::Value;
 
 use crate::helpers::*;
@@ -40,19 +39,6 @@ async fn upload(app: &TestApp, query: &str, body: Vec<u8>) -> Answer {
 async fn finished(app: &TestApp, id: &str) -> Value {
     let path = format!("/api/v1/orders/imports/{id}");
     app.eventually(&path, "import finished", |i| !matches!(i["status"].as_str(), Some("queued" | "running"))).await
-}
-
-/// One integer the query answers, from `service`'s database of the data
-/// directory `dir` (its SQLite file, or its test database on PostgreSQL).
-async fn scalar(dir: &Path, service: &str, sql: &str) -> i64 {
-    let url = match ec_common::db::test_database(dir, service).await.expect("test database") {
-        Some(url) => url.expose().to_owned(),
-        None => format!("sqlite://{}?mode=ro", dir.join(format!("{service}_service.db")).display()),
-    };
-    let db = Database::connect(url).await.expect("open db");
-    let backend = db.get_database_backend();
-    let row = db.query_one_raw(Statement::from_string(backend, sql)).await.expect("query").expect("row");
-    row.try_get_by_index::<i64>(0).expect("integer")
 }
 
 /// Exactly one order, one payment and one queued confirmation per valid row group.

@@ -8,7 +8,13 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Initial), Box::new(M0002Batches), Box::new(M0003TemplateEditor), Box::new(M0004DeliveryLog)]
+        vec![
+            Box::new(M0001Initial),
+            Box::new(M0002Batches),
+            Box::new(M0003TemplateEditor),
+            Box::new(M0004DeliveryLog),
+            Box::new(M0005Leases),
+        ]
     }
 }
 
@@ -193,5 +199,35 @@ impl MigrationTrait for M0004DeliveryLog {
                     .to_owned(),
             )
             .await
+    }
+}
+
+/// Replicas share the queue: a dispatcher claims the rows it will deliver
+/// for a while (a lease: owner and until when), and takes its sends from one
+/// budget of the whole fleet (a token bucket in the database), so the
+/// configured rate holds for all replicas together.
+struct M0005Leases;
+
+impl MigrationName for M0005Leases {
+    fn name(&self) -> &str {
+        "m0005_leases"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0005Leases {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for column in [text_null("lease_owner"), time_null("lease_until")] {
+            m.alter_table(Table::alter().table(name("notifications")).add_column(column).to_owned()).await?;
+        }
+        m.create_table(
+            Table::create()
+                .table(name("send_budget"))
+                .col(text("name").primary_key())
+                .col(ColumnDef::new(name("tokens")).double().not_null())
+                .col(time("at"))
+                .to_owned(),
+        )
+        .await
     }
 }

@@ -288,15 +288,89 @@ impl Store {
             .await?)
     }
 
-    /// The next notifications due for delivery, in queue order.
-    pub async fn due(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<notifications::Model>, Error> {
-        Ok(notifications::Entity::find()
-            .filter(notifications::Column::Status.eq(DeliveryStatus::Queued))
-            .filter(notifications::Column::NextAttemptAt.lte(now))
-            .order_by_asc(notifications::Column::Id)
+    /// Claims the next notifications due for delivery, in queue order, for
+    /// `owner` until `now + lease`: no other dispatcher (replica) takes them
+    /// meanwhile. A claim a crashed replica left expires with its lease and
+    /// the row is claimed again. PostgreSQL skips the rows another replica is
+    /// claiming at this moment (`FOR UPDATE SKIP LOCKED`); SQLite's write
+    /// transaction runs one claim at a time anyway.
+    pub async fn claim(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+        limit: u64,
+    ) -> Result<Vec<notifications::Model>, Error> {
+        use notifications::Column as C;
+        use sea_orm::sea_query::{LockBehavior, LockType, Query};
+        let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(1));
+        let due = Query::select()
+            .column(C::Id)
+            .from(notifications::Entity)
+            .and_where(Expr::col(C::Status).eq(DeliveryStatus::Queued))
+            .and_where(Expr::col(C::NextAttemptAt).lte(now))
+            .cond_where(
+                sea_orm::Condition::any().add(Expr::col(C::LeaseUntil).is_null()).add(Expr::col(C::LeaseUntil).lt(now)),
+            )
+            .order_by(C::Id, sea_orm::Order::Asc)
             .limit(limit)
-            .all(&self.db)
-            .await?)
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .to_owned();
+        let txn = ec_common::db::begin_write(&self.db).await?;
+        let mut claimed = notifications::Entity::update_many()
+            .col_expr(C::LeaseOwner, Expr::value(owner))
+            .col_expr(C::LeaseUntil, Expr::value(until))
+            .filter(C::Id.in_subquery(due))
+            .exec_with_returning(&txn)
+            .await?;
+        txn.commit().await?;
+        claimed.sort_by_key(|n| n.id);
+        Ok(claimed)
+    }
+
+    /// Gives back claimed notifications a round did not get to.
+    pub async fn release(&self, owner: &str, ids: &[i64]) -> Result<(), Error> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        notifications::Entity::update_many()
+            .col_expr(notifications::Column::LeaseOwner, Expr::value(Option::<String>::None))
+            .col_expr(notifications::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(notifications::Column::Id.is_in(ids.iter().copied()))
+            .filter(notifications::Column::LeaseOwner.eq(owner))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Takes up to `want` sends from the fleet's budget: a token bucket of
+    /// `rate` per second and `burst` at most, kept in the database under a
+    /// row lock, so every replica together stays within the rate. Answers
+    /// how many it may send now.
+    pub async fn take_budget(&self, want: u64, rate: f64, burst: f64, now: DateTime<Utc>) -> Result<u64, Error> {
+        use crate::entity::send_budget;
+        let txn = ec_common::db::begin_write(&self.db).await?;
+        let row = send_budget::Entity::find_by_id("delivery").lock_exclusive().one(&txn).await?;
+        let tokens = match &row {
+            Some(b) => {
+                let elapsed = Ord::max((now - b.at).num_microseconds().unwrap_or(i64::MAX), 0) as f64 / 1e6;
+                (b.tokens + elapsed * rate).min(burst)
+            }
+            None => burst,
+        };
+        let take = Ord::min(tokens.floor().max(0.0) as u64, want);
+        let left =
+            send_budget::ActiveModel { name: Set("delivery".into()), tokens: Set(tokens - take as f64), at: Set(now) };
+        send_budget::Entity::insert(left)
+            .on_conflict(
+                OnConflict::column(send_budget::Column::Name)
+                    .update_columns([send_budget::Column::Tokens, send_budget::Column::At])
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(take)
     }
 
     /// Writes what a round of deliveries came to, in one transaction: the
@@ -452,6 +526,9 @@ impl Store {
 fn still_queued(chunk: &[&Attempted]) -> sea_orm::UpdateMany<notifications::Entity> {
     notifications::Entity::update_many()
         .col_expr(notifications::Column::Attempts, Expr::col(notifications::Column::Attempts).add(1))
+        // The attempt is over: the lease goes with it (the owner stays, as
+        // the dispatcher that made the last attempt).
+        .col_expr(notifications::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(notifications::Column::Id.is_in(chunk.iter().map(|a| a.id)))
         .filter(notifications::Column::Status.eq(DeliveryStatus::Queued))
 }
@@ -620,6 +697,8 @@ fn queue_one(
         batch_id: n.batch_id.clone(),
         trace_id: n.trace_id.clone(),
         attempts_at_retry: 0,
+        lease_owner: None,
+        lease_until: None,
     };
     if let Some(k) = &n.idempotency_key {
         known.insert(k.clone(), m.clone());
