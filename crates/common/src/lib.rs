@@ -19,6 +19,7 @@ pub mod db;
 pub mod deadline;
 pub mod error;
 pub mod grpc;
+pub mod lease;
 pub mod retry;
 pub mod rules;
 pub mod shutdown;

@@ -21,6 +21,8 @@ impl MigratorTrait for Migrator {
             Box::new(ec_outbox::migration::Migration),
             // ... and the trace of the request that made it.
             Box::new(AddTextColumns { name: "m0005_history_trace", columns: &[("order_status_history", "trace_id")] }),
+            // Imports and the reconciler's passes are leased to one replica.
+            Box::new(ec_common::lease::Migration),
         ]
     }
 }

@@ -57,8 +57,11 @@ impl Application {
             self.config.outbox_policy(),
             shutdown.wait(),
         ));
-        // Imports a stop interrupted carry on where they were.
+        // Imports a stop interrupted carry on where they were; one a crashed
+        // replica left is taken up once its lease runs out.
         self.importer.resume().await?;
+        let resuming =
+            tokio::spawn(self.importer.clone().keep_resuming(std::time::Duration::from_secs(2), shutdown.wait()));
         tracing::info!(addr = %self.addr, db = %self.config.db_location(), "order service listening");
         // Import files arrive in one message: allow up to 64 MiB.
         let service = OrderServiceServer::new(OrderGrpc::new(self.flows.clone(), self.importer.clone()))
@@ -71,6 +74,7 @@ impl Application {
         server.serve(self.listener, &self.config.mesh, shutdown.wait()).await?;
         let _ = reconciler.await;
         let _ = worker.await;
+        let _ = resuming.await;
         // In-flight flows and imports get a moment to reach a safe point;
         // whatever is left is resumed at the next start.
         self.flows.drain(std::time::Duration::from_secs(10)).await;
