@@ -33,6 +33,10 @@ trap pg_stop EXIT
 FSYNC=off pg_start
 EC_TEST_DATABASE_URL="$PG_URL" cargo nextest run --workspace --locked --no-fail-fast
 
+step "replicas: two of every service on PostgreSQL under load, one of each SIGKILLed"
+cargo build --locked --bins
+python3 scripts/replicas_test.py --pg "$PG_URL" --bin target/debug
+
 step "api: schemathesis against the gateway's OpenAPI document (bounded; zero failures)"
 cargo build --locked -p ec-platform
 scripts/schemathesis.sh target/debug/ec-platform

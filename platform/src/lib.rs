@@ -3,6 +3,7 @@
 //! default, and what the end-to-end tests start.
 
 pub mod cli_import;
+pub mod migrate_data;
 pub mod otlp_sink;
 
 use std::{net::SocketAddr, path::PathBuf};

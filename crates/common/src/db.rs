@@ -46,10 +46,12 @@ pub async fn open(
 }
 
 /// Test support: with `EC_TEST_DATABASE_URL` naming a PostgreSQL server
-/// (`postgres://user@127.0.0.1:5432`), the URL of the database of `service`
-/// for the data directory `dir`, created on first use. The name comes from
-/// the directory, so a test that restarts on its directory finds its data
-/// again and two tests never share a database. Without it, `None`: the
+/// (`postgres://user@127.0.0.1:5432`), the URL of the store of `service`
+/// for the data directory `dir`, created on first use: a schema of its own
+/// in the database `ec_test` (a schema costs nothing; a database per test
+/// would copy its template, megabytes each, hundreds per run). The name
+/// comes from the directory, so a test that restarts on its directory finds
+/// its data again and two tests never share one. Without it, `None`: the
 /// SQLite file in `dir`, as in production's default.
 pub async fn test_database(dir: &Path, service: &str) -> Result<Option<Secret>, DbErr> {
     use std::hash::{Hash, Hasher};
@@ -58,14 +60,20 @@ pub async fn test_database(dir: &Path, service: &str) -> Result<Option<Secret>, 
     // SipHash with fixed keys: the same name in every process of a test.
     let mut h = std::hash::DefaultHasher::new();
     dir.hash(&mut h);
-    let name = format!("t{:016x}_{}", h.finish(), service.replace('-', "_"));
+    let schema = format!("t{:016x}_{}", h.finish(), service.replace('-', "_"));
     let admin = Database::connect(format!("{server}/postgres")).await?;
-    match admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await {
-        Err(e) if !e.to_string().contains("already exists") => return Err(e),
+    // Concurrent first creates: one wins, the others find it there.
+    match admin.execute_unprepared("CREATE DATABASE ec_test").await {
+        Err(e) if !(e.to_string().contains("already exists") || e.to_string().contains("duplicate key")) => {
+            return Err(e);
+        }
         _ => {}
     }
     admin.close().await?;
-    Ok(Some(Secret::new(format!("{server}/{name}"))))
+    let db = Database::connect(format!("{server}/ec_test")).await?;
+    db.execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")).await?;
+    db.close().await?;
+    Ok(Some(Secret::new(format!("{server}/ec_test?options=-c%20search_path%3D{schema}"))))
 }
 
 /// Where the data is, for a log line: the file, or the URL without its
@@ -111,6 +119,24 @@ pub async fn open_sqlite(
     let mut db = Database::connect(options).await?;
     db.set_metric_callback(crate::telemetry::db_metric_callback(service));
     Ok(db)
+}
+
+/// Applies `M`'s migrations, one process at a time: replicas started
+/// together would otherwise race to create the same tables. On PostgreSQL a
+/// transaction-scoped advisory lock, held while the migrations run, makes
+/// the others wait (and then find nothing left to do); SQLite's writers
+/// already queue for its one write lock.
+pub async fn migrate<M: sea_orm_migration::MigratorTrait>(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::TransactionTrait;
+    if db.get_database_backend() != DbBackend::Postgres {
+        return M::up(db, None).await;
+    }
+    let guard = db.begin().await?;
+    // Any fixed key: one database per service, so no other user of it.
+    guard.execute_unprepared("SELECT pg_advisory_xact_lock(7406221)").await?;
+    let done = M::up(db, None).await;
+    guard.commit().await?;
+    done
 }
 
 /// Starts a write transaction that takes SQLite's write lock at once

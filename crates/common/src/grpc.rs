@@ -186,9 +186,11 @@ pub fn actor_of<T>(request: &tonic::Request<T>) -> Option<String> {
 /// `url` names one endpoint, a comma-separated list of them, or
 /// `dns:///host:port`, whose addresses are looked up again every
 /// [`RESOLVE_EVERY`] (a Kubernetes headless Service lists one per ready
-/// pod). Calls are balanced over the endpoints (power of two choices); one
-/// that cannot be reached fails its call as UNAVAILABLE, which callers
-/// retry ([`crate::retry`]) on another.
+/// pod). Calls are balanced over the endpoints that accept connections
+/// (power of two choices); each one is probed every [`PROBE_EVERY`], and
+/// one that refuses is left out until it accepts again (all are kept when
+/// none does). A call that reaches a dead endpoint before its probe fails
+/// as UNAVAILABLE, which callers retry ([`crate::retry`]).
 pub fn lazy_channel(url: &str, caller: &'static str, mesh: &Mesh) -> Result<TracedChannel, ChannelError> {
     let tls = mesh.tls().map_err(ChannelError::Mesh)?;
     let scheme = if tls.is_some() { "https" } else { "http" };
@@ -220,15 +222,12 @@ pub fn lazy_channel(url: &str, caller: &'static str, mesh: &Mesh) -> Result<Trac
     };
     let inner = match Upstream::parse(url)? {
         Upstream::One(url) => endpoint(&url)?.connect_lazy(),
-        Upstream::List(urls) => {
-            Channel::balance_list(urls.iter().map(|u| endpoint(u)).collect::<Result<Vec<_>, _>>()?.into_iter())
-        }
-        Upstream::Dns { host, port } => {
+        many => {
             let (channel, changes) = Channel::balance_channel(64);
             let make = move |addr: std::net::SocketAddr| endpoint(&format!("{scheme}://{addr}"));
             // The endpoint builder holds the TLS files: checked once here.
-            make(([127, 0, 0, 1], port).into())?;
-            tokio::spawn(follow_dns(host, port, changes, make));
+            make(([127, 0, 0, 1], 1).into())?;
+            tokio::spawn(follow(many, changes, make));
             channel
         }
     };
@@ -237,6 +236,8 @@ pub fn lazy_channel(url: &str, caller: &'static str, mesh: &Mesh) -> Result<Trac
 
 /// How often a `dns:///` upstream is looked up again.
 pub const RESOLVE_EVERY: Duration = Duration::from_secs(5);
+/// How often each endpoint of a balanced upstream is probed.
+pub const PROBE_EVERY: Duration = Duration::from_secs(1);
 
 /// What an upstream setting (`ORDER_URL`, ...) names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -266,39 +267,69 @@ impl Upstream {
     }
 }
 
-/// Keeps a balanced channel's endpoints those `host` resolves to.
-async fn follow_dns(
-    host: String,
-    port: u16,
+/// Keeps a balanced channel's endpoints: the upstream's addresses
+/// (resolved again every [`RESOLVE_EVERY`]) that accept a connection.
+async fn follow(
+    upstream: Upstream,
     changes: tokio::sync::mpsc::Sender<tonic::transport::channel::Change<std::net::SocketAddr, Endpoint>>,
     make: impl Fn(std::net::SocketAddr) -> Result<Endpoint, ChannelError>,
 ) {
+    use std::collections::HashSet;
     use tonic::transport::channel::Change;
-    let mut known = std::collections::HashSet::new();
+    let targets: Vec<String> = match &upstream {
+        Upstream::Dns { host, port } => vec![format!("{host}:{port}")],
+        Upstream::List(urls) => {
+            urls.iter().map(|u| u.split_once("://").map_or(u.as_str(), |(_, a)| a).to_owned()).collect()
+        }
+        Upstream::One(_) => return,
+    };
+    let (mut known, mut live): (Vec<std::net::SocketAddr>, HashSet<std::net::SocketAddr>) =
+        (Vec::new(), HashSet::new());
+    let mut resolved_at: Option<tokio::time::Instant> = None;
     loop {
-        match tokio::net::lookup_host((host.as_str(), port)).await {
-            Ok(addrs) => {
-                let now: std::collections::HashSet<_> = addrs.collect();
-                for gone in known.difference(&now) {
-                    if changes.send(Change::Remove(*gone)).await.is_err() {
-                        return;
-                    }
+        if resolved_at.is_none_or(|t| t.elapsed() >= RESOLVE_EVERY) {
+            let mut now = Vec::new();
+            for t in &targets {
+                match tokio::net::lookup_host(t.trim_end_matches('/')).await {
+                    Ok(addrs) => now.extend(addrs),
+                    Err(e) => tracing::warn!(upstream = %t, error = %e, "cannot resolve upstream"),
                 }
-                for new in now.difference(&known) {
-                    let Ok(endpoint) = make(*new) else { continue };
-                    if changes.send(Change::Insert(*new, endpoint)).await.is_err() {
-                        return;
-                    }
-                }
+            }
+            // A resolver hiccup must not empty the pool: keep what we had.
+            if !now.is_empty() {
+                now.sort();
+                now.dedup();
                 known = now;
             }
-            // Keep what we had: a resolver hiccup must not empty the pool.
-            Err(e) => tracing::warn!(%host, error = %e, "cannot resolve upstream"),
+            resolved_at = Some(tokio::time::Instant::now());
         }
+        let mut up = HashSet::new();
+        for addr in &known {
+            let probe = tokio::time::timeout(Duration::from_millis(500), tokio::net::TcpStream::connect(addr)).await;
+            if matches!(probe, Ok(Ok(_))) {
+                up.insert(*addr);
+            }
+        }
+        if up.is_empty() {
+            up = known.iter().copied().collect();
+        }
+        for gone in live.difference(&up) {
+            tracing::info!(endpoint = %gone, "upstream endpoint left out (not answering, or gone from DNS)");
+            if changes.send(Change::Remove(*gone)).await.is_err() {
+                return;
+            }
+        }
+        for new in up.difference(&live) {
+            let Ok(endpoint) = make(*new) else { continue };
+            if changes.send(Change::Insert(*new, endpoint)).await.is_err() {
+                return;
+            }
+        }
+        live = up;
         if changes.is_closed() {
             return;
         }
-        tokio::time::sleep(RESOLVE_EVERY).await;
+        tokio::time::sleep(PROBE_EVERY).await;
     }
 }
 

@@ -55,7 +55,7 @@ pub struct AuditFilter {
 
 impl AuthStore {
     pub async fn open(db: DatabaseConnection) -> Result<Self, DbErr> {
-        Migrator::up(&db, None).await?;
+        ec_common::db::migrate::<Migrator>(&db).await?;
         // Audit rows are written by one group-commit writer: at load, many
         // calls share one INSERT and one commit.
         let wdb = db.clone();
@@ -337,7 +337,7 @@ fn is_unique_violation(e: &DbErr) -> bool {
 
 // -------------------------------------------------------------------- schema
 
-struct Migrator;
+pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {

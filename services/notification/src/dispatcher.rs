@@ -203,7 +203,8 @@ impl Dispatcher {
 
     /// One delivery, bounded in time, and what it came to.
     async fn attempt(&self, n: &notifications::Model) -> Attempted {
-        let began = Instant::now();
+        // The attempt is logged at its start: when it took its token.
+        let (began, at) = (Instant::now(), ec_common::time::now());
         let result = match tokio::time::timeout(self.policy.send_timeout, self.sender.send(n)).await {
             Ok(r) => r,
             Err(_) => Err(crate::error::Error::Transient(format!(
@@ -211,7 +212,6 @@ impl Dispatcher {
                 self.policy.send_timeout.as_millis()
             ))),
         };
-        let at = ec_common::time::now();
         let attempt = n.attempts + 1;
         let result = match result {
             Ok(()) => Delivery::Sent,

@@ -4,7 +4,6 @@ use std::{net::SocketAddr, sync::Arc};
 
 use ec_common::{grpc::GrpcServer, shutdown::Shutdown};
 use ec_proto::notification::v1::notification_service_server::NotificationServiceServer;
-use sea_orm_migration::MigratorTrait;
 use tokio::net::TcpListener;
 
 use crate::{
@@ -52,7 +51,7 @@ impl Application {
             anyhow::bail!("NOTIFY_RATE_PER_SEC must be a positive number, got {rate}");
         }
         let db = config.open_db("notification-service").await?;
-        Migrator::up(&db, None).await?;
+        ec_common::db::migrate::<Migrator>(&db).await?;
         let store = Store::open(db, config.settings.max_batch).await?;
         let addr = listener.local_addr()?;
         Ok(Self { listener, addr, store, config, sender, delivery })

@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 
 use ec_common::{grpc::GrpcServer, shutdown::Shutdown};
 use ec_proto::order::v1::order_service_server::OrderServiceServer;
-use sea_orm_migration::MigratorTrait;
 use tokio::net::TcpListener;
 
 use crate::{config::Config, flows::Flows, grpc::OrderGrpc, import::Importer, migration::Migrator, store::Store};
@@ -28,7 +27,7 @@ impl Application {
     /// port first, so the services can be told each other's addresses).
     pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
         let db = config.open_db("order-service").await?;
-        Migrator::up(&db, None).await?;
+        ec_common::db::migrate::<Migrator>(&db).await?;
         let outbox = ec_outbox::Outbox::new(db.clone(), "order-service");
         let store = Store::open(db, config.settings.max_batch, outbox.clone()).await?;
         let payment = ec_common::grpc::lazy_channel(&config.payment_url, "order-service", &config.mesh)?;

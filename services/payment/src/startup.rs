@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 
 use ec_common::{grpc::GrpcServer, shutdown::Shutdown};
 use ec_proto::payment::v1::payment_service_server::PaymentServiceServer;
-use sea_orm_migration::MigratorTrait;
 use tokio::net::TcpListener;
 
 use crate::{config::Config, grpc::PaymentGrpc, migration::Migrator, store::Store, webhook::PaymentEvents};
@@ -29,7 +28,7 @@ impl Application {
     /// port first, so the services can be told each other's addresses).
     pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
         let db = config.open_db("payment-service").await?;
-        Migrator::up(&db, None).await?;
+        ec_common::db::migrate::<Migrator>(&db).await?;
         let outbox = ec_outbox::Outbox::new(db.clone(), "payment-service");
         let store = Store::open(db, config.settings.max_batch, outbox.clone()).await?;
         let order = ec_common::grpc::lazy_channel(&config.order_url, "payment-service", &config.mesh)?;
