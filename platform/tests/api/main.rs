@@ -9,6 +9,7 @@ mod grpcurl;
 mod helpers;
 mod imports;
 mod mesh;
+mod migrate;
 mod notifications;
 mod observability;
 mod orders;
