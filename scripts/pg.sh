@@ -32,7 +32,7 @@ pg_start() {
   pg_as "$bin/initdb" -D "$PG_DIR/data" -U ec --auth=trust -E UTF8 --no-locale >"$PG_DIR/initdb.log" 2>&1 \
     || { cat "$PG_DIR/initdb.log" >&2; return 1; }
   pg_as "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c max_connections=400 -c fsync=${FSYNC:-on} -c shared_buffers=256MB" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c max_connections=400 -c fsync=${FSYNC:-on} -c shared_buffers=256MB ${PG_OPTS:-}" \
     start >/dev/null || { cat "$PG_DIR/server.log" >&2; return 1; }
   PG_URL="postgres://ec@127.0.0.1:$port"
   export PG_URL PG_DIR

@@ -1,6 +1,7 @@
 //! Replicas on one database: the gateway balances over an endpoint list
-//! (ORDER_URL="http://a,http://b") and routes around an endpoint that is
-//! down; both replicas write the same orders table without colliding.
+//! (ORDER_URL="http://a,http://b,http://c"), routes around endpoints that are
+//! down (from the start, or stopped) and takes in one that starts late; the
+//! replicas write the same orders table without colliding.
 
 use ec_common::{grpc::bind, shutdown::Shutdown};
 
@@ -23,6 +24,12 @@ async fn order_replica(app: &TestApp, addr: std::net::SocketAddr) -> (std::net::
 }
 
 async fn create_all(base: &str, n: usize) -> Vec<i64> {
+    tokio::time::timeout(std::time::Duration::from_secs(90), create_each(base, n))
+        .await
+        .expect("the orders went through within 90 s")
+}
+
+async fn create_each(base: &str, n: usize) -> Vec<i64> {
     let http = client_with_key(ADMIN_KEY);
     let mut ids = Vec::new();
     for _ in 0..n {
@@ -42,13 +49,15 @@ async fn the_gateway_balances_over_replicas_and_routes_around_a_dead_one() {
     let any: std::net::SocketAddr = ([127, 0, 0, 1], 0).into();
     let (a, stop_a) = order_replica(&app, any).await;
     let (b, stop_b) = order_replica(&app, any).await;
+    // C's address is in the list from the start, but C starts later.
+    let c = bind(any, "c").await.expect("bind").local_addr().expect("addr");
 
     // A second gateway (its own store) over the two replicas.
     let running = app.running.as_ref().expect("running");
     let gdir = tempfile::tempdir().expect("dir");
     let mut g = gateway::Config::for_tests(
         gdir.path().to_path_buf(),
-        format!("http://{a}, http://{b}"),
+        format!("http://{a}, http://{b},http://{c}"),
         format!("http://{}", running.payment),
         format!("http://{}", running.notification),
     );
@@ -60,12 +69,13 @@ async fn the_gateway_balances_over_replicas_and_routes_around_a_dead_one() {
     let gstop = Shutdown::new();
     tokio::spawn(gw.run(gstop.clone()));
 
+    // C down from the start: every order goes through A or B.
     let mut ids = create_all(&base, 10).await;
-    // A down: every order still goes through (on B).
+    // A down, C up: through B and C.
     stop_a.trigger();
+    let (_, stop_c) = order_replica(&app, c).await;
     ids.extend(create_all(&base, 10).await);
-    // A back on its port, B down: every order goes through A.
-    let (_, stop_a2) = order_replica(&app, a).await;
+    // B down as well: through C alone, which joined late.
     stop_b.trigger();
     ids.extend(create_all(&base, 10).await);
 
@@ -81,7 +91,7 @@ async fn the_gateway_balances_over_replicas_and_routes_around_a_dead_one() {
         assert_eq!(o.body["status"], "paid", "{}", o.body);
         assert_eq!(o.body["total_amount"], 1200, "{}", o.body);
     }
-    stop_a2.trigger();
+    stop_c.trigger();
     gstop.trigger();
     app.stop().await;
 }

@@ -213,6 +213,7 @@ impl Store {
         let cache: HashMap<_, _> = templates::Entity::find().all(&db).await?.into_iter().map(|t| (t.code, t)).collect();
         let templates = Arc::new(RwLock::new(cache));
         let queued = Arc::new(Notify::new());
+        tokio::spawn(refresh_templates(db.clone(), Arc::downgrade(&templates)));
         let writes = Writes { templates: templates.clone(), queued: queued.clone() };
         let writer = Writer::spawn("notification-service", db.clone(), max_batch, writes);
         Ok(Self { db, writer, templates, queued })
@@ -555,6 +556,29 @@ fn requeue() -> sea_orm::UpdateMany<notifications::Entity> {
         .col_expr(notifications::Column::NextAttemptAt, Expr::value(ec_common::time::now()))
         .col_expr(notifications::Column::AttemptsAtRetry, Expr::col(notifications::Column::Attempts))
         .filter(notifications::Column::Status.eq(DeliveryStatus::Failed))
+}
+
+/// How often the template cache is read again: an edit made through another
+/// replica is used here within this.
+pub const TEMPLATE_REFRESH: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Keeps the template cache in step with the database until the store is gone.
+async fn refresh_templates(
+    db: DatabaseConnection,
+    cache: std::sync::Weak<RwLock<HashMap<TemplateCode, templates::Model>>>,
+) {
+    loop {
+        tokio::time::sleep(TEMPLATE_REFRESH).await;
+        let Some(cache) = cache.upgrade() else { return };
+        match templates::Entity::find().all(&db).await {
+            Ok(all) => {
+                if let Ok(mut c) = cache.write() {
+                    *c = all.into_iter().map(|t| (t.code, t)).collect();
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot read templates again"),
+        }
+    }
 }
 
 /// The notification service's writes, as its writer applies them.
