@@ -12,6 +12,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
 # Japanese text in the browser tests' screenshots needs CJK fonts.
 [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
+# The PostgreSQL server the test suite runs a throwaway cluster of (scripts/pg.sh).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -33,6 +35,13 @@ fi
 if ! python3 -c 'import yaml' 2>/dev/null; then
   log "pip install pyyaml (deploy file checks)"
   python3 -m pip install --quiet --disable-pip-version-check pyyaml
+fi
+
+# Pinned: its schema set (Kubernetes 1.25 to 1.37) is what validate.py's
+# K8S_VERSION is checked against.
+if [ "$(python3 -c 'import kubernetes_validate; print(kubernetes_validate.__version__)' 2>/dev/null)" != 1.37.0 ]; then
+  log "pip install kubernetes-validate (schema checks of the Kubernetes manifests)"
+  python3 -m pip install --quiet --disable-pip-version-check 'kubernetes-validate==1.37.0'
 fi
 
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then

@@ -23,8 +23,19 @@ cargo fmt --all -- --check
 step "rust: cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "rust: unit and end-to-end tests (real servers, real SQLite, real gRPC/HTTP)"
+step "rust: unit and end-to-end tests on SQLite (real servers, real gRPC/HTTP)"
 cargo nextest run --workspace --locked --no-fail-fast
+
+step "rust: the same suite on PostgreSQL (a throwaway cluster started here)"
+# shellcheck source=scripts/pg.sh
+source scripts/pg.sh
+trap pg_stop EXIT
+FSYNC=off pg_start
+EC_TEST_DATABASE_URL="$PG_URL" cargo nextest run --workspace --locked --no-fail-fast
+
+step "replicas: two of every service on PostgreSQL under load, one of each SIGKILLed"
+cargo build --locked --bins
+python3 scripts/replicas_test.py --pg "$PG_URL" --bin target/debug
 
 step "api: schemathesis against the gateway's OpenAPI document (bounded; zero failures)"
 cargo build --locked -p ec-platform

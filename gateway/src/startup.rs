@@ -130,9 +130,7 @@ impl Application {
     }
 
     pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir)
-            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
-        let db = ec_common::db::open_sqlite(&config.db_path(), 4, "gateway").await?;
+        let db = config.open_db("gateway").await?;
         let auth = AuthStore::open(db).await?;
         let s = &config.settings;
         let bootstrap = bootstrap::run(

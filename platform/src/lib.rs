@@ -3,12 +3,13 @@
 //! default, and what the end-to-end tests start.
 
 pub mod cli_import;
+pub mod migrate_data;
 pub mod otlp_sink;
 
 use std::{net::SocketAddr, path::PathBuf};
 
 use ec_common::{
-    config::{Deadlines, Delivery, Mesh},
+    config::{Deadlines, Delivery, Mesh, Secret},
     grpc::http_url,
     shutdown::Shutdown,
 };
@@ -37,6 +38,8 @@ pub struct PlatformConfig {
     #[arg(long, env = "METRICS_ADDR", default_value = "127.0.0.1:9100")]
     pub metrics_addr: SocketAddr,
     #[command(flatten)]
+    pub databases: Databases,
+    #[command(flatten)]
     pub mesh: Mesh,
     #[command(flatten)]
     pub deadlines: Deadlines,
@@ -52,6 +55,50 @@ pub struct PlatformConfig {
     pub gateway: gateway::config::Settings,
 }
 
+/// Each service's own database (DESIGN.md section 6): the URL
+/// (`postgres://user:password@host:5432/name`) instead of its SQLite file in
+/// EC_DATA_DIR. One database per service, never shared tables.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[group(id = "databases")]
+pub struct Databases {
+    #[arg(long, env = "ORDER_DATABASE_URL", hide_env_values = true)]
+    pub order: Option<Secret>,
+    #[arg(long, env = "PAYMENT_DATABASE_URL", hide_env_values = true)]
+    pub payment: Option<Secret>,
+    #[arg(long, env = "NOTIFICATION_DATABASE_URL", hide_env_values = true)]
+    pub notification: Option<Secret>,
+    #[arg(long, env = "GATEWAY_DATABASE_URL", hide_env_values = true)]
+    pub gateway: Option<Secret>,
+}
+
+impl Databases {
+    /// The test databases of the data directory `dir`
+    /// ([`ec_common::db::test_database`]): PostgreSQL when the test run names
+    /// a server, else none (the SQLite files in `dir`).
+    pub async fn for_tests(dir: &std::path::Path) -> Result<Self, sea_orm::DbErr> {
+        let db = |service| ec_common::db::test_database(dir, service);
+        Ok(Self {
+            order: db("order").await?,
+            payment: db("payment").await?,
+            notification: db("notification").await?,
+            gateway: db("gateway").await?,
+        })
+    }
+
+    /// The same, as the all-in-one binary's environment (for a child process).
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        [
+            ("ORDER_DATABASE_URL", &self.order),
+            ("PAYMENT_DATABASE_URL", &self.payment),
+            ("NOTIFICATION_DATABASE_URL", &self.notification),
+            ("GATEWAY_DATABASE_URL", &self.gateway),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v.as_ref()?.expose().to_owned())))
+        .collect()
+    }
+}
+
 impl PlatformConfig {
     /// Every port 0, everything in `data_dir`, short reconcile interval.
     pub fn for_tests(data_dir: PathBuf) -> Self {
@@ -63,6 +110,7 @@ impl PlatformConfig {
             notification_addr: any,
             gateway_addr: any,
             metrics_addr: any,
+            databases: Databases::default(),
             mesh: Mesh::default(),
             deadlines: Deadlines::default(),
             delivery: Delivery::default(),
@@ -80,6 +128,7 @@ impl PlatformConfig {
                 addr: bound.order,
                 mesh: self.mesh.clone(),
                 data_dir: self.data_dir.clone(),
+                database_url: self.databases.order.clone(),
                 payment_url: http_url(bound.payment),
                 notification_url: http_url(bound.notification),
                 deadlines: self.deadlines.clone(),
@@ -90,6 +139,7 @@ impl PlatformConfig {
                 addr: bound.payment,
                 mesh: self.mesh.clone(),
                 data_dir: self.data_dir.clone(),
+                database_url: self.databases.payment.clone(),
                 order_url: http_url(bound.order),
                 deadlines: self.deadlines.clone(),
                 delivery: self.delivery.clone(),
@@ -99,12 +149,14 @@ impl PlatformConfig {
                 addr: bound.notification,
                 mesh: self.mesh.clone(),
                 data_dir: self.data_dir.clone(),
+                database_url: self.databases.notification.clone(),
                 settings: self.notification.clone(),
             },
             gateway: gateway::Config {
                 addr: bound.gateway,
                 mesh: self.mesh.clone(),
                 data_dir: self.data_dir.clone(),
+                database_url: self.databases.gateway.clone(),
                 order_url: http_url(bound.order),
                 payment_url: http_url(bound.payment),
                 notification_url: http_url(bound.notification),
@@ -318,6 +370,8 @@ mod tests {
                 if WIRED.contains(&env.as_str()) {
                     continue;
                 }
+                // One database per service: the all-in-one names each.
+                let env = if env == "DATABASE_URL" { format!("{}_DATABASE_URL", name.to_uppercase()) } else { env };
                 assert!(platform.contains(&env), "{name} reads {env}, which ec-platform ignores");
             }
         }

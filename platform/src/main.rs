@@ -23,6 +23,9 @@ struct Cli {
 enum Command {
     /// Submit a CSV of orders to a running platform and follow its progress.
     Import(ec_platform::cli_import::ImportArgs),
+    /// Copy the embedded platform's SQLite data (a stopped platform's data
+    /// directory) into empty PostgreSQL databases (deploy/SCALING.md).
+    MigrateData(ec_platform::migrate_data::MigrateArgs),
     /// Run a minimal OTLP/gRPC trace collector that counts what it receives
     /// (to measure tracing overhead without a Jaeger at hand).
     OtlpSink {
@@ -50,6 +53,7 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
+        Some(Command::MigrateData(args)) => return ec_platform::migrate_data::run(args).await,
         Some(Command::Import(args)) => {
             let code = ec_platform::cli_import::run(args).await?;
             std::process::exit(code);

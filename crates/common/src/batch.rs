@@ -94,18 +94,18 @@ fn batch_span<Op, Out>(jobs: &[Job<Op, Out>], service: &'static str) -> tracing:
 /// Applies a batch in one transaction with `apply`; if that fails, applies
 /// each operation in a transaction of its own, so one bad operation cannot
 /// fail its neighbours. `apply` answers one result per operation, in order.
-pub async fn apply_or_split<Op, T, E, F>(ops: Vec<Op>, apply: F) -> Vec<Result<T, E>>
+pub async fn apply_or_split<Op, T, E, F>(ops: &[Op], apply: F) -> Vec<Result<T, E>>
 where
     E: From<sea_orm::DbErr>,
     F: for<'a> Fn(&'a [Op]) -> futures::future::BoxFuture<'a, Result<Vec<Result<T, E>>, sea_orm::DbErr>>,
 {
-    match apply(&ops).await {
+    match apply(ops).await {
         Ok(outs) => outs,
         Err(e) if ops.len() == 1 => vec![Err(e.into())],
         Err(e) => {
             tracing::warn!(error = %e, ops = ops.len(), "batch failed; retrying its operations one by one");
             let mut outs = Vec::with_capacity(ops.len());
-            for op in &ops {
+            for op in ops {
                 outs.push(match apply(std::slice::from_ref(op)).await {
                     Ok(mut one) => one.pop().unwrap_or_else(|| Err(sea_orm::DbErr::Custom("no output".into()).into())),
                     Err(e) => Err(e.into()),

@@ -1,4 +1,7 @@
-//! Opening a service's own SQLite file.
+//! Opening a service's own database: its SQLite file in the data directory
+//! (the embedded default) or the PostgreSQL (or SQLite) database that
+//! `DATABASE_URL` names (DESIGN.md section 6). What differs between the two
+//! backends is kept here, so the stores read the same on both.
 //!
 //! PRAGMAs are per connection in SQLite, so they are set on every pooled
 //! connection through sqlx's options, never by a one-off statement.
@@ -6,9 +9,87 @@
 use std::{path::Path, time::Duration};
 
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DbErr,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
+
+use crate::config::Secret;
+
+/// Opens the database of `service`: the one `url` names (`postgres://...`,
+/// `sqlite://...`), else `default_file` (created if missing).
+pub async fn open(
+    url: Option<&Secret>,
+    default_file: &Path,
+    max_connections: u32,
+    service: &'static str,
+) -> Result<DatabaseConnection, DbErr> {
+    let Some(url) = url.map(Secret::expose) else { return open_sqlite(default_file, max_connections, service).await };
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or_default();
+        return open_sqlite(Path::new(path), max_connections, service).await;
+    }
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(DbErr::Custom(format!(
+            "{service}: DATABASE_URL must start with postgres:// or sqlite:// (it names {})",
+            describe(Some(&Secret::new(url)), default_file)
+        )));
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(max_connections.max(1))
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let mut db = Database::connect(options).await?;
+    db.set_metric_callback(crate::telemetry::db_metric_callback(service));
+    Ok(db)
+}
+
+/// Test support: with `EC_TEST_DATABASE_URL` naming a PostgreSQL server
+/// (`postgres://user@127.0.0.1:5432`), the URL of the store of `service`
+/// for the data directory `dir`, created on first use: a schema of its own
+/// in the database `ec_test` (a schema costs nothing; a database per test
+/// would copy its template, megabytes each, hundreds per run). The name
+/// comes from the directory, so a test that restarts on its directory finds
+/// its data again and two tests never share one. Without it, `None`: the
+/// SQLite file in `dir`, as in production's default.
+pub async fn test_database(dir: &Path, service: &str) -> Result<Option<Secret>, DbErr> {
+    use std::hash::{Hash, Hasher};
+    let Ok(server) = std::env::var("EC_TEST_DATABASE_URL") else { return Ok(None) };
+    let server = server.trim_end_matches('/');
+    // SipHash with fixed keys: the same name in every process of a test.
+    let mut h = std::hash::DefaultHasher::new();
+    dir.hash(&mut h);
+    let schema = format!("t{:016x}_{}", h.finish(), service.replace('-', "_"));
+    let admin = Database::connect(format!("{server}/postgres")).await?;
+    // Concurrent first creates: one wins, the others find it there.
+    match admin.execute_unprepared("CREATE DATABASE ec_test").await {
+        Err(e) if !(e.to_string().contains("already exists") || e.to_string().contains("duplicate key")) => {
+            return Err(e);
+        }
+        _ => {}
+    }
+    admin.close().await?;
+    let db = Database::connect(format!("{server}/ec_test")).await?;
+    db.execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")).await?;
+    db.close().await?;
+    Ok(Some(Secret::new(format!("{server}/ec_test?options=-c%20search_path%3D{schema}"))))
+}
+
+/// Where the data is, for a log line: the file, or the URL without its
+/// credentials (`postgres://host:5432/orders`).
+pub fn describe(url: Option<&Secret>, default_file: &Path) -> String {
+    match url.map(Secret::expose) {
+        None => default_file.display().to_string(),
+        Some(url) => match url.split_once("://") {
+            Some((scheme, rest)) => {
+                let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+                format!("{scheme}://{}", rest.split('?').next().unwrap_or_default())
+            }
+            None => "[an unreadable DATABASE_URL]".to_owned(),
+        },
+    }
+}
 
 /// Opens (creating if needed) `path` in WAL mode with `synchronous=NORMAL`:
 /// a commit survives a process crash; the last commits before a power loss may not.
@@ -40,10 +121,34 @@ pub async fn open_sqlite(
     Ok(db)
 }
 
+/// Applies `M`'s migrations, one process at a time: replicas started
+/// together would otherwise race to create the same tables. On PostgreSQL a
+/// transaction-scoped advisory lock, held while the migrations run, makes
+/// the others wait (and then find nothing left to do); SQLite's writers
+/// already queue for its one write lock.
+pub async fn migrate<M: sea_orm_migration::MigratorTrait>(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::TransactionTrait;
+    if db.get_database_backend() != DbBackend::Postgres {
+        return M::up(db, None).await;
+    }
+    let guard = db.begin().await?;
+    // Any fixed key: one database per service, so no other user of it.
+    guard.execute_unprepared("SELECT pg_advisory_xact_lock(7406221)").await?;
+    let done = M::up(db, None).await;
+    guard.commit().await?;
+    done
+}
+
 /// Starts a write transaction that takes SQLite's write lock at once
 /// (`BEGIN IMMEDIATE`). A deferred transaction that reads and then writes
 /// fails with SQLITE_BUSY, without waiting, when another connection wrote in
 /// between; an immediate one waits its turn (busy_timeout) instead.
+///
+/// On PostgreSQL it is a plain (read committed) transaction: what a writer
+/// decides from rows it read is kept right by row locks
+/// ([`sea_orm::QuerySelect::lock_exclusive`], ignored by SQLite, whose
+/// immediate transaction already excludes every other writer) and by
+/// unique constraints.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
     db.begin_with_options(TransactionOptions {
@@ -53,33 +158,102 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
     .await
 }
 
-/// The largest value of an integer column (0 for an empty table): where a
-/// writer that allocates ids itself starts counting.
-pub async fn max_id(db: &DatabaseConnection, table: &str, column: &str) -> Result<i64, DbErr> {
-    use sea_orm::{ConnectionTrait, DbBackend, Statement};
-    let sql = format!("SELECT COALESCE(MAX({column}), 0) FROM {table}");
-    let row = db.query_one_raw(Statement::from_string(DbBackend::Sqlite, sql)).await?;
-    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0))
-}
-
-/// A migration written as SQL, with an explicit name (SeaORM's derived
-/// names come from the module, the same for every migration in it).
-pub struct SqlMigration {
-    pub name: &'static str,
-    pub sql: &'static str,
-}
-
-impl sea_orm_migration::MigrationName for SqlMigration {
-    fn name(&self) -> &str {
-        self.name
+/// Takes `n` new ids for rows of `table` (primary key `id`) from the
+/// database, inside the write transaction `txn`, so that any number of
+/// writers (replicas) never hand out the same one:
+/// - PostgreSQL: the column's sequence (`nextval`), which no transaction
+///   waits on;
+/// - SQLite: one past the largest id, which is safe because the immediate
+///   transaction holds the database's write lock until it commits.
+pub async fn take_ids(txn: &impl ConnectionTrait, table: &str, n: usize) -> Result<Vec<i64>, DbErr> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let backend = txn.get_database_backend();
+    match backend {
+        DbBackend::Postgres => {
+            let sql = format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, {n})");
+            let rows = txn.query_all_raw(Statement::from_string(backend, sql)).await?;
+            rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect()
+        }
+        _ => {
+            let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
+            let row = txn.query_one_raw(Statement::from_string(backend, sql)).await?;
+            let max = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0);
+            Ok((1..=n as i64).map(|i| max + i).collect())
+        }
     }
 }
 
-#[async_trait::async_trait]
-impl sea_orm_migration::MigrationTrait for SqlMigration {
-    async fn up(&self, manager: &sea_orm_migration::SchemaManager) -> Result<(), DbErr> {
-        sea_orm::ConnectionTrait::execute_unprepared(manager.get_connection(), self.sql).await?;
-        Ok(())
+/// Column and index definitions for migrations, written once with
+/// sea-query so the same migration runs on SQLite and on PostgreSQL. Each
+/// helper is named for the Rust type of the entity field it stores (a
+/// PostgreSQL column must have exactly the type the entity decodes).
+pub mod schema {
+    use sea_orm_migration::prelude::{Alias, ColumnDef, Expr, Index, IndexCreateStatement};
+
+    pub fn name(n: &str) -> Alias {
+        Alias::new(n.to_owned())
+    }
+
+    /// The table's `id`, given by the database (SQLite: the rowid;
+    /// PostgreSQL: `bigserial`, whose sequence [`super::take_ids`] also reads).
+    pub fn id() -> ColumnDef {
+        ColumnDef::new(name("id")).big_integer().not_null().auto_increment().primary_key().to_owned()
+    }
+
+    /// `String`, NOT NULL.
+    pub fn text(n: &str) -> ColumnDef {
+        ColumnDef::new(name(n)).string().not_null().to_owned()
+    }
+
+    /// `Option<String>`.
+    pub fn text_null(n: &str) -> ColumnDef {
+        ColumnDef::new(name(n)).string().null().to_owned()
+    }
+
+    /// `i64`, NOT NULL.
+    pub fn int(n: &str) -> ColumnDef {
+        ColumnDef::new(name(n)).big_integer().not_null().to_owned()
+    }
+
+    /// `i32`, NOT NULL.
+    pub fn int32(n: &str) -> ColumnDef {
+        ColumnDef::new(name(n)).integer().not_null().to_owned()
+    }
+
+    /// `bool`, NOT NULL, false unless set.
+    pub fn flag(n: &str) -> ColumnDef {
+        ColumnDef::new(name(n)).boolean().not_null().default(false).to_owned()
+    }
+
+    /// `DateTime<Utc>`, NOT NULL.
+    pub fn time(n: &str) -> ColumnDef {
+        ColumnDef::new(name(n)).timestamp_with_time_zone().not_null().to_owned()
+    }
+
+    /// `Option<DateTime<Utc>>`.
+    pub fn time_null(n: &str) -> ColumnDef {
+        ColumnDef::new(name(n)).timestamp_with_time_zone().null().to_owned()
+    }
+
+    /// `Vec<u8>`, NOT NULL.
+    pub fn bytes(n: &str) -> ColumnDef {
+        ColumnDef::new(name(n)).blob().not_null().to_owned()
+    }
+
+    /// `CHECK (expr)` on a column, built from the column's name.
+    pub fn col(n: &str) -> Expr {
+        Expr::col(name(n))
+    }
+
+    /// An index of `table` on `cols`, in that order.
+    pub fn index(index: &str, table: &str, cols: &[&str]) -> IndexCreateStatement {
+        let mut i = Index::create().name(index).table(name(table)).to_owned();
+        for c in cols {
+            i.col(name(c));
+        }
+        i
     }
 }
 

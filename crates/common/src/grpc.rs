@@ -182,24 +182,37 @@ pub fn actor_of<T>(request: &tonic::Request<T>) -> Option<String> {
 /// service can start before the services it calls. Every call through it is
 /// traced as a client span of `caller`, and carries the mesh's token (and,
 /// with TLS configured, goes over mutual TLS).
+///
+/// `url` names one endpoint, a comma-separated list of them, or
+/// `dns:///host:port`, whose addresses are looked up again every
+/// [`RESOLVE_EVERY`] (a Kubernetes headless Service lists one per ready
+/// pod). Calls are balanced over the endpoints that accept connections
+/// (power of two choices); each one is probed every [`PROBE_EVERY`], and
+/// one that refuses is left out until it accepts again (all are kept when
+/// none does). A call that reaches a dead endpoint before its probe fails
+/// as UNAVAILABLE, which callers retry ([`crate::retry`]).
 pub fn lazy_channel(url: &str, caller: &'static str, mesh: &Mesh) -> Result<TracedChannel, ChannelError> {
     let tls = mesh.tls().map_err(ChannelError::Mesh)?;
-    let url = match (&tls, url.strip_prefix("http://")) {
-        (Some(_), Some(rest)) => format!("https://{rest}"),
-        _ => url.to_owned(),
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let endpoint = move |url: &str| -> Result<Endpoint, ChannelError> {
+        let url = match (&tls, url.strip_prefix("http://")) {
+            (Some(_), Some(rest)) => format!("https://{rest}"),
+            _ => url.to_owned(),
+        };
+        let mut endpoint = Endpoint::from_shared(url)?
+            .tcp_nodelay(true)
+            .connect_timeout(Duration::from_secs(2))
+            .http2_keep_alive_interval(Duration::from_secs(30))
+            .keep_alive_while_idle(true);
+        if let Some(tls) = &tls {
+            endpoint = endpoint.tls_config(
+                tonic::transport::ClientTlsConfig::new()
+                    .ca_certificate(tonic::transport::Certificate::from_pem(&tls.ca))
+                    .identity(tonic::transport::Identity::from_pem(&tls.cert, &tls.key)),
+            )?;
+        }
+        Ok(endpoint)
     };
-    let mut endpoint = Endpoint::from_shared(url)?
-        .tcp_nodelay(true)
-        .connect_timeout(Duration::from_secs(2))
-        .http2_keep_alive_interval(Duration::from_secs(30))
-        .keep_alive_while_idle(true);
-    if let Some(tls) = tls {
-        endpoint = endpoint.tls_config(
-            tonic::transport::ClientTlsConfig::new()
-                .ca_certificate(tonic::transport::Certificate::from_pem(&tls.ca))
-                .identity(tonic::transport::Identity::from_pem(&tls.cert, &tls.key)),
-        )?;
-    }
     let token = match &mesh.service_token {
         Some(t) => Some(
             http::HeaderValue::from_str(&format!("Bearer {}", t.expose()))
@@ -207,7 +220,117 @@ pub fn lazy_channel(url: &str, caller: &'static str, mesh: &Mesh) -> Result<Trac
         ),
         None => None,
     };
-    Ok(TracedChannel { inner: endpoint.connect_lazy(), caller, token })
+    let inner = match Upstream::parse(url)? {
+        Upstream::One(url) => endpoint(&url)?.connect_lazy(),
+        many => {
+            let (channel, changes) = Channel::balance_channel(64);
+            let make = move |addr: std::net::SocketAddr| endpoint(&format!("{scheme}://{addr}"));
+            // The endpoint builder holds the TLS files: checked once here.
+            make(([127, 0, 0, 1], 1).into())?;
+            tokio::spawn(follow(many, changes, make));
+            channel
+        }
+    };
+    Ok(TracedChannel { inner, caller, token })
+}
+
+/// How often a `dns:///` upstream is looked up again.
+pub const RESOLVE_EVERY: Duration = Duration::from_secs(5);
+/// How often each endpoint of a balanced upstream is probed.
+pub const PROBE_EVERY: Duration = Duration::from_secs(1);
+
+/// What an upstream setting (`ORDER_URL`, ...) names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Upstream {
+    One(String),
+    List(Vec<String>),
+    Dns { host: String, port: u16 },
+}
+
+impl Upstream {
+    pub fn parse(url: &str) -> Result<Self, ChannelError> {
+        let url = url.trim();
+        if let Some(target) = url.strip_prefix("dns:///") {
+            let (host, port) = target
+                .rsplit_once(':')
+                .and_then(|(h, p)| Some((h.to_owned(), p.parse().ok()?)))
+                .filter(|(h, _)| !h.is_empty())
+                .ok_or_else(|| ChannelError::Mesh(format!("{url}: write dns:///host:port")))?;
+            return Ok(Self::Dns { host, port });
+        }
+        let urls: Vec<String> = url.split(',').map(str::trim).filter(|u| !u.is_empty()).map(str::to_owned).collect();
+        match urls.len() {
+            0 => Err(ChannelError::Mesh("an empty upstream URL".into())),
+            1 => Ok(Self::One(urls.into_iter().next().unwrap_or_default())),
+            _ => Ok(Self::List(urls)),
+        }
+    }
+}
+
+/// Keeps a balanced channel's endpoints: the upstream's addresses
+/// (resolved again every [`RESOLVE_EVERY`]) that accept a connection.
+async fn follow(
+    upstream: Upstream,
+    changes: tokio::sync::mpsc::Sender<tonic::transport::channel::Change<std::net::SocketAddr, Endpoint>>,
+    make: impl Fn(std::net::SocketAddr) -> Result<Endpoint, ChannelError>,
+) {
+    use std::collections::HashSet;
+    use tonic::transport::channel::Change;
+    let targets: Vec<String> = match &upstream {
+        Upstream::Dns { host, port } => vec![format!("{host}:{port}")],
+        Upstream::List(urls) => {
+            urls.iter().map(|u| u.split_once("://").map_or(u.as_str(), |(_, a)| a).to_owned()).collect()
+        }
+        Upstream::One(_) => return,
+    };
+    let (mut known, mut live): (Vec<std::net::SocketAddr>, HashSet<std::net::SocketAddr>) =
+        (Vec::new(), HashSet::new());
+    let mut resolved_at: Option<tokio::time::Instant> = None;
+    loop {
+        if resolved_at.is_none_or(|t| t.elapsed() >= RESOLVE_EVERY) {
+            let mut now = Vec::new();
+            for t in &targets {
+                match tokio::net::lookup_host(t.trim_end_matches('/')).await {
+                    Ok(addrs) => now.extend(addrs),
+                    Err(e) => tracing::warn!(upstream = %t, error = %e, "cannot resolve upstream"),
+                }
+            }
+            // A resolver hiccup must not empty the pool: keep what we had.
+            if !now.is_empty() {
+                now.sort();
+                now.dedup();
+                known = now;
+            }
+            resolved_at = Some(tokio::time::Instant::now());
+        }
+        let mut up = HashSet::new();
+        for addr in &known {
+            let probe = tokio::time::timeout(Duration::from_millis(500), tokio::net::TcpStream::connect(addr)).await;
+            if matches!(probe, Ok(Ok(_))) {
+                up.insert(*addr);
+            }
+        }
+        if up.is_empty() {
+            up = known.iter().copied().collect();
+        }
+        for gone in live.difference(&up) {
+            tracing::info!(endpoint = %gone, "upstream endpoint left out (not answering, or gone from DNS)");
+            if changes.send(Change::Remove(*gone)).await.is_err() {
+                return;
+            }
+        }
+        for new in up.difference(&live) {
+            let Ok(endpoint) = make(*new) else { continue };
+            if changes.send(Change::Insert(*new, endpoint)).await.is_err() {
+                return;
+            }
+        }
+        live = up;
+        if changes.is_closed() {
+            return;
+        }
+        tokio::time::sleep(PROBE_EVERY).await;
+    }
 }
 
 /// Why a client channel could not be made.

@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     sea_query::{Expr, OnConflict},
 };
 use tokio::sync::Notify;
@@ -271,14 +271,7 @@ impl Outbox {
     /// One round: the due events, oldest first, delivered by topic; then
     /// every outcome and attempt written in one transaction.
     async fn round(&self, deliver: &impl Deliver, policy: &Policy) -> Result<usize, DbErr> {
-        let now = ec_common::time::now();
-        let due = events::Entity::find()
-            .filter(events::Column::Status.eq(EventStatus::Pending))
-            .filter(events::Column::NextAttemptAt.lte(now))
-            .order_by_asc(events::Column::Id)
-            .limit(policy.batch)
-            .all(&self.db)
-            .await?;
+        let due = self.claim(policy.batch).await?;
         if due.is_empty() {
             return Ok(0);
         }
@@ -314,6 +307,36 @@ impl Outbox {
         }
         self.settle(settled, policy).await?;
         Ok(due.len())
+    }
+
+    /// Claims the due events, oldest first, for [`LEASE`]: their next
+    /// attempt moves past it, so no other worker (replica) finds them due
+    /// meanwhile; settling sets the real outcome. A crashed replica's claims
+    /// fall due again when the lease runs out. PostgreSQL skips rows another
+    /// replica is claiming at this moment (`FOR UPDATE SKIP LOCKED`);
+    /// SQLite's write transaction runs one claim at a time.
+    async fn claim(&self, limit: u64) -> Result<Vec<events::Model>, DbErr> {
+        use sea_orm::sea_query::{ExprTrait, LockBehavior, LockType, Query};
+        let now = ec_common::time::now();
+        let due = Query::select()
+            .column(events::Column::Id)
+            .from(events::Entity)
+            .and_where(Expr::col(events::Column::Status).eq(EventStatus::Pending))
+            .and_where(Expr::col(events::Column::NextAttemptAt).lte(now))
+            .order_by(events::Column::Id, sea_orm::Order::Asc)
+            .limit(limit)
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .to_owned();
+        let until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
+        let txn = ec_common::db::begin_write(&self.db).await?;
+        let mut claimed = events::Entity::update_many()
+            .col_expr(events::Column::NextAttemptAt, Expr::value(until))
+            .filter(events::Column::Id.in_subquery(due))
+            .exec_with_returning(&txn)
+            .await?;
+        txn.commit().await?;
+        claimed.sort_by_key(|e| e.id);
+        Ok(claimed)
     }
 
     async fn settle(
@@ -379,6 +402,10 @@ impl Outbox {
         txn.commit().await
     }
 }
+
+/// How long a claimed event is a worker's own: beyond any delivery call's
+/// deadline (the longest, a payment's, is 30 s).
+const LEASE: Duration = Duration::from_secs(90);
 
 /// How long a woken worker waits for more commits before its round. Each
 /// round is a write transaction beside the service's own writer: under load

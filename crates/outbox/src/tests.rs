@@ -1,4 +1,5 @@
-//! The outbox on a real SQLite file: written events are delivered, failures
+//! The outbox on a real database (a SQLite file, or PostgreSQL when the run
+//! names a server: `EC_TEST_DATABASE_URL`): written events are delivered, failures
 //! retried with backoff and recorded, the hopeless dead-lettered and revived.
 
 use std::sync::Mutex;
@@ -54,7 +55,8 @@ impl Deliver for Arc<Flaky> {
 
 async fn db() -> (tempfile::TempDir, DatabaseConnection) {
     let dir = tempfile::tempdir().expect("dir");
-    let db = ec_common::db::open_sqlite(&dir.path().join("t.db"), 2, "test").await.expect("open");
+    let url = ec_common::db::test_database(dir.path(), "outbox").await.expect("test database");
+    let db = ec_common::db::open(url.as_ref(), &dir.path().join("t.db"), 4, "test").await.expect("open");
     Migrator::up(&db, None).await.expect("migrate");
     (dir, db)
 }
@@ -170,4 +172,32 @@ fn backoff_doubles_with_jitter_up_to_the_cap() {
         let full = Duration::from_millis(full);
         assert!(b >= full / 2 && b <= full, "attempt {attempt}: {b:?}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_on_one_database_deliver_each_event_once() {
+    let (_dir, db) = db().await;
+    let keys: Vec<String> = (0..300).map(|i| format!("k{i}")).collect();
+    let now = ec_common::time::now();
+    write(&db, keys.iter().map(|k| event(k)).collect(), now).await.expect("write");
+    // Two outboxes on one database, as two replicas run them.
+    let flaky = Arc::new(Flaky::default());
+    let stop = ec_common::shutdown::Shutdown::new();
+    let policy = Policy { batch: 20, ..quick() };
+    let mut workers = Vec::new();
+    for _ in 0..2 {
+        let outbox = Outbox::new(db.clone(), "test");
+        workers.push(tokio::spawn(outbox.clone().run(flaky.clone(), policy.clone(), stop.wait())));
+        outbox.wake();
+    }
+    until("every event delivered", async || flaky.delivered.lock().expect("lock").len() >= keys.len()).await;
+    stop.trigger();
+    for w in workers {
+        w.await.expect("worker");
+    }
+    let mut delivered = flaky.delivered.lock().expect("lock").clone();
+    assert_eq!(delivered.len(), keys.len(), "no event delivered twice");
+    delivered.sort();
+    delivered.dedup();
+    assert_eq!(delivered.len(), keys.len());
 }

@@ -19,8 +19,9 @@ pub struct AuthStore {
     /// key up, and a database read each time cost the create path a tenth
     /// of its throughput. Only live keys are kept (unknown hashes are not,
     /// so guessing cannot fill it), and a revocation empties it before it
-    /// answers: a revoked key is refused from the next request on. This
-    /// process is the only writer of keys.
+    /// answers: a revoked key is refused from the next request on. Another
+    /// gateway replica may have revoked it: an entry is trusted for
+    /// [`KEY_CACHE_TTL`] only, then read again.
     live_keys: std::sync::Arc<std::sync::RwLock<LiveKeys>>,
 }
 
@@ -29,8 +30,12 @@ pub struct AuthStore {
 #[derive(Default)]
 struct LiveKeys {
     revocations: u64,
-    by_hash: std::collections::HashMap<String, api_keys::Model>,
+    by_hash: std::collections::HashMap<String, (api_keys::Model, std::time::Instant)>,
 }
+
+/// How long a cached key is trusted before the database is asked again: the
+/// longest a key revoked on one gateway replica still works on another.
+pub const KEY_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A new audit entry.
 #[derive(Debug, Clone)]
@@ -55,7 +60,7 @@ pub struct AuditFilter {
 
 impl AuthStore {
     pub async fn open(db: DatabaseConnection) -> Result<Self, DbErr> {
-        Migrator::up(&db, None).await?;
+        ec_common::db::migrate::<Migrator>(&db).await?;
         // Audit rows are written by one group-commit writer: at load, many
         // calls share one INSERT and one commit.
         let wdb = db.clone();
@@ -225,7 +230,9 @@ impl AuthStore {
     pub async fn live_key(&self, key_hash: &str) -> Result<Option<api_keys::Model>, DbErr> {
         let seen = {
             let cache = self.live_keys.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some(k) = cache.by_hash.get(key_hash) {
+            if let Some((k, at)) = cache.by_hash.get(key_hash)
+                && at.elapsed() < KEY_CACHE_TTL
+            {
                 return Ok(Some(k.clone()));
             }
             cache.revocations
@@ -238,7 +245,7 @@ impl AuthStore {
         if let Some(k) = &key {
             let mut cache = self.live_keys.write().unwrap_or_else(std::sync::PoisonError::into_inner);
             if cache.revocations == seen {
-                cache.by_hash.insert(key_hash.to_owned(), k.clone());
+                cache.by_hash.insert(key_hash.to_owned(), (k.clone(), std::time::Instant::now()));
             }
         }
         Ok(key)
@@ -337,7 +344,7 @@ fn is_unique_violation(e: &DbErr) -> bool {
 
 // -------------------------------------------------------------------- schema
 
-struct Migrator;
+pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {

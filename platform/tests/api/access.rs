@@ -428,6 +428,7 @@ async fn the_webhook_takes_only_signed_fresh_deliveries() {
 async fn a_first_start_makes_an_admin_whose_password_is_shown_once() {
     let dir = tempfile::tempdir().expect("dir");
     let mut config = ec_platform::PlatformConfig::for_tests(dir.path().to_path_buf());
+    config.databases = ec_platform::Databases::for_tests(dir.path()).await.expect("test databases");
     config.gateway.web_dir = "/nonexistent".into();
     let running = ec_platform::start(config.clone()).await.expect("starts");
     let gateway::auth::bootstrap::Outcome::Generated { email, password } = running.bootstrap.clone() else {
@@ -454,6 +455,7 @@ async fn a_first_start_makes_an_admin_whose_password_is_shown_once() {
     // EC_ADMIN_EMAIL + EC_ADMIN_PASSWORD: that admin, nothing generated.
     let dir = tempfile::tempdir().expect("dir");
     let mut config = ec_platform::PlatformConfig::for_tests(dir.path().to_path_buf());
+    config.databases = ec_platform::Databases::for_tests(dir.path()).await.expect("test databases");
     config.gateway.admin_email = Some("owner@example.jp".into());
     config.gateway.admin_password = Some("owner-pass-12345".parse().expect("secret"));
     let running = ec_platform::start(config).await.expect("starts");
@@ -471,6 +473,7 @@ async fn a_first_start_makes_an_admin_whose_password_is_shown_once() {
     // Only an admin key: nobody to sign in yet, and the hint says so.
     let dir = tempfile::tempdir().expect("dir");
     let mut config = ec_platform::PlatformConfig::for_tests(dir.path().to_path_buf());
+    config.databases = ec_platform::Databases::for_tests(dir.path()).await.expect("test databases");
     config.gateway.admin_api_key = Some(ADMIN_KEY.parse().expect("key"));
     let running = ec_platform::start(config).await.expect("starts");
     assert_eq!(running.bootstrap, gateway::auth::bootstrap::Outcome::KeysOnly);

@@ -5,6 +5,7 @@ use std::{path::PathBuf, time::Duration};
 use ec_common::{grpc::bind, shutdown::Shutdown};
 use ec_platform::{PlatformConfig, Running};
 use reqwest::{Method, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -77,6 +78,7 @@ pub async fn spawn_with(tweak: impl FnOnce(&mut PlatformConfig)) -> TestApp {
 /// Starts the platform on an existing data directory (restart tests).
 pub async fn spawn_in(dir: TempDir, tweak: impl FnOnce(&mut PlatformConfig)) -> TestApp {
     let mut config = PlatformConfig::for_tests(dir.path().to_path_buf());
+    config.databases = ec_platform::Databases::for_tests(dir.path()).await.expect("test databases");
     config.gateway.web_dir = PathBuf::from("/nonexistent");
     config.gateway.admin_api_key = Some(ADMIN_KEY.parse().expect("key"));
     config.gateway.webhook_secret = Some(WEBHOOK_SECRET.parse().expect("secret"));
@@ -214,6 +216,7 @@ async fn start_payment(
     order: std::net::SocketAddr,
 ) -> (Shutdown, tokio::task::JoinHandle<anyhow::Result<()>>) {
     let mut cfg = payment_service::Config::for_tests(dir.to_path_buf(), format!("http://{order}"));
+    cfg.database_url = ec_common::db::test_database(dir, "payment").await.expect("test database");
     cfg.addr = addr;
     let listener = bind(addr, "payment").await.expect("bind payment");
     let app = payment_service::Application::build_on(cfg, listener).await.expect("payment builds");
@@ -241,17 +244,16 @@ pub async fn split(tweak: impl FnOnce(&mut order_service::Config)) -> Split {
     drop(pl);
     let url = |a: std::net::SocketAddr| format!("http://{a}");
     let mut ocfg = order_service::Config::for_tests(dir.path().to_path_buf(), url(payment), url(notification));
+    ocfg.database_url = ec_common::db::test_database(dir.path(), "order").await.expect("test database");
     tweak(&mut ocfg);
     let mut gcfg = gateway::Config::for_tests(dir.path().to_path_buf(), url(order), url(payment), url(notification));
     gcfg.deadlines = ocfg.deadlines.clone();
+    gcfg.database_url = ec_common::db::test_database(dir.path(), "gateway").await.expect("test database");
+    let mut ncfg = notification_service::Config::for_tests(dir.path().to_path_buf());
+    ncfg.database_url = ec_common::db::test_database(dir.path(), "notification").await.expect("test database");
     gcfg.settings.admin_api_key = Some(ADMIN_KEY.parse().expect("key"));
     let o = order_service::Application::build_on(ocfg, ol).await.expect("order");
-    let n = notification_service::Application::build_on(
-        notification_service::Config::for_tests(dir.path().to_path_buf()),
-        nl,
-    )
-    .await
-    .expect("notification");
+    let n = notification_service::Application::build_on(ncfg, nl).await.expect("notification");
     let g = gateway::Application::build_on(gcfg, gl).await.expect("gateway");
     let stops = vec![Shutdown::new(), Shutdown::new(), Shutdown::new()];
     tokio::spawn(o.run(stops[0].clone()));
@@ -289,4 +291,17 @@ impl Split {
             s.trigger();
         }
     }
+}
+
+/// One integer the query answers, from `service`'s database of the data
+/// directory `dir` (its SQLite file, or its test database on PostgreSQL).
+pub async fn scalar(dir: &std::path::Path, service: &str, sql: &str) -> i64 {
+    let url = match ec_common::db::test_database(dir, service).await.expect("test database") {
+        Some(url) => url.expose().to_owned(),
+        None => format!("sqlite://{}?mode=ro", dir.join(format!("{service}_service.db")).display()),
+    };
+    let db = sea_orm::Database::connect(url).await.expect("open db");
+    let backend = db.get_database_backend();
+    let row = db.query_one_raw(sea_orm::Statement::from_string(backend, sql)).await.expect("query").expect("row");
+    row.try_get_by_index::<i64>(0).expect("integer")
 }

@@ -3,7 +3,6 @@
 use std::{path::Path, time::Duration};
 
 use reqwest::Method;
-use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use serde_json::Value;
 
 use crate::helpers::*;
@@ -42,39 +41,43 @@ async fn finished(app: &TestApp, id: &str) -> Value {
     app.eventually(&path, "import finished", |i| !matches!(i["status"].as_str(), Some("queued" | "running"))).await
 }
 
-async fn scalar(db_file: &Path, sql: &str) -> i64 {
-    let db = Database::connect(format!("sqlite://{}?mode=ro", db_file.display())).await.expect("open db");
-    let row = db.query_one_raw(Statement::from_string(DbBackend::Sqlite, sql)).await.expect("query").expect("row");
-    row.try_get_by_index::<i64>(0).expect("integer")
-}
-
 /// Exactly one order, one payment and one queued confirmation per valid row group.
 async fn assert_exactly_once(dir: &Path, id: &str, orders: usize) {
     let n = orders as i64;
     let q = |sql: String| async move { sql };
-    let o = dir.join("order_service.db");
-    let p = dir.join("payment_service.db");
-    let m = dir.join("notification_service.db");
-    assert_eq!(scalar(&o, &q(format!("SELECT COUNT(*) FROM orders WHERE batch_id = '{id}'")).await).await, n, "orders");
+    let (o, p, m) = ((dir, "order"), (dir, "payment"), (dir, "notification"));
     assert_eq!(
-        scalar(&o, &format!("SELECT COUNT(*) FROM orders WHERE batch_id = '{id}' AND status = 'paid'")).await,
+        scalar(o.0, o.1, &q(format!("SELECT COUNT(*) FROM orders WHERE batch_id = '{id}'")).await).await,
+        n,
+        "orders"
+    );
+    assert_eq!(
+        scalar(o.0, o.1, &format!("SELECT COUNT(*) FROM orders WHERE batch_id = '{id}' AND status = 'paid'")).await,
         n,
         "paid"
     );
-    assert_eq!(scalar(&p, &format!("SELECT COUNT(*) FROM payments WHERE batch_id = '{id}'")).await, n, "payments");
-    assert_eq!(scalar(&p, &format!("SELECT COUNT(DISTINCT order_id) FROM payments WHERE batch_id = '{id}'")).await, n);
     assert_eq!(
-        scalar(&m, &format!("SELECT COUNT(*) FROM notifications WHERE batch_id = '{id}'")).await,
+        scalar(p.0, p.1, &format!("SELECT COUNT(*) FROM payments WHERE batch_id = '{id}'")).await,
+        n,
+        "payments"
+    );
+    assert_eq!(
+        scalar(p.0, p.1, &format!("SELECT COUNT(DISTINCT order_id) FROM payments WHERE batch_id = '{id}'")).await,
+        n
+    );
+    assert_eq!(
+        scalar(m.0, m.1, &format!("SELECT COUNT(*) FROM notifications WHERE batch_id = '{id}'")).await,
         n,
         "confirmations"
     );
     assert_eq!(
-        scalar(&m, &format!("SELECT COUNT(DISTINCT order_id) FROM notifications WHERE batch_id = '{id}'")).await,
+        scalar(m.0, m.1, &format!("SELECT COUNT(DISTINCT order_id) FROM notifications WHERE batch_id = '{id}'")).await,
         n
     );
     assert_eq!(
         scalar(
-            &o,
+            o.0,
+            o.1,
             &format!("SELECT COUNT(*) FROM orders WHERE batch_id = '{id}' AND pending_notification IS NOT NULL")
         )
         .await,
@@ -266,8 +269,8 @@ async fn the_notification_queue_survives_a_restart_and_sends_nothing_twice() {
     })
     .await;
     let dir = app.stop().await;
-    let m = dir.path().join("notification_service.db");
-    let sent_before = scalar(&m, "SELECT COUNT(*) FROM notifications WHERE status = 'sent'").await;
+    let m = (dir.path(), "notification");
+    let sent_before = scalar(m.0, m.1, "SELECT COUNT(*) FROM notifications WHERE status = 'sent'").await;
     assert!((1..30).contains(&sent_before), "some were sent and some still queued at the stop ({sent_before} sent)");
 
     let app = spawn_in(dir, |c| c.notification.rate_per_sec = 200.0).await;
@@ -276,17 +279,19 @@ async fn the_notification_queue_survives_a_restart_and_sends_nothing_twice() {
     })
     .await;
     let dir = app.stop().await;
-    let m = dir.path().join("notification_service.db");
-    assert_eq!(scalar(&m, "SELECT COUNT(*) FROM notifications WHERE attempts = 1 AND status = 'sent'").await, 30);
+    let m = (dir.path(), "notification");
+    assert_eq!(scalar(m.0, m.1, "SELECT COUNT(*) FROM notifications WHERE attempts = 1 AND status = 'sent'").await, 30);
 }
 
 #[tokio::test]
 async fn killing_the_platform_mid_import_loses_and_duplicates_nothing() {
     // The all-in-one binary as a child process, so it can be SIGKILLed.
     let dir = tempfile::tempdir().expect("dir");
+    let databases = ec_platform::Databases::for_tests(dir.path()).await.expect("test databases");
     let start = |dir: &Path| {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ec-platform"));
         cmd.env("EC_DATA_DIR", dir)
+            .envs(databases.env())
             .env("GATEWAY_ADDR", "127.0.0.1:0")
             .env("ORDER_ADDR", "127.0.0.1:0")
             .env("PAYMENT_ADDR", "127.0.0.1:0")

@@ -53,6 +53,7 @@ async fn with_a_service_token_only_the_platform_calls_its_services() {
 async fn a_service_beyond_loopback_refuses_to_start_without_a_token() {
     let dir = tempfile::tempdir().expect("dir");
     let mut cfg = notification_service::Config::for_tests(dir.path().to_path_buf());
+    cfg.database_url = ec_common::db::test_database(dir.path(), "notification").await.expect("test database");
     cfg.addr = ([0, 0, 0, 0], 0).into();
     let app = notification_service::Application::build(cfg.clone()).await.expect("builds");
     let err = app.run(ec_common::shutdown::Shutdown::new()).await.expect_err("refused");
@@ -71,6 +72,7 @@ async fn a_service_beyond_loopback_refuses_to_start_without_a_token() {
 async fn the_all_in_one_stops_when_a_service_refuses_to_start() {
     let dir = tempfile::tempdir().expect("dir");
     let mut config = ec_platform::PlatformConfig::for_tests(dir.path().to_path_buf());
+    config.databases = ec_platform::Databases::for_tests(dir.path()).await.expect("test databases");
     config.gateway.web_dir = "/nonexistent".into();
     config.payment_addr = ([0, 0, 0, 0], 0).into();
     let ended = match ec_platform::start(config).await {

@@ -22,8 +22,10 @@ const SERVICE_TOKEN: &str = "service-token-for-the-leak-test-0815";
 async fn no_secret_reaches_logs_spans_metrics_or_answers() {
     let (collector, sink) = otlp_sink::start_on(([127, 0, 0, 1], 0).into()).await.expect("collector");
     let dir = tempfile::tempdir().expect("dir");
+    let databases = ec_platform::Databases::for_tests(dir.path()).await.expect("test databases");
     let mut child = Command::new(env!("CARGO_BIN_EXE_ec-platform"))
         .env("EC_DATA_DIR", dir.path())
+        .envs(databases.env())
         .env("GATEWAY_ADDR", "127.0.0.1:0")
         .env("ORDER_ADDR", "127.0.0.1:0")
         .env("PAYMENT_ADDR", "127.0.0.1:0")

@@ -108,11 +108,22 @@ pub struct Dispatcher {
     sender: Arc<dyn Sender>,
     bucket: TokenBucket,
     policy: Policy,
+    /// Names this dispatcher's claims (unique per process and start).
+    owner: String,
 }
 
 impl Dispatcher {
     pub fn new(store: Store, sender: Arc<dyn Sender>, policy: Policy) -> Self {
-        Self { store, sender, bucket: TokenBucket::new(policy.rate_per_sec, policy.burst), policy }
+        let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let owner = format!("dispatcher-{}-{:x}", std::process::id(), started.as_nanos());
+        Self { store, sender, bucket: TokenBucket::new(policy.rate_per_sec, policy.burst), policy, owner }
+    }
+
+    /// How long a claim holds: well beyond a round (and its slowest send),
+    /// so a live dispatcher never loses rows it is delivering; a crashed
+    /// one's rows wait at most this long for another replica.
+    fn lease(&self) -> Duration {
+        ((ROUND_TIME + self.policy.send_timeout) * 4).max(Duration::from_secs(30))
     }
 
     pub async fn run(mut self, stop: impl Future<Output = ()>) {
@@ -154,7 +165,23 @@ impl Dispatcher {
         // tiny rounds: the bucket still paces every send).
         let in_round_time = (self.policy.rate_per_sec * ROUND_TIME.as_secs_f64()) as u64;
         let limit = self.bucket.available().max(in_round_time).clamp(1, ROUND_MAX);
-        let due = self.store.due(chrono::Utc::now(), limit).await?;
+        let now = chrono::Utc::now();
+        let mut due = self.store.claim(&self.owner, now, self.lease(), limit).await?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        // The fleet's budget decides how many of these go now; the rest go
+        // back to the queue for whichever replica has budget next.
+        let p = &self.policy;
+        let granted = self.store.take_budget(due.len() as u64, p.rate_per_sec, f64::from(p.burst.max(1)), now).await?;
+        let rest: Vec<i64> =
+            due.split_off(usize::try_from(granted).unwrap_or(usize::MAX).min(due.len())).iter().map(|n| n.id).collect();
+        self.store.release(&self.owner, &rest).await?;
+        if due.is_empty() {
+            // Another replica spent the budget: wait for it to refill.
+            tokio::time::sleep(Duration::from_secs_f64((1.0 / p.rate_per_sec).min(1.0))).await;
+            return Ok(0);
+        }
         let started = Instant::now();
         let mut round = Vec::with_capacity(due.len());
         for n in &due {
@@ -168,13 +195,16 @@ impl Dispatcher {
             }
             round.push(self.attempt(n).await);
         }
+        let unsent: Vec<i64> = due[round.len()..].iter().map(|n| n.id).collect();
         self.store.record(&round).await?;
+        self.store.release(&self.owner, &unsent).await?;
         Ok(round.len())
     }
 
     /// One delivery, bounded in time, and what it came to.
     async fn attempt(&self, n: &notifications::Model) -> Attempted {
-        let began = Instant::now();
+        // The attempt is logged at its start: when it took its token.
+        let (began, at) = (Instant::now(), ec_common::time::now());
         let result = match tokio::time::timeout(self.policy.send_timeout, self.sender.send(n)).await {
             Ok(r) => r,
             Err(_) => Err(crate::error::Error::Transient(format!(
@@ -182,7 +212,6 @@ impl Dispatcher {
                 self.policy.send_timeout.as_millis()
             ))),
         };
-        let at = ec_common::time::now();
         let attempt = n.attempts + 1;
         let result = match result {
             Ok(()) => Delivery::Sent,

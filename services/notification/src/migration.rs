@@ -1,6 +1,6 @@
 //! Schema of `notification_service.db`, applied at start-up, with the seeded templates.
 
-use ec_common::db::SqlMigration;
+use ec_common::db::schema::{col, id, index, int, int32, name, text, text_null, time, time_null};
 use sea_orm_migration::prelude::*;
 
 pub struct Migrator;
@@ -9,64 +9,127 @@ pub struct Migrator;
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
-            Box::new(SqlMigration { name: "m0001_initial", sql: M0001_INITIAL }),
-            Box::new(SqlMigration { name: "m0002_batches", sql: M0002_BATCHES }),
+            Box::new(M0001Initial),
+            Box::new(M0002Batches),
             Box::new(M0003TemplateEditor),
             Box::new(M0004DeliveryLog),
+            Box::new(M0005Leases),
         ]
     }
 }
 
-const M0001_INITIAL: &str = r#"
-CREATE TABLE notification_templates (
-    code       TEXT PRIMARY KEY,
-    subject    TEXT NOT NULL,
-    body       TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
+/// The templates the seed defines, stored at the first start (then edited
+/// by admins): (code, subject, body).
+const SEEDED: &[(&str, &str, &str)] = &[
+    (
+        "ORDER_CONFIRMATION",
+        "【ご注文確認】注文番号 {{order_id}}",
+        "{{customer_name}} 様\n\nご注文ありがとうございます。注文番号 {{order_id}}、お支払い金額 {{total_amount}} 円のお支払いを確認しました。\n発送まで今しばらくお待ちください。",
+    ),
+    (
+        "ORDER_SHIPPED",
+        "【発送のお知らせ】注文番号 {{order_id}}",
+        "{{customer_name}} 様\n\nご注文 {{order_id}} の商品を発送いたしました。お届けまで今しばらくお待ちください。",
+    ),
+    (
+        "ORDER_CANCELLED",
+        "【キャンセル完了】注文番号 {{order_id}}",
+        "{{customer_name}} 様\n\nご注文 {{order_id}} のキャンセルを承りました。お支払い済みの金額 {{total_amount}} 円は返金いたします。",
+    ),
+];
 
-CREATE TABLE notifications (
-    id              INTEGER PRIMARY KEY,
-    order_id        INTEGER NOT NULL,
-    channel         TEXT    NOT NULL,
-    template        TEXT    NOT NULL,
-    recipient       TEXT    NOT NULL,
-    subject         TEXT    NOT NULL,
-    body            TEXT    NOT NULL,
-    status          TEXT    NOT NULL,
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    last_error      TEXT,
-    idempotency_key TEXT    UNIQUE,
-    next_attempt_at TEXT    NOT NULL,
-    created_at      TEXT    NOT NULL,
-    sent_at         TEXT
-);
-CREATE INDEX notifications_by_order ON notifications (order_id, id);
--- The queue: queued rows in delivery order.
-CREATE INDEX notifications_queue ON notifications (id) WHERE status = 'queued';
+/// The digest mail of bulk imports, added with them.
+const SEEDED_BATCH: &[(&str, &str, &str)] = &[(
+    "ORDER_CONFIRMATION_BATCH",
+    "【ご注文確認】{{order_count}} 件のご注文",
+    "{{customer_name}} 様\n\n以下 {{order_count}} 件のご注文のお支払いを確認しました（合計 {{total_amount}} 円）。\n\n{{order_list}}\n\n発送まで今しばらくお待ちください。",
+)];
 
-INSERT INTO notification_templates (code, subject, body, updated_at) VALUES
- ('ORDER_CONFIRMATION', '【ご注文確認】注文番号 {{order_id}}',
-  '{{customer_name}} 様' || char(10) || char(10) || 'ご注文ありがとうございます。注文番号 {{order_id}}、お支払い金額 {{total_amount}} 円のお支払いを確認しました。' || char(10) || '発送まで今しばらくお待ちください。',
-  strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
- ('ORDER_SHIPPED', '【発送のお知らせ】注文番号 {{order_id}}',
-  '{{customer_name}} 様' || char(10) || char(10) || 'ご注文 {{order_id}} の商品を発送いたしました。お届けまで今しばらくお待ちください。',
-  strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
- ('ORDER_CANCELLED', '【キャンセル完了】注文番号 {{order_id}}',
-  '{{customer_name}} 様' || char(10) || char(10) || 'ご注文 {{order_id}} のキャンセルを承りました。お支払い済みの金額 {{total_amount}} 円は返金いたします。',
-  strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
-"#;
+async fn seed_templates(m: &SchemaManager<'_>, templates: &[(&str, &str, &str)]) -> Result<(), DbErr> {
+    let mut insert = Query::insert()
+        .into_table(name("notification_templates"))
+        .columns([name("code"), name("subject"), name("body"), name("updated_at")])
+        .to_owned();
+    for (code, subject, body) in templates {
+        insert.values_panic([(*code).into(), (*subject).into(), (*body).into(), ec_common::time::now().into()]);
+    }
+    m.exec_stmt(insert).await
+}
+
+struct M0001Initial;
+
+impl MigrationName for M0001Initial {
+    fn name(&self) -> &str {
+        "m0001_initial"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0001Initial {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(name("notification_templates"))
+                .col(text("code").primary_key())
+                .col(text("subject"))
+                .col(text("body"))
+                .col(time("updated_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(name("notifications"))
+                .col(id())
+                .col(int("order_id"))
+                .col(text("channel"))
+                .col(text("template"))
+                .col(text("recipient"))
+                .col(text("subject"))
+                .col(text("body"))
+                .col(text("status"))
+                .col(int32("attempts").default(0))
+                .col(text_null("last_error"))
+                .col(text_null("idempotency_key").unique_key())
+                .col(time("next_attempt_at"))
+                .col(time("created_at"))
+                .col(time_null("sent_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("notifications_by_order", "notifications", &["order_id", "id"])).await?;
+        // The queue: queued rows in delivery order.
+        m.create_index(
+            index("notifications_queue", "notifications", &["id"]).and_where(col("status").eq("queued")).to_owned(),
+        )
+        .await?;
+        seed_templates(m, SEEDED).await
+    }
+}
 
 /// Bulk imports: notifications grouped by batch, and the per-customer
 /// digest mail.
-const M0002_BATCHES: &str = r#"
-ALTER TABLE notifications ADD COLUMN batch_id TEXT;
-CREATE INDEX notifications_by_batch ON notifications (batch_id, status) WHERE batch_id IS NOT NULL;
-INSERT INTO notification_templates (code, subject, body, updated_at) VALUES
- ('ORDER_CONFIRMATION_BATCH', '【ご注文確認】{{order_count}} 件のご注文',
-  '{{customer_name}} 様' || char(10) || char(10) || '以下 {{order_count}} 件のご注文のお支払いを確認しました（合計 {{total_amount}} 円）。' || char(10) || char(10) || '{{order_list}}' || char(10) || char(10) || '発送まで今しばらくお待ちください。',
-  strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
-"#;
+struct M0002Batches;
+
+impl MigrationName for M0002Batches {
+    fn name(&self) -> &str {
+        "m0002_batches"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0002Batches {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(Table::alter().table(name("notifications")).add_column(text_null("batch_id")).to_owned()).await?;
+        m.create_index(
+            index("notifications_by_batch", "notifications", &["batch_id", "status"])
+                .and_where(col("batch_id").is_not_null())
+                .to_owned(),
+        )
+        .await?;
+        seed_templates(m, SEEDED_BATCH).await
+    }
+}
 
 /// A template names who edited it last.
 struct M0003TemplateEditor;
@@ -111,7 +174,7 @@ impl MigrationTrait for M0004DeliveryLog {
                     .table(attempts.clone())
                     .col(ColumnDef::new(notification_id.clone()).big_integer().not_null())
                     .col(ColumnDef::new(attempt.clone()).integer().not_null())
-                    .col(ColumnDef::new(Alias::new("at")).string().not_null())
+                    .col(time("at"))
                     .col(ColumnDef::new(Alias::new("outcome")).string().not_null())
                     .col(ColumnDef::new(Alias::new("error")).string().null())
                     .col(ColumnDef::new(Alias::new("duration_ms")).big_integer().not_null())
@@ -136,5 +199,35 @@ impl MigrationTrait for M0004DeliveryLog {
                     .to_owned(),
             )
             .await
+    }
+}
+
+/// Replicas share the queue: a dispatcher claims the rows it will deliver
+/// for a while (a lease: owner and until when), and takes its sends from one
+/// budget of the whole fleet (a token bucket in the database), so the
+/// configured rate holds for all replicas together.
+struct M0005Leases;
+
+impl MigrationName for M0005Leases {
+    fn name(&self) -> &str {
+        "m0005_leases"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0005Leases {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for column in [text_null("lease_owner"), time_null("lease_until")] {
+            m.alter_table(Table::alter().table(name("notifications")).add_column(column).to_owned()).await?;
+        }
+        m.create_table(
+            Table::create()
+                .table(name("send_budget"))
+                .col(text("name").primary_key())
+                .col(ColumnDef::new(name("tokens")).double().not_null())
+                .col(time("at"))
+                .to_owned(),
+        )
+        .await
     }
 }

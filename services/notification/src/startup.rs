@@ -4,7 +4,6 @@ use std::{net::SocketAddr, sync::Arc};
 
 use ec_common::{grpc::GrpcServer, shutdown::Shutdown};
 use ec_proto::notification::v1::notification_service_server::NotificationServiceServer;
-use sea_orm_migration::MigratorTrait;
 use tokio::net::TcpListener;
 
 use crate::{
@@ -47,14 +46,12 @@ impl Application {
         sender: Arc<dyn Sender>,
         delivery: String,
     ) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir)
-            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
         let rate = config.settings.rate_per_sec;
         if !(rate > 0.0 && rate.is_finite()) {
             anyhow::bail!("NOTIFY_RATE_PER_SEC must be a positive number, got {rate}");
         }
-        let db = ec_common::db::open_sqlite(&config.db_path(), 4, "notification-service").await?;
-        Migrator::up(&db, None).await?;
+        let db = config.open_db("notification-service").await?;
+        ec_common::db::migrate::<Migrator>(&db).await?;
         let store = Store::open(db, config.settings.max_batch).await?;
         let addr = listener.local_addr()?;
         Ok(Self { listener, addr, store, config, sender, delivery })
@@ -68,7 +65,7 @@ impl Application {
         let (c, settings) = (&self.config, &self.config.settings);
         let dispatcher = Dispatcher::new(self.store.clone(), self.sender.clone(), Policy::from_settings(settings));
         let dispatching = tokio::spawn(dispatcher.run(shutdown.wait()));
-        tracing::info!(addr = %self.addr, db = %c.db_path().display(), rate = settings.rate_per_sec, delivery = %self.delivery, "notification service listening");
+        tracing::info!(addr = %self.addr, db = %c.db_location(), rate = settings.rate_per_sec, delivery = %self.delivery, "notification service listening");
         GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "notification-service")
             .add_service(NotificationServiceServer::new(NotificationGrpc::new(
                 self.store.clone(),

@@ -1,21 +1,18 @@
-//! Every access to `notification_service.db`. Enqueues go through one
-//! group-commit writer; templates are cached in memory (read on every
-//! enqueue, written rarely).
+//! Every access to the notification service's database. Enqueues go
+//! through the service's group-commit writer ([`ec_common::writer`]);
+//! templates are cached in memory (read on every enqueue, written rarely).
 
 use std::{
     collections::HashMap,
-    sync::{
-        Arc, RwLock,
-        atomic::{AtomicI64, Ordering},
-    },
+    sync::{Arc, RwLock},
 };
 
 use chrono::{DateTime, Utc};
-use ec_common::batch::Batcher;
 use ec_common::error::{ErrorCode, Fault};
 use ec_common::vocab::TemplateCode;
+use ec_common::writer::{Writer, insert_chunked};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect, Set, Statement,
     sea_query::{CaseStatement, Expr, ExprTrait, OnConflict},
 };
@@ -26,7 +23,6 @@ use crate::{
     error::Error,
 };
 
-const INSERT_CHUNK: usize = 400;
 /// Rows of one state update. Each row of an `UPDATE ... CASE id WHEN ...`
 /// looks through the CASE, so a chunk costs its size squared: a few hundred
 /// keeps that well under the cost of the statement itself.
@@ -206,7 +202,7 @@ impl QueueStats {
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
-    writer: Batcher<WriteOp, WriteResult>,
+    writer: Writer<Writes>,
     templates: Arc<RwLock<HashMap<TemplateCode, templates::Model>>>,
     /// Wakes the dispatcher when something was queued.
     pub queued: Arc<Notify>,
@@ -214,30 +210,12 @@ pub struct Store {
 
 impl Store {
     pub async fn open(db: DatabaseConnection, max_batch: usize) -> Result<Self, DbErr> {
-        let max = ec_common::db::max_id(&db, "notifications", "id").await?;
         let cache: HashMap<_, _> = templates::Entity::find().all(&db).await?.into_iter().map(|t| (t.code, t)).collect();
         let templates = Arc::new(RwLock::new(cache));
         let queued = Arc::new(Notify::new());
-        let next_id = Arc::new(AtomicI64::new(max + 1));
-        let (wdb, wtemplates, wqueued) = (db.clone(), templates.clone(), queued.clone());
-        let writer = Batcher::spawn("notification-service", max_batch, move |ops| {
-            let (db, next_id, templates, queued) = (wdb.clone(), next_id.clone(), wtemplates.clone(), wqueued.clone());
-            async move {
-                let outs = run_batch(&db, &next_id, ops).await;
-                for out in &outs {
-                    match out {
-                        Ok(WriteOut::Template(t)) => {
-                            if let Ok(mut cache) = templates.write() {
-                                cache.insert(t.code, t.clone());
-                            }
-                        }
-                        Ok(WriteOut::Queued(_) | WriteOut::QueuedMany(_)) => queued.notify_one(),
-                        Err(_) => {}
-                    }
-                }
-                outs
-            }
-        });
+        tokio::spawn(refresh_templates(db.clone(), Arc::downgrade(&templates)));
+        let writes = Writes { templates: templates.clone(), queued: queued.clone() };
+        let writer = Writer::spawn("notification-service", db.clone(), max_batch, writes);
         Ok(Self { db, writer, templates, queued })
     }
 
@@ -281,7 +259,7 @@ impl Store {
             n: i64,
         }
         let rows = Row::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Sqlite,
+            self.db.get_database_backend(),
             "SELECT status, COUNT(*) AS n FROM notifications WHERE batch_id = $1 GROUP BY status",
             [batch_id.into()],
         ))
@@ -311,15 +289,89 @@ impl Store {
             .await?)
     }
 
-    /// The next notifications due for delivery, in queue order.
-    pub async fn due(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<notifications::Model>, Error> {
-        Ok(notifications::Entity::find()
-            .filter(notifications::Column::Status.eq(DeliveryStatus::Queued))
-            .filter(notifications::Column::NextAttemptAt.lte(now))
-            .order_by_asc(notifications::Column::Id)
+    /// Claims the next notifications due for delivery, in queue order, for
+    /// `owner` until `now + lease`: no other dispatcher (replica) takes them
+    /// meanwhile. A claim a crashed replica left expires with its lease and
+    /// the row is claimed again. PostgreSQL skips the rows another replica is
+    /// claiming at this moment (`FOR UPDATE SKIP LOCKED`); SQLite's write
+    /// transaction runs one claim at a time anyway.
+    pub async fn claim(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+        limit: u64,
+    ) -> Result<Vec<notifications::Model>, Error> {
+        use notifications::Column as C;
+        use sea_orm::sea_query::{LockBehavior, LockType, Query};
+        let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(1));
+        let due = Query::select()
+            .column(C::Id)
+            .from(notifications::Entity)
+            .and_where(Expr::col(C::Status).eq(DeliveryStatus::Queued))
+            .and_where(Expr::col(C::NextAttemptAt).lte(now))
+            .cond_where(
+                sea_orm::Condition::any().add(Expr::col(C::LeaseUntil).is_null()).add(Expr::col(C::LeaseUntil).lt(now)),
+            )
+            .order_by(C::Id, sea_orm::Order::Asc)
             .limit(limit)
-            .all(&self.db)
-            .await?)
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .to_owned();
+        let txn = ec_common::db::begin_write(&self.db).await?;
+        let mut claimed = notifications::Entity::update_many()
+            .col_expr(C::LeaseOwner, Expr::value(owner))
+            .col_expr(C::LeaseUntil, Expr::value(until))
+            .filter(C::Id.in_subquery(due))
+            .exec_with_returning(&txn)
+            .await?;
+        txn.commit().await?;
+        claimed.sort_by_key(|n| n.id);
+        Ok(claimed)
+    }
+
+    /// Gives back claimed notifications a round did not get to.
+    pub async fn release(&self, owner: &str, ids: &[i64]) -> Result<(), Error> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        notifications::Entity::update_many()
+            .col_expr(notifications::Column::LeaseOwner, Expr::value(Option::<String>::None))
+            .col_expr(notifications::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(notifications::Column::Id.is_in(ids.iter().copied()))
+            .filter(notifications::Column::LeaseOwner.eq(owner))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Takes up to `want` sends from the fleet's budget: a token bucket of
+    /// `rate` per second and `burst` at most, kept in the database under a
+    /// row lock, so every replica together stays within the rate. Answers
+    /// how many it may send now.
+    pub async fn take_budget(&self, want: u64, rate: f64, burst: f64, now: DateTime<Utc>) -> Result<u64, Error> {
+        use crate::entity::send_budget;
+        let txn = ec_common::db::begin_write(&self.db).await?;
+        let row = send_budget::Entity::find_by_id("delivery").lock_exclusive().one(&txn).await?;
+        let tokens = match &row {
+            Some(b) => {
+                let elapsed = Ord::max((now - b.at).num_microseconds().unwrap_or(i64::MAX), 0) as f64 / 1e6;
+                (b.tokens + elapsed * rate).min(burst)
+            }
+            None => burst,
+        };
+        let take = Ord::min(tokens.floor().max(0.0) as u64, want);
+        let left =
+            send_budget::ActiveModel { name: Set("delivery".into()), tokens: Set(tokens - take as f64), at: Set(now) };
+        send_budget::Entity::insert(left)
+            .on_conflict(
+                OnConflict::column(send_budget::Column::Name)
+                    .update_columns([send_budget::Column::Tokens, send_budget::Column::At])
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(take)
     }
 
     /// Writes what a round of deliveries came to, in one transaction: the
@@ -462,7 +514,7 @@ impl Store {
             n: i64,
         }
         let rows = Row::find_by_statement(Statement::from_string(
-            DbBackend::Sqlite,
+            self.db.get_database_backend(),
             "SELECT status, COUNT(*) AS n FROM notifications GROUP BY status",
         ))
         .all(&self.db)
@@ -475,6 +527,9 @@ impl Store {
 fn still_queued(chunk: &[&Attempted]) -> sea_orm::UpdateMany<notifications::Entity> {
     notifications::Entity::update_many()
         .col_expr(notifications::Column::Attempts, Expr::col(notifications::Column::Attempts).add(1))
+        // The attempt is over: the lease goes with it (the owner stays, as
+        // the dispatcher that made the last attempt).
+        .col_expr(notifications::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(notifications::Column::Id.is_in(chunk.iter().map(|a| a.id)))
         .filter(notifications::Column::Status.eq(DeliveryStatus::Queued))
 }
@@ -503,18 +558,65 @@ fn requeue() -> sea_orm::UpdateMany<notifications::Entity> {
         .filter(notifications::Column::Status.eq(DeliveryStatus::Failed))
 }
 
-async fn run_batch(db: &DatabaseConnection, next_id: &Arc<AtomicI64>, ops: Vec<WriteOp>) -> Vec<WriteResult> {
-    let (db, next_id) = (db.clone(), next_id.clone());
-    ec_common::batch::apply_or_split(ops, move |ops| {
-        let (db, next_id) = (db.clone(), next_id.clone());
-        Box::pin(async move { apply(&db, &next_id, ops).await })
-    })
-    .await
+/// How often the template cache is read again: an edit made through another
+/// replica is used here within this.
+pub const TEMPLATE_REFRESH: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Keeps the template cache in step with the database until the store is gone.
+async fn refresh_templates(
+    db: DatabaseConnection,
+    cache: std::sync::Weak<RwLock<HashMap<TemplateCode, templates::Model>>>,
+) {
+    loop {
+        tokio::time::sleep(TEMPLATE_REFRESH).await;
+        let Some(cache) = cache.upgrade() else { return };
+        match templates::Entity::find().all(&db).await {
+            Ok(all) => {
+                if let Ok(mut c) = cache.write() {
+                    *c = all.into_iter().map(|t| (t.code, t)).collect();
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot read templates again"),
+        }
+    }
 }
 
-async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
+/// The notification service's writes, as its writer applies them.
+struct Writes {
+    templates: Arc<RwLock<HashMap<TemplateCode, templates::Model>>>,
+    queued: Arc<Notify>,
+}
+
+impl ec_common::writer::Batch for Writes {
+    type Op = WriteOp;
+    type Out = WriteOut;
+    type Error = Error;
+
+    fn apply<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        ops: &'a [WriteOp],
+    ) -> futures::future::BoxFuture<'a, Result<Vec<WriteResult>, DbErr>> {
+        Box::pin(apply(txn, ops))
+    }
+
+    fn after(&self, _ops: &[WriteOp], outs: &[WriteResult]) {
+        for out in outs {
+            match out {
+                Ok(WriteOut::Template(t)) => {
+                    if let Ok(mut cache) = self.templates.write() {
+                        cache.insert(t.code, t.clone());
+                    }
+                }
+                Ok(WriteOut::Queued(_) | WriteOut::QueuedMany(_)) => self.queued.notify_one(),
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+async fn apply(txn: &DatabaseTransaction, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
     let now = ec_common::time::now();
-    let txn = ec_common::db::begin_write(db).await?;
     let keys: Vec<&str> = ops
         .iter()
         .flat_map(|op| match op {
@@ -527,21 +629,32 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
     let mut known: HashMap<String, notifications::Model> = HashMap::new();
     if !keys.is_empty() {
         for m in
-            notifications::Entity::find().filter(notifications::Column::IdempotencyKey.is_in(keys)).all(&txn).await?
+            notifications::Entity::find().filter(notifications::Column::IdempotencyKey.is_in(keys)).all(txn).await?
         {
             if let Some(k) = m.idempotency_key.clone() {
                 known.insert(k, m);
             }
         }
     }
+    let new = ops
+        .iter()
+        .map(|op| match op {
+            WriteOp::Enqueue(_) => 1,
+            WriteOp::EnqueueMany(ns) => ns.len(),
+            WriteOp::PutTemplate { .. } => 0,
+        })
+        .sum();
+    let mut ids = ec_common::db::take_ids(txn, "notifications", new).await?.into_iter();
     let mut outs = Vec::with_capacity(ops.len());
     let mut rows = Vec::new();
     for op in ops {
         outs.push(match op {
-            WriteOp::Enqueue(n) => Ok(WriteOut::Queued(queue_one(n, now, next_id, &mut known, &mut rows))),
-            WriteOp::EnqueueMany(ns) => {
-                Ok(WriteOut::QueuedMany(ns.iter().map(|n| queue_one(n, now, next_id, &mut known, &mut rows)).collect()))
-            }
+            WriteOp::Enqueue(n) => queue_one(n, now, &mut ids, &mut known, &mut rows).map(WriteOut::Queued),
+            WriteOp::EnqueueMany(ns) => ns
+                .iter()
+                .map(|n| queue_one(n, now, &mut ids, &mut known, &mut rows))
+                .collect::<Result<_, _>>()
+                .map(WriteOut::QueuedMany),
             WriteOp::PutTemplate { code, subject, body, by } => {
                 let t = templates::Model {
                     code: *code,
@@ -567,18 +680,14 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
                         ])
                         .to_owned(),
                 )
-                .exec_without_returning(&txn)
+                .exec_without_returning(txn)
                 .await?;
                 Ok(WriteOut::Template(t))
             }
         });
     }
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        notifications::Entity::insert_many(chunk.iter().cloned().map(notifications::ActiveModel::from))
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    txn.commit().await?;
+    let rows: Vec<notifications::ActiveModel> = rows.into_iter().map(notifications::ActiveModel::from).collect();
+    insert_chunked(txn, &rows).await?;
     Ok(outs)
 }
 
@@ -587,15 +696,15 @@ async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) ->
 fn queue_one(
     n: &NewNotification,
     now: chrono::DateTime<chrono::Utc>,
-    next_id: &AtomicI64,
+    ids: &mut impl Iterator<Item = i64>,
     known: &mut HashMap<String, notifications::Model>,
     rows: &mut Vec<notifications::Model>,
-) -> notifications::Model {
+) -> Result<notifications::Model, Error> {
     if let Some(existing) = n.idempotency_key.as_ref().and_then(|k| known.get(k)) {
-        return existing.clone();
+        return Ok(existing.clone());
     }
     let m = notifications::Model {
-        id: next_id.fetch_add(1, Ordering::Relaxed),
+        id: ids.next().ok_or_else(|| Error::Db(DbErr::Custom("no notification id left in the batch".into())))?,
         order_id: n.order_id,
         channel: n.channel,
         template: n.template,
@@ -612,10 +721,12 @@ fn queue_one(
         batch_id: n.batch_id.clone(),
         trace_id: n.trace_id.clone(),
         attempts_at_retry: 0,
+        lease_owner: None,
+        lease_until: None,
     };
     if let Some(k) = &n.idempotency_key {
         known.insert(k.clone(), m.clone());
     }
     rows.push(m.clone());
-    m
+    Ok(m)
 }

@@ -22,14 +22,31 @@ const PASS_LIMIT: u64 = 200;
 /// How the status history names what the reconciler settles.
 pub const ACTOR: &str = "system:reconciler";
 
+/// Runs a pass every `interval`, on one replica at a time: the one holding
+/// the `reconciler` lease (renewed each pass; another replica takes it
+/// over a few intervals after its holder stops).
 pub async fn run(flows: Flows, interval: Duration, stop: impl Future<Output = ()>) {
+    let owner = ec_common::lease::owner("order-service");
+    let lease = (interval * 3).max(Duration::from_secs(5));
     let mut tick = tokio::time::interval(interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tokio::pin!(stop);
     loop {
         tokio::select! {
-            () = &mut stop => return,
+            () = &mut stop => {
+                // A clean stop hands the work on at once.
+                let _ = ec_common::lease::release(flows.store.db(), "reconciler", &owner).await;
+                return;
+            }
             _ = tick.tick() => {}
+        }
+        match ec_common::lease::claim(flows.store.db(), "reconciler", &owner, lease).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot claim the reconciler's lease");
+                continue;
+            }
         }
         if let Err(e) = pass(&flows).await {
             tracing::warn!(error = %e, "reconciliation pass failed");

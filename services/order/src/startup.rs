@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 
 use ec_common::{grpc::GrpcServer, shutdown::Shutdown};
 use ec_proto::order::v1::order_service_server::OrderServiceServer;
-use sea_orm_migration::MigratorTrait;
 use tokio::net::TcpListener;
 
 use crate::{config::Config, flows::Flows, grpc::OrderGrpc, import::Importer, migration::Migrator, store::Store};
@@ -27,10 +26,8 @@ impl Application {
     /// Builds on a listener the caller bound (the all-in-one binds every
     /// port first, so the services can be told each other's addresses).
     pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir)
-            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
-        let db = ec_common::db::open_sqlite(&config.db_path(), 4, "order-service").await?;
-        Migrator::up(&db, None).await?;
+        let db = config.open_db("order-service").await?;
+        ec_common::db::migrate::<Migrator>(&db).await?;
         let outbox = ec_outbox::Outbox::new(db.clone(), "order-service");
         let store = Store::open(db, config.settings.max_batch, outbox.clone()).await?;
         let payment = ec_common::grpc::lazy_channel(&config.payment_url, "order-service", &config.mesh)?;
@@ -59,9 +56,12 @@ impl Application {
             self.config.outbox_policy(),
             shutdown.wait(),
         ));
-        // Imports a stop interrupted carry on where they were.
+        // Imports a stop interrupted carry on where they were; one a crashed
+        // replica left is taken up once its lease runs out.
         self.importer.resume().await?;
-        tracing::info!(addr = %self.addr, db = %self.config.db_path().display(), "order service listening");
+        let resuming =
+            tokio::spawn(self.importer.clone().keep_resuming(std::time::Duration::from_secs(2), shutdown.wait()));
+        tracing::info!(addr = %self.addr, db = %self.config.db_location(), "order service listening");
         // Import files arrive in one message: allow up to 64 MiB.
         let service = OrderServiceServer::new(OrderGrpc::new(self.flows.clone(), self.importer.clone()))
             .max_decoding_message_size(64 * 1024 * 1024);
@@ -73,6 +73,7 @@ impl Application {
         server.serve(self.listener, &self.config.mesh, shutdown.wait()).await?;
         let _ = reconciler.await;
         let _ = worker.await;
+        let _ = resuming.await;
         // In-flight flows and imports get a moment to reach a safe point;
         // whatever is left is resumed at the next start.
         self.flows.drain(std::time::Duration::from_secs(10)).await;

@@ -1,22 +1,17 @@
 //! Every access to `order_service.db`.
 //!
-//! Reads go straight to the connection pool. Writes go through one writer
-//! task ([`ec_common::batch::Batcher`]): whatever queued up while it was busy
-//! is applied in one transaction with multi-row statements, so at load a
-//! commit is shared by many orders. Being the only writer also makes the
-//! status machine race-free: a transition reads the current status and writes
-//! the next one with nobody in between.
+//! Reads go straight to the connection pool. Writes go through the
+//! service's writer ([`ec_common::writer`]): whatever queued up while it was
+//! busy is applied in one transaction with multi-row statements, so at load
+//! a commit is shared by many orders. The status machine stays race-free
+//! with any number of replicas: a batch locks the orders it changes before
+//! reading their status, takes order ids from the database, and idempotency
+//! keys and payment event ids are unique in the schema.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::{
-        Arc,
-        atomic::{AtomicI64, Ordering},
-    },
-};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use ec_common::batch::Batcher;
+use ec_common::writer::{Writer, insert_chunked};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet,
     QueryFilter, QueryOrder, QuerySelect, Set, Statement, sea_query::Expr,
@@ -29,9 +24,6 @@ use crate::{
     entity::{order_items, orders, payment_events, status_history},
     error::Error,
 };
-
-/// Rows per multi-row INSERT, well under SQLite's bound-variable limit.
-const INSERT_CHUNK: usize = 400;
 
 /// An order line as answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,7 +158,7 @@ type WriteResult = Result<WriteOut, Error>;
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
-    writer: Batcher<WriteOp, WriteResult>,
+    writer: Writer<Writes>,
 }
 
 /// One order of a bulk import, as the import worker sees it.
@@ -202,24 +194,7 @@ impl Store {
     /// `outbox`: where owed refunds are written (with the change that owes
     /// them); it is woken after each commit.
     pub async fn open(db: DatabaseConnection, max_batch: usize, outbox: ec_outbox::Outbox) -> Result<Self, DbErr> {
-        let max = ec_common::db::max_id(&db, "orders", "id").await?;
-        let next_id = Arc::new(AtomicI64::new(max + 1));
-        let wdb = db.clone();
-        let writer = Batcher::spawn("order-service", max_batch, move |ops| {
-            let db = wdb.clone();
-            let next_id = next_id.clone();
-            let outbox = outbox.clone();
-            // Only a cancelled paid order owes anything: the worker is not
-            // woken (a query) for the rest.
-            let owes = ops.iter().any(|op| matches!(op, WriteOp::Transition(t) if t.refund_due));
-            async move {
-                let outs = run_batch(&db, &next_id, ops).await;
-                if owes {
-                    outbox.wake();
-                }
-                outs
-            }
-        });
+        let writer = Writer::spawn("order-service", db.clone(), max_batch, Writes { outbox });
         Ok(Self { db, writer })
     }
 
@@ -332,23 +307,33 @@ impl Store {
             revenue: i64,
             n: i64,
         }
+        let backend = self.db.get_database_backend();
         let by_status = ByStatus::find_by_statement(Statement::from_string(
-            DbBackend::Sqlite,
+            backend,
             "SELECT status, COUNT(*) AS n FROM orders GROUP BY status ORDER BY status",
         ))
         .all(&self.db)
         .await?;
-        let shift = format!("{utc_offset_minutes:+} minutes");
         let first = today - chrono::Days::new(6);
-        let by_day = ByDay::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            "SELECT date(created_at, $1) AS day, COALESCE(SUM(total_amount), 0) AS revenue, COUNT(*) AS n \
-             FROM orders WHERE status IN ('paid', 'shipped', 'delivered') AND date(created_at, $1) >= $2 \
-             GROUP BY day ORDER BY day",
-            [shift.into(), first.format("%Y-%m-%d").to_string().into()],
-        ))
-        .all(&self.db)
-        .await?;
+        // The one statement written per dialect: a local calendar day.
+        let by_day = match backend {
+            DbBackend::Postgres => Statement::from_sql_and_values(
+                backend,
+                "SELECT to_char((created_at AT TIME ZONE 'UTC') + make_interval(mins => $1), 'YYYY-MM-DD') AS day, \
+                 CAST(COALESCE(SUM(total_amount), 0) AS BIGINT) AS revenue, COUNT(*) AS n \
+                 FROM orders WHERE status IN ('paid', 'shipped', 'delivered') \
+                 AND (created_at AT TIME ZONE 'UTC') + make_interval(mins => $1) >= $2 GROUP BY day ORDER BY day",
+                [utc_offset_minutes.into(), first.and_time(chrono::NaiveTime::MIN).into()],
+            ),
+            _ => Statement::from_sql_and_values(
+                backend,
+                "SELECT date(created_at, $1) AS day, COALESCE(SUM(total_amount), 0) AS revenue, COUNT(*) AS n \
+                 FROM orders WHERE status IN ('paid', 'shipped', 'delivered') AND date(created_at, $1) >= $2 \
+                 GROUP BY day ORDER BY day",
+                [format!("{utc_offset_minutes:+} minutes").into(), first.format("%Y-%m-%d").to_string().into()],
+            ),
+        };
+        let by_day = ByDay::find_by_statement(by_day).all(&self.db).await?;
         let mut days: Vec<(String, i64, i64)> =
             (0..7).map(|i| ((first + chrono::Days::new(i)).format("%Y-%m-%d").to_string(), 0, 0)).collect();
         for d in by_day {
@@ -438,15 +423,31 @@ fn view_of(order: orders::Model, items: Vec<order_items::Model>) -> OrderView {
     OrderView { order, status, items, history: Vec::new() }
 }
 
-/// Runs one batch; if the shared transaction fails, runs each operation in a
-/// transaction of its own so one bad operation cannot fail its neighbours.
-async fn run_batch(db: &DatabaseConnection, next_id: &Arc<AtomicI64>, ops: Vec<WriteOp>) -> Vec<WriteResult> {
-    let (db, next_id) = (db.clone(), next_id.clone());
-    ec_common::batch::apply_or_split(ops, move |ops| {
-        let (db, next_id) = (db.clone(), next_id.clone());
-        Box::pin(async move { apply(&db, &next_id, ops).await })
-    })
-    .await
+/// The order service's writes, as its writer applies them.
+struct Writes {
+    outbox: ec_outbox::Outbox,
+}
+
+impl ec_common::writer::Batch for Writes {
+    type Op = WriteOp;
+    type Out = WriteOut;
+    type Error = Error;
+
+    fn apply<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        ops: &'a [WriteOp],
+    ) -> futures::future::BoxFuture<'a, Result<Vec<WriteResult>, DbErr>> {
+        Box::pin(apply(txn, ops))
+    }
+
+    fn after(&self, ops: &[WriteOp], _outs: &[WriteResult]) {
+        // Only a cancelled paid order owes anything: the worker is not woken
+        // (a query) for the rest.
+        if ops.iter().any(|op| matches!(op, WriteOp::Transition(t) if t.refund_due)) {
+            self.outbox.wake();
+        }
+    }
 }
 
 /// (id, status, pending_notification, refund_due, updated_at)
@@ -481,13 +482,13 @@ struct Batch {
     outbox_rows: Vec<ec_outbox::NewEvent>,
 }
 
-async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
+async fn apply(txn: &DatabaseTransaction, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
     let now = ec_common::time::now();
-    let txn = ec_common::db::begin_write(db).await?;
-    let mut batch = Batch::load(&txn, ops).await?;
-    let outs = ops.iter().map(|op| batch.apply(op, next_id, now)).collect();
-    batch.write(&txn, now).await?;
-    txn.commit().await?;
+    let mut batch = Batch::load(txn, ops).await?;
+    let inserts = ops.iter().filter(|op| matches!(op, WriteOp::Insert(_))).count();
+    let mut ids = ec_common::db::take_ids(txn, "orders", inserts).await?.into_iter();
+    let outs = ops.iter().map(|op| batch.apply(op, &mut ids, now)).collect();
+    batch.write(txn, now).await?;
     Ok(outs)
 }
 
@@ -532,6 +533,10 @@ impl Batch {
                     orders::Column::UpdatedAt,
                 ])
                 .filter(orders::Column::Id.is_in(touched))
+                .order_by_asc(orders::Column::Id)
+                // Row locks (PostgreSQL): another replica's batch waits until
+                // this one commits, then reads what it left.
+                .lock_exclusive()
                 .into_tuple()
                 .all(txn)
                 .await?;
@@ -561,9 +566,9 @@ impl Batch {
         Ok(batch)
     }
 
-    fn apply(&mut self, op: &WriteOp, next_id: &AtomicI64, now: DateTime<Utc>) -> WriteResult {
+    fn apply(&mut self, op: &WriteOp, ids: &mut impl Iterator<Item = i64>, now: DateTime<Utc>) -> WriteResult {
         match op {
-            WriteOp::Insert(o) => self.insert(o, next_id, now),
+            WriteOp::Insert(o) => self.insert(o, ids, now),
             WriteOp::Transition(t) => self.transition(t, now),
             WriteOp::ClearNotification { order_id, template } => {
                 if let Some(cur) = self.state.get_mut(order_id)
@@ -578,7 +583,7 @@ impl Batch {
     }
 
     /// A new order, or the one its idempotency key already made.
-    fn insert(&mut self, o: &NewOrder, next_id: &AtomicI64, now: DateTime<Utc>) -> WriteResult {
+    fn insert(&mut self, o: &NewOrder, ids: &mut impl Iterator<Item = i64>, now: DateTime<Utc>) -> WriteResult {
         if let Some((key, hash)) = &o.idempotency
             && let Some((id, stored)) = self.known_keys.get(key)
         {
@@ -588,7 +593,7 @@ impl Batch {
                 Err(Error::IdempotencyConflict)
             };
         }
-        let id = next_id.fetch_add(1, Ordering::Relaxed);
+        let id = ids.next().ok_or_else(|| Error::Db(DbErr::Custom("no order id left in the batch".into())))?;
         if let Some((key, hash)) = &o.idempotency {
             self.known_keys.insert(key.clone(), (id, Some(hash.clone())));
         }
@@ -660,17 +665,17 @@ impl Batch {
     /// Writes what the batch decided: multi-row inserts, and one UPDATE per
     /// distinct resulting state (not one per order).
     async fn write(self, txn: &DatabaseTransaction, now: DateTime<Utc>) -> Result<(), DbErr> {
-        for chunk in self.order_rows.chunks(INSERT_CHUNK) {
-            let rows = chunk.iter().cloned().map(|m| {
+        let orders: Vec<orders::ActiveModel> = self
+            .order_rows
+            .into_iter()
+            .map(|m| {
                 let mut am: orders::ActiveModel = m.into();
                 am.id = Set(am.id.take().unwrap_or_default());
                 am
-            });
-            orders::Entity::insert_many(rows).exec_without_returning(txn).await?;
-        }
-        for chunk in self.item_rows.chunks(INSERT_CHUNK) {
-            order_items::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
-        }
+            })
+            .collect();
+        insert_chunked(txn, &orders).await?;
+        insert_chunked(txn, &self.item_rows).await?;
         type Key = (OrderStatus, Option<TemplateCode>, bool, bool);
         let mut groups: HashMap<Key, Vec<i64>> = HashMap::new();
         for (id, cur) in &self.state {
@@ -691,12 +696,8 @@ impl Batch {
             }
             update.filter(orders::Column::Id.is_in(ids)).exec(txn).await?;
         }
-        for chunk in self.history_rows.chunks(INSERT_CHUNK) {
-            status_history::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
-        }
-        for chunk in self.event_rows.chunks(INSERT_CHUNK) {
-            payment_events::Entity::insert_many(chunk.to_vec()).exec_without_returning(txn).await?;
-        }
+        insert_chunked(txn, &self.history_rows).await?;
+        insert_chunked(txn, &self.event_rows).await?;
         ec_outbox::write(txn, self.outbox_rows, now).await?;
         Ok(())
     }

@@ -14,6 +14,10 @@ pub struct Config {
     /// Directory holding payment_service.db.
     #[arg(long = "data-dir", env = "EC_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// The database (`postgres://user:password@host:5432/name`, or
+    /// `sqlite://path`) instead of payment_service.db in the data directory.
+    #[arg(long = "database-url", env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<ec_common::config::Secret>,
     /// Order service URL, for the payment status webhook and order look-ups.
     #[arg(long, env = "ORDER_URL", default_value = "http://127.0.0.1:8000")]
     pub order_url: String,
@@ -52,6 +56,7 @@ impl Config {
             addr: ([127, 0, 0, 1], 0).into(),
             mesh: ec_common::config::Mesh::default(),
             data_dir,
+            database_url: None,
             order_url,
             deadlines: Deadlines::default(),
             delivery: Delivery::default(),
@@ -61,6 +66,20 @@ impl Config {
 
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join("payment_service.db")
+    }
+
+    /// Where the data is, for the start-up line (no credentials).
+    pub fn db_location(&self) -> String {
+        ec_common::db::describe(self.database_url.as_ref(), &self.db_path())
+    }
+
+    /// Opens the database (creating the data directory for the default file).
+    pub async fn open_db(&self, service: &'static str) -> anyhow::Result<sea_orm::DatabaseConnection> {
+        if self.database_url.is_none() {
+            std::fs::create_dir_all(&self.data_dir)
+                .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", self.data_dir.display()))?;
+        }
+        Ok(ec_common::db::open(self.database_url.as_ref(), &self.db_path(), 4, service).await?)
     }
 
     pub fn outbox_policy(&self) -> ec_outbox::Policy {

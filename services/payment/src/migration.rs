@@ -1,6 +1,9 @@
 //! Schema of `payment_service.db`, applied at start-up.
 
-use ec_common::db::{AddTextColumns, SqlMigration};
+use ec_common::db::{
+    AddTextColumns,
+    schema::{col, id, index, int, name, text, text_null, time},
+};
 use sea_orm_migration::prelude::*;
 
 pub struct Migrator;
@@ -9,8 +12,8 @@ pub struct Migrator;
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
-            Box::new(SqlMigration { name: "m0001_initial", sql: M0001_INITIAL }),
-            Box::new(SqlMigration { name: "m0002_batches", sql: M0002_BATCHES }),
+            Box::new(M0001Initial),
+            Box::new(M0002Batches),
             // A refund names who asked for it.
             Box::new(AddTextColumns { name: "m0003_refunded_by", columns: &[("refunds", "created_by")] }),
             Box::new(M0004PaymentKeys),
@@ -26,43 +29,83 @@ impl MigratorTrait for Migrator {
 
 /// The UNIQUE order_id is the duplicate-payment rule, enforced by the
 /// database as well as checked by the writer.
-const M0001_INITIAL: &str = r#"
-CREATE TABLE payments (
-    id              INTEGER PRIMARY KEY,
-    order_id        INTEGER NOT NULL UNIQUE,
-    amount          INTEGER NOT NULL CHECK (amount BETWEEN 100 AND 1000000),
-    currency        TEXT    NOT NULL,
-    method          TEXT    NOT NULL,
-    status          TEXT    NOT NULL,
-    refunded_amount INTEGER NOT NULL DEFAULT 0 CHECK (refunded_amount BETWEEN 0 AND amount),
-    batch_id        TEXT,
-    created_at      TEXT    NOT NULL,
-    updated_at      TEXT    NOT NULL
-);
-CREATE INDEX payments_by_batch ON payments (batch_id) WHERE batch_id IS NOT NULL;
+struct M0001Initial;
 
-CREATE TABLE refunds (
-    id              INTEGER PRIMARY KEY,
-    payment_id      INTEGER NOT NULL REFERENCES payments (id),
-    amount          INTEGER NOT NULL CHECK (amount > 0),
-    reason          TEXT    NOT NULL,
-    idempotency_key TEXT    UNIQUE,
-    created_at      TEXT    NOT NULL
-);
-CREATE INDEX refunds_by_payment ON refunds (payment_id, id);
-"#;
+impl MigrationName for M0001Initial {
+    fn name(&self) -> &str {
+        "m0001_initial"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0001Initial {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(name("payments"))
+                .col(id())
+                .col(int("order_id").unique_key())
+                .col(int("amount").check(col("amount").between(100, 1_000_000)))
+                .col(text("currency"))
+                .col(text("method"))
+                .col(text("status"))
+                .col(int("refunded_amount").default(0))
+                .col(text_null("batch_id"))
+                .col(time("created_at"))
+                .col(time("updated_at"))
+                .check(col("refunded_amount").gte(0).and(col("refunded_amount").lte(col("amount"))))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            index("payments_by_batch", "payments", &["batch_id"]).and_where(col("batch_id").is_not_null()).to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(name("refunds"))
+                .col(id())
+                .col(int("payment_id"))
+                .col(int("amount").check(col("amount").gt(0)))
+                .col(text("reason"))
+                .col(text_null("idempotency_key").unique_key())
+                .col(time("created_at"))
+                .foreign_key(
+                    ForeignKey::create().from(name("refunds"), name("payment_id")).to(name("payments"), name("id")),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("refunds_by_payment", "refunds", &["payment_id", "id"])).await
+    }
+}
 
 /// Refused items of batch payments, so a batch summary can count them
 /// (accepted ones are the payments with the batch id).
-const M0002_BATCHES: &str = r#"
-CREATE TABLE payment_rejections (
-    batch_id   TEXT    NOT NULL,
-    order_id   INTEGER NOT NULL,
-    reason     TEXT    NOT NULL,
-    created_at TEXT    NOT NULL,
-    PRIMARY KEY (batch_id, order_id)
-);
-"#;
+struct M0002Batches;
+
+impl MigrationName for M0002Batches {
+    fn name(&self) -> &str {
+        "m0002_batches"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0002Batches {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(name("payment_rejections"))
+                .col(text("batch_id"))
+                .col(int("order_id"))
+                .col(text("reason"))
+                .col(time("created_at"))
+                .primary_key(Index::create().col(name("batch_id")).col(name("order_id")))
+                .to_owned(),
+        )
+        .await
+    }
+}
 
 /// A payment remembers its idempotency key (unique: a retry never pays
 /// twice) and who asked for it.

@@ -4,7 +4,6 @@ use std::net::SocketAddr;
 
 use ec_common::{grpc::GrpcServer, shutdown::Shutdown};
 use ec_proto::payment::v1::payment_service_server::PaymentServiceServer;
-use sea_orm_migration::MigratorTrait;
 use tokio::net::TcpListener;
 
 use crate::{config::Config, grpc::PaymentGrpc, migration::Migrator, store::Store, webhook::PaymentEvents};
@@ -28,10 +27,8 @@ impl Application {
     /// Builds on a listener the caller bound (the all-in-one binds every
     /// port first, so the services can be told each other's addresses).
     pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir)
-            .map_err(|e| anyhow::anyhow!("cannot create data directory {}: {e}", config.data_dir.display()))?;
-        let db = ec_common::db::open_sqlite(&config.db_path(), 4, "payment-service").await?;
-        Migrator::up(&db, None).await?;
+        let db = config.open_db("payment-service").await?;
+        ec_common::db::migrate::<Migrator>(&db).await?;
         let outbox = ec_outbox::Outbox::new(db.clone(), "payment-service");
         let store = Store::open(db, config.settings.max_batch, outbox.clone()).await?;
         let order = ec_common::grpc::lazy_channel(&config.order_url, "payment-service", &config.mesh)?;
@@ -51,7 +48,7 @@ impl Application {
     }
 
     pub async fn run(self, shutdown: Shutdown) -> anyhow::Result<()> {
-        tracing::info!(addr = %self.addr, db = %self.config.db_path().display(), "payment service listening");
+        tracing::info!(addr = %self.addr, db = %self.config.db_location(), "payment service listening");
         let worker = tokio::spawn(self.outbox.clone().run(self.events, self.config.outbox_policy(), shutdown.wait()));
         GrpcServer::new(ec_proto::FILE_DESCRIPTOR_SET, "payment-service")
             .add_service(PaymentServiceServer::new(self.grpc))

@@ -1,24 +1,20 @@
-//! Every access to `payment_service.db`. Writes go through one group-commit
-//! writer (see `ec_common::batch`), which also makes "one payment per order"
-//! and "never refund more than was paid" race-free.
+//! Every access to the payment service's database. Writes go through the
+//! service's group-commit writer ([`ec_common::writer`]). "One payment per
+//! order" is a unique constraint, and "never refund more than was paid"
+//! holds because a refund locks its payment row first: both stay true with
+//! any number of replicas.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::{
-        Arc,
-        atomic::{AtomicI64, Ordering},
-    },
-};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use ec_common::{
-    batch::Batcher,
     deadline::Deadline,
     error::{ErrorCode, Fault, FieldViolation},
+    writer::{INSERT_CHUNK, Writer, insert_chunked},
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
-    FromQueryResult, NotSet, QueryFilter, QueryOrder, Set, Statement, sea_query::OnConflict,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, FromQueryResult,
+    NotSet, QueryFilter, QueryOrder, QuerySelect, Set, Statement, sea_query::OnConflict,
 };
 
 use ec_outbox::Outbox;
@@ -28,8 +24,6 @@ use crate::{
     entity::{payment_rejections, payments, refunds},
     error::Error,
 };
-
-const INSERT_CHUNK: usize = 400;
 
 /// A payment with its refunds, oldest first.
 #[derive(Debug, Clone)]
@@ -91,26 +85,14 @@ type WriteResult = Result<WriteOut, Error>;
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
-    writer: Batcher<WriteOp, WriteResult>,
+    writer: Writer<Writes>,
 }
 
 impl Store {
     /// `outbox`: where the events of payments and refunds are written (in
     /// the transaction that stores them); it is woken after each commit.
     pub async fn open(db: DatabaseConnection, max_batch: usize, outbox: Outbox) -> Result<Self, DbErr> {
-        let max = ec_common::db::max_id(&db, "payments", "id").await?;
-        let next_id = Arc::new(AtomicI64::new(max + 1));
-        let wdb = db.clone();
-        let writer = Batcher::spawn("payment-service", max_batch, move |ops| {
-            let db = wdb.clone();
-            let next_id = next_id.clone();
-            let outbox = outbox.clone();
-            async move {
-                let outs = run_batch(&db, &next_id, ops).await;
-                outbox.wake();
-                outs
-            }
-        });
+        let writer = Writer::spawn("payment-service", db.clone(), max_batch, Writes { outbox });
         Ok(Self { db, writer })
     }
 
@@ -150,15 +132,15 @@ impl Store {
             total: Option<i64>,
         }
         let paid = Row::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            "SELECT COUNT(*) AS n, SUM(amount) AS total FROM payments WHERE batch_id = $1",
+            self.db.get_database_backend(),
+            "SELECT COUNT(*) AS n, CAST(SUM(amount) AS BIGINT) AS total FROM payments WHERE batch_id = $1",
             [batch_id.into()],
         ))
         .one(&self.db)
         .await?;
         let refused = Row::find_by_statement(Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            "SELECT COUNT(*) AS n, NULL AS total FROM payment_rejections WHERE batch_id = $1",
+            self.db.get_database_backend(),
+            "SELECT COUNT(*) AS n, CAST(NULL AS BIGINT) AS total FROM payment_rejections WHERE batch_id = $1",
             [batch_id.into()],
         ))
         .one(&self.db)
@@ -218,28 +200,40 @@ fn wrong_kind() -> Error {
     Error::Db(DbErr::Custom("writer answered the wrong kind".into()))
 }
 
-async fn run_batch(db: &DatabaseConnection, next_id: &Arc<AtomicI64>, ops: Vec<WriteOp>) -> Vec<WriteResult> {
-    let (db, next_id) = (db.clone(), next_id.clone());
-    ec_common::batch::apply_or_split(ops, move |ops| {
-        let (db, next_id) = (db.clone(), next_id.clone());
-        Box::pin(async move { apply(&db, &next_id, ops).await })
-    })
-    .await
+/// The payment service's writes, as its writer applies them.
+struct Writes {
+    outbox: Outbox,
 }
 
-async fn apply(db: &DatabaseConnection, next_id: &AtomicI64, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
+impl ec_common::writer::Batch for Writes {
+    type Op = WriteOp;
+    type Out = WriteOut;
+    type Error = Error;
+
+    fn apply<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        ops: &'a [WriteOp],
+    ) -> futures::future::BoxFuture<'a, Result<Vec<WriteResult>, DbErr>> {
+        Box::pin(apply(txn, ops))
+    }
+
+    fn after(&self, _ops: &[WriteOp], _outs: &[WriteResult]) {
+        self.outbox.wake();
+    }
+}
+
+async fn apply(txn: &DatabaseTransaction, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
     let now = ec_common::time::now();
-    let txn = ec_common::db::begin_write(db).await?;
     let mut outs: Vec<Option<WriteResult>> = ops.iter().map(|_| None).collect();
-    take_payments(&txn, ops, &mut outs, next_id, now).await?;
-    record_rejections(&txn, ops, &mut outs, now).await?;
+    take_payments(txn, ops, &mut outs, now).await?;
+    record_rejections(txn, ops, &mut outs, now).await?;
     // Refunds are rare: one at a time, inside the same transaction.
     for (slot, op) in outs.iter_mut().zip(ops) {
         let WriteOp::Refund(r) = op else { continue };
-        *slot = Some(refund(&txn, r, now).await?);
+        *slot = Some(refund(txn, r, now).await?);
     }
-    ec_outbox::write(&txn, owed_events(ops, &outs), now).await?;
-    txn.commit().await?;
+    ec_outbox::write(txn, owed_events(ops, &outs), now).await?;
     Ok(outs
         .into_iter()
         .map(|o| o.unwrap_or_else(|| Err(Error::Db(DbErr::Custom("operation not applied".into())))))
@@ -252,7 +246,6 @@ async fn take_payments(
     txn: &DatabaseTransaction,
     ops: &[WriteOp],
     outs: &mut [Option<WriteResult>],
-    next_id: &AtomicI64,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     // (operation, deadline if any, payment, retry-safe), in order.
@@ -281,9 +274,10 @@ async fn take_payments(
         seen.by_key.extend(rows.into_iter().filter_map(|p| Some((p.idempotency_key.clone()?, p))));
     }
     let mut rows = Vec::new();
+    let mut ids = ec_common::db::take_ids(txn, "payments", items.len()).await?.into_iter();
     let mut many: HashMap<usize, Vec<Result<PaymentView, Error>>> = HashMap::new();
     for (i, deadline, p, retry_safe) in items {
-        let result = take_one(p, deadline, retry_safe, &mut seen, &mut rows, next_id, now);
+        let result = take_one(p, deadline, retry_safe, &mut seen, &mut rows, &mut ids, now);
         match &ops[i] {
             WriteOp::CreateMany(_) => many.entry(i).or_default().push(result.map(|(v, _)| v)),
             _ => outs[i] = Some(result.map(|(v, replayed)| WriteOut::Created(v, replayed))),
@@ -292,11 +286,8 @@ async fn take_payments(
     for (i, results) in many {
         outs[i] = Some(Ok(WriteOut::CreatedMany(results)));
     }
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        let models = chunk.iter().cloned().map(payments::ActiveModel::from);
-        payments::Entity::insert_many(models).exec_without_returning(txn).await?;
-    }
-    Ok(())
+    let rows: Vec<payments::ActiveModel> = rows.into_iter().map(payments::ActiveModel::from).collect();
+    insert_chunked(txn, &rows).await
 }
 
 /// One payment: refused if its caller gave up, the existing one for a
@@ -307,7 +298,7 @@ fn take_one(
     retry_safe: bool,
     seen: &mut Seen,
     rows: &mut Vec<payments::Model>,
-    next_id: &AtomicI64,
+    ids: &mut impl Iterator<Item = i64>,
     now: DateTime<Utc>,
 ) -> Result<(PaymentView, bool), Error> {
     if deadline.is_some_and(Deadline::is_expired) {
@@ -336,7 +327,7 @@ fn take_one(
         };
     }
     let m = payments::Model {
-        id: next_id.fetch_add(1, Ordering::Relaxed),
+        id: ids.next().ok_or_else(|| Error::Db(DbErr::Custom("no payment id left in the batch".into())))?,
         order_id: p.order_id,
         amount: p.amount,
         currency: "JPY".into(),
@@ -439,7 +430,9 @@ async fn record_rejections(
 }
 
 async fn refund(txn: &DatabaseTransaction, r: &RefundRequest, now: DateTime<Utc>) -> Result<WriteResult, DbErr> {
-    let Some(payment) = payments::Entity::find_by_id(r.payment_id).one(txn).await? else {
+    // Locked (PostgreSQL) so that two replicas refunding the same payment
+    // take turns: the second sees what the first refunded.
+    let Some(payment) = payments::Entity::find_by_id(r.payment_id).lock_exclusive().one(txn).await? else {
         return Ok(Err(Error::payment_not_found(format!("payment {} not found", r.payment_id))));
     };
     let all_refunds = |txn| {

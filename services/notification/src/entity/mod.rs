@@ -3,3 +3,4 @@
 pub mod notification_attempts;
 pub mod notification_templates;
 pub mod notifications;
+pub mod send_budget;

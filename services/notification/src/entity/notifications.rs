@@ -25,6 +25,10 @@ pub struct Model {
     /// `attempts` when an operator last retried it: the budget of
     /// NOTIFY_MAX_ATTEMPTS counts from here (0: never retried by hand).
     pub attempts_at_retry: i32,
+    /// The dispatcher (replica) delivering it until `lease_until`, or, with
+    /// no lease, the one that made its last attempt.
+    pub lease_owner: Option<String>,
+    pub lease_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -50,7 +50,7 @@ impl ImportStatus {
 /// Stores a new import (queued) with the next `seq`, in one statement.
 pub async fn insert(db: &DatabaseConnection, m: &imports::Model) -> Result<(), DbErr> {
     db.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Sqlite,
+        db.get_database_backend(),
         "INSERT INTO imports (id, seq, file_name, submitted_by, status, digest, encoding, content, total_rows, created_at) \
          VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM imports), $2, $3, $4, $5, $6, $7, $8, $9)",
         [
@@ -154,7 +154,7 @@ pub async fn save_errors(db: &DatabaseConnection, id: &str, errors: &[RowError])
         n: i64,
     }
     let stored = Count::find_by_statement(Statement::from_sql_and_values(
-        DbBackend::Sqlite,
+        db.get_database_backend(),
         "SELECT COUNT(*) AS n FROM import_errors WHERE import_id = $1",
         [id.into()],
     ))

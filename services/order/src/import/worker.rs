@@ -66,6 +66,24 @@ struct Inner {
     config: ImportConfig,
     running: Mutex<HashSet<String>>,
     tasks: TaskTracker,
+    /// Names this process's import leases.
+    owner: String,
+}
+
+/// How long an import's lease holds without renewal: a crashed replica's
+/// import is taken up by another (or by the restarted one) within this.
+const IMPORT_LEASE: Duration = Duration::from_secs(10);
+
+/// Renews an import's lease while it runs.
+async fn keep_lease(db: DatabaseConnection, name: String, owner: String) {
+    loop {
+        tokio::time::sleep(IMPORT_LEASE / 4).await;
+        match ec_common::lease::claim(&db, &name, &owner, IMPORT_LEASE).await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(lease = %name, "lost the import's lease (too slow to renew it)"),
+            Err(e) => tracing::warn!(lease = %name, error = %e, "cannot renew the import's lease"),
+        }
+    }
 }
 
 /// How long a step keeps retrying a service that is down before the
@@ -82,6 +100,7 @@ impl Importer {
                 config,
                 running: Mutex::new(HashSet::new()),
                 tasks: TaskTracker::new(),
+                owner: ec_common::lease::owner("order-service"),
             }),
         }
     }
@@ -99,7 +118,8 @@ impl Importer {
         self.inner.notification.clone()
     }
 
-    /// Starts (or restarts) an import in the background, once.
+    /// Starts (or restarts) an import in the background, once in the fleet:
+    /// the replica that claims its lease runs it; the others leave it be.
     pub fn spawn(&self, id: String) {
         {
             let Ok(mut running) = self.inner.running.lock() else { return };
@@ -111,7 +131,22 @@ impl Importer {
         let span = tracing::info_span!("import", import_id = %id);
         self.inner.tasks.spawn(
             async move {
-                if let Err(e) = this.run(&id).await {
+                let (db, owner, lease) = (this.db().clone(), this.inner.owner.clone(), format!("import:{id}"));
+                let ours = ec_common::lease::claim(&db, &lease, &owner, IMPORT_LEASE).await;
+                if !matches!(ours, Ok(true)) {
+                    if let Err(e) = ours {
+                        tracing::warn!(error = %e, "cannot claim the import's lease");
+                    }
+                    if let Ok(mut running) = this.inner.running.lock() {
+                        running.remove(&id);
+                    }
+                    return;
+                }
+                let ran = tokio::select! {
+                    r = this.run(&id) => r,
+                    () = keep_lease(db.clone(), lease.clone(), owner.clone()) => Ok(()),
+                };
+                if let Err(e) = ran {
                     tracing::error!(error = %e, "import failed");
                     let _ = records::finish(
                         this.db(),
@@ -122,6 +157,7 @@ impl Importer {
                     )
                     .await;
                 }
+                let _ = ec_common::lease::release(&db, &lease, &owner).await;
                 if let Ok(mut running) = this.inner.running.lock() {
                     running.remove(&id);
                 }
@@ -130,13 +166,31 @@ impl Importer {
         );
     }
 
-    /// Restarts every import a stop interrupted.
+    /// Takes up every unfinished import nobody runs: one a stop or a crash
+    /// interrupted (here or on another replica whose lease ran out).
     pub async fn resume(&self) -> Result<(), Error> {
         for id in records::unfinished(self.db()).await? {
-            tracing::info!(import_id = %id, "resuming import");
-            self.spawn(id);
+            let here = self.inner.running.lock().map(|r| r.contains(&id)).unwrap_or(true);
+            if !here {
+                tracing::debug!(import_id = %id, "trying to take up an unfinished import");
+                self.spawn(id);
+            }
         }
         Ok(())
+    }
+
+    /// Looks for unfinished imports every `every` until `stop`.
+    pub async fn keep_resuming(self, every: Duration, stop: impl Future<Output = ()>) {
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                () = &mut stop => return,
+                () = tokio::time::sleep(every) => {}
+            }
+            if let Err(e) = self.resume().await {
+                tracing::warn!(error = %e, "cannot look for unfinished imports");
+            }
+        }
     }
 
     /// Waits for running imports to reach a safe point (shutdown).
