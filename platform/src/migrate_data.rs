@@ -49,19 +49,9 @@ where
     let mut n = 0;
     while let Some(rows) = pages.fetch_and_next().await? {
         n += rows.len() as u64;
-        let models: Vec<E::ActiveModel> = rows
-            .into_iter()
-            .map(|m| {
-                let mut am = m.into_active_model();
-                // Every field is written as it was, the ids too.
-                for c in <E::Column as sea_orm::Iterable>::iter() {
-                    if let Some(v) = sea_orm::ActiveModelTrait::get(&am, c).into_value() {
-                        sea_orm::ActiveModelTrait::set(&mut am, c, v);
-                    }
-                }
-                am
-            })
-            .collect();
+        // Every field is written as it was, the ids too.
+        let models: Vec<E::ActiveModel> =
+            rows.into_iter().map(|m| sea_orm::ActiveModelTrait::reset_all(m.into_active_model())).collect();
         E::insert_many(models).exec_without_returning(dst).await?;
     }
     Ok(n)

@@ -61,15 +61,21 @@ pub async fn test_database(dir: &Path, service: &str) -> Result<Option<Secret>, 
     let mut h = std::hash::DefaultHasher::new();
     dir.hash(&mut h);
     let schema = format!("t{:016x}_{}", h.finish(), service.replace('-', "_"));
-    let admin = Database::connect(format!("{server}/postgres")).await?;
-    // Concurrent first creates: one wins, the others find it there.
-    match admin.execute_unprepared("CREATE DATABASE ec_test").await {
-        Err(e) if !(e.to_string().contains("already exists") || e.to_string().contains("duplicate key")) => {
-            return Err(e);
-        }
-        _ => {}
-    }
-    admin.close().await?;
+    // Once per test process. Concurrent first creates from several
+    // processes: one wins, the others find it there.
+    static CREATED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    CREATED
+        .get_or_try_init(|| async {
+            let admin = Database::connect(format!("{server}/postgres")).await?;
+            match admin.execute_unprepared("CREATE DATABASE ec_test").await {
+                Err(e) if !(e.to_string().contains("already exists") || e.to_string().contains("duplicate key")) => {
+                    return Err(e);
+                }
+                _ => {}
+            }
+            admin.close().await
+        })
+        .await?;
     let db = Database::connect(format!("{server}/ec_test")).await?;
     db.execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")).await?;
     db.close().await?;
@@ -156,6 +162,36 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTra
         ..TransactionOptions::default()
     })
     .await
+}
+
+/// Claims rows for one worker (replica): applies `update` (the claim: a
+/// lease, an owner) to the first `limit` rows, in `id` order, that `due`
+/// selects, and answers them as claimed. PostgreSQL skips the rows another
+/// replica is claiming at this moment (`FOR UPDATE SKIP LOCKED`); SQLite's
+/// write transaction runs one claim at a time anyway.
+pub async fn claim<E: sea_orm::EntityTrait>(
+    db: &DatabaseConnection,
+    id: E::Column,
+    due: sea_orm::Condition,
+    limit: u64,
+    update: sea_orm::UpdateMany<E>,
+) -> Result<Vec<E::Model>, DbErr> {
+    use sea_orm::{
+        ColumnTrait, QueryFilter,
+        sea_query::{LockBehavior, LockType, Query},
+    };
+    let ids = Query::select()
+        .column(id)
+        .from(E::default())
+        .cond_where(due)
+        .order_by(id, sea_orm::Order::Asc)
+        .limit(limit)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .to_owned();
+    let txn = begin_write(db).await?;
+    let claimed = update.filter(id.in_subquery(ids)).exec_with_returning(&txn).await?;
+    txn.commit().await?;
+    Ok(claimed)
 }
 
 /// Takes `n` new ids for rows of `table` (primary key `id`) from the

@@ -9,12 +9,10 @@ use std::time::Duration;
 use chrono::Utc;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbErr,
-    sea_query::{Alias, Expr, ExprTrait, OnConflict, Query},
+    sea_query::{Expr, ExprTrait, OnConflict, Query},
 };
 
-fn t(n: &str) -> Alias {
-    Alias::new(n.to_owned())
-}
+use crate::db::schema::name as t;
 
 /// Who claims: this process, from its start (unique across replicas and
 /// restarts).

@@ -312,29 +312,15 @@ impl Outbox {
     /// Claims the due events, oldest first, for [`LEASE`]: their next
     /// attempt moves past it, so no other worker (replica) finds them due
     /// meanwhile; settling sets the real outcome. A crashed replica's claims
-    /// fall due again when the lease runs out. PostgreSQL skips rows another
-    /// replica is claiming at this moment (`FOR UPDATE SKIP LOCKED`);
-    /// SQLite's write transaction runs one claim at a time.
+    /// fall due again when the lease runs out ([`ec_common::db::claim`]).
     async fn claim(&self, limit: u64) -> Result<Vec<events::Model>, DbErr> {
-        use sea_orm::sea_query::{ExprTrait, LockBehavior, LockType, Query};
         let now = ec_common::time::now();
-        let due = Query::select()
-            .column(events::Column::Id)
-            .from(events::Entity)
-            .and_where(Expr::col(events::Column::Status).eq(EventStatus::Pending))
-            .and_where(Expr::col(events::Column::NextAttemptAt).lte(now))
-            .order_by(events::Column::Id, sea_orm::Order::Asc)
-            .limit(limit)
-            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-            .to_owned();
+        let due = sea_orm::Condition::all()
+            .add(events::Column::Status.eq(EventStatus::Pending))
+            .add(events::Column::NextAttemptAt.lte(now));
         let until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
-        let txn = ec_common::db::begin_write(&self.db).await?;
-        let mut claimed = events::Entity::update_many()
-            .col_expr(events::Column::NextAttemptAt, Expr::value(until))
-            .filter(events::Column::Id.in_subquery(due))
-            .exec_with_returning(&txn)
-            .await?;
-        txn.commit().await?;
+        let claim = events::Entity::update_many().col_expr(events::Column::NextAttemptAt, Expr::value(until));
+        let mut claimed = ec_common::db::claim(&self.db, events::Column::Id, due, limit, claim).await?;
         claimed.sort_by_key(|e| e.id);
         Ok(claimed)
     }

@@ -114,8 +114,7 @@ pub struct Dispatcher {
 
 impl Dispatcher {
     pub fn new(store: Store, sender: Arc<dyn Sender>, policy: Policy) -> Self {
-        let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        let owner = format!("dispatcher-{}-{:x}", std::process::id(), started.as_nanos());
+        let owner = ec_common::lease::owner("dispatcher");
         Self { store, sender, bucket: TokenBucket::new(policy.rate_per_sec, policy.burst), policy, owner }
     }
 

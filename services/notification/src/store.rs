@@ -292,9 +292,7 @@ impl Store {
     /// Claims the next notifications due for delivery, in queue order, for
     /// `owner` until `now + lease`: no other dispatcher (replica) takes them
     /// meanwhile. A claim a crashed replica left expires with its lease and
-    /// the row is claimed again. PostgreSQL skips the rows another replica is
-    /// claiming at this moment (`FOR UPDATE SKIP LOCKED`); SQLite's write
-    /// transaction runs one claim at a time anyway.
+    /// the row is claimed again ([`ec_common::db::claim`]).
     pub async fn claim(
         &self,
         owner: &str,
@@ -303,28 +301,15 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<notifications::Model>, Error> {
         use notifications::Column as C;
-        use sea_orm::sea_query::{LockBehavior, LockType, Query};
         let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(1));
-        let due = Query::select()
-            .column(C::Id)
-            .from(notifications::Entity)
-            .and_where(Expr::col(C::Status).eq(DeliveryStatus::Queued))
-            .and_where(Expr::col(C::NextAttemptAt).lte(now))
-            .cond_where(
-                sea_orm::Condition::any().add(Expr::col(C::LeaseUntil).is_null()).add(Expr::col(C::LeaseUntil).lt(now)),
-            )
-            .order_by(C::Id, sea_orm::Order::Asc)
-            .limit(limit)
-            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
-            .to_owned();
-        let txn = ec_common::db::begin_write(&self.db).await?;
-        let mut claimed = notifications::Entity::update_many()
+        let due = sea_orm::Condition::all()
+            .add(C::Status.eq(DeliveryStatus::Queued))
+            .add(C::NextAttemptAt.lte(now))
+            .add(sea_orm::Condition::any().add(C::LeaseUntil.is_null()).add(C::LeaseUntil.lt(now)));
+        let claim = notifications::Entity::update_many()
             .col_expr(C::LeaseOwner, Expr::value(owner))
-            .col_expr(C::LeaseUntil, Expr::value(until))
-            .filter(C::Id.in_subquery(due))
-            .exec_with_returning(&txn)
-            .await?;
-        txn.commit().await?;
+            .col_expr(C::LeaseUntil, Expr::value(until));
+        let mut claimed = ec_common::db::claim(&self.db, C::Id, due, limit, claim).await?;
         claimed.sort_by_key(|n| n.id);
         Ok(claimed)
     }
