@@ -170,11 +170,9 @@ impl Importer {
     /// interrupted (here or on another replica whose lease ran out).
     pub async fn resume(&self) -> Result<(), Error> {
         for id in records::unfinished(self.db()).await? {
-            let here = self.inner.running.lock().map(|r| r.contains(&id)).unwrap_or(true);
-            if !here {
-                tracing::debug!(import_id = %id, "trying to take up an unfinished import");
-                self.spawn(id);
-            }
+            // Nothing happens for one that runs here already (spawn runs an
+            // import once) or on another replica (its lease is held).
+            self.spawn(id);
         }
         Ok(())
     }
