@@ -9,7 +9,7 @@ use crate::helpers::*;
 
 /// An order-service replica on the platform's order database, calling the
 /// platform's payment and notification services.
-async fn order_replica(app: &TestApp, addr: std::net::SocketAddr) -> (std::net::SocketAddr, Shutdown) {
+async fn order_replica(app: &TestApp, addr: std::net::SocketAddr) -> (std::net::SocketAddr, Replica) {
     let running = app.running.as_ref().expect("running");
     let dir = app.dir.path();
     let url = |a: std::net::SocketAddr| format!("http://{a}");
@@ -19,8 +19,22 @@ async fn order_replica(app: &TestApp, addr: std::net::SocketAddr) -> (std::net::
     let addr = listener.local_addr().expect("addr");
     let replica = order_service::Application::build_on(cfg, listener).await.expect("replica builds");
     let stop = Shutdown::new();
-    tokio::spawn(replica.run(stop.clone()));
-    (addr, stop)
+    let task = tokio::spawn(replica.run(stop.clone()));
+    (addr, Replica { stop, task })
+}
+
+/// A running replica, stopped for good: its server gone, its connections
+/// closed (as after a kill; not mid-way through a graceful stop).
+struct Replica {
+    stop: Shutdown,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Replica {
+    async fn stop(self) {
+        self.stop.trigger();
+        let _ = self.task.await;
+    }
 }
 
 async fn create_all(base: &str, n: usize) -> Vec<i64> {
@@ -72,11 +86,11 @@ async fn the_gateway_balances_over_replicas_and_routes_around_a_dead_one() {
     // C down from the start: every order goes through A or B.
     let mut ids = create_all(&base, 10).await;
     // A down, C up: through B and C.
-    stop_a.trigger();
+    stop_a.stop().await;
     let (_, stop_c) = order_replica(&app, c).await;
     ids.extend(create_all(&base, 10).await);
     // B down as well: through C alone, which joined late.
-    stop_b.trigger();
+    stop_b.stop().await;
     ids.extend(create_all(&base, 10).await);
 
     // Three writers took ids from one database: none was handed out twice,
@@ -91,7 +105,7 @@ async fn the_gateway_balances_over_replicas_and_routes_around_a_dead_one() {
         assert_eq!(o.body["status"], "paid", "{}", o.body);
         assert_eq!(o.body["total_amount"], 1200, "{}", o.body);
     }
-    stop_c.trigger();
+    stop_c.stop().await;
     gstop.trigger();
     app.stop().await;
 }
