@@ -85,7 +85,9 @@ impl WebhookSecrets {
             return Err(Refused::Missing);
         }
         let ts: i64 = timestamp.trim().parse().map_err(|_| Refused::BadTimestamp)?;
-        if (now - ts).abs() > TOLERANCE_SECS {
+        // abs_diff, not `(now - ts).abs()`: any i64 may arrive, and
+        // i64::MIN would overflow the subtraction.
+        if now.abs_diff(ts) > TOLERANCE_SECS.unsigned_abs() {
             return Err(Refused::Stale);
         }
         let candidates: Vec<Vec<u8>> = signature
@@ -129,6 +131,10 @@ mod tests {
         assert_eq!(both.verify(Some("msg_2"), Some("1000"), Some(&sig), body, 1_000), Err(Refused::NoMatch));
         assert_eq!(both.verify(Some("msg_1"), Some("1000"), Some(&sig), body, 1_000 + 301), Err(Refused::Stale));
         assert_eq!(both.verify(Some("msg_1"), Some("x"), Some(&sig), body, 1_000), Err(Refused::BadTimestamp));
+        for extreme in [i64::MIN, i64::MAX] {
+            let ts = extreme.to_string();
+            assert_eq!(both.verify(Some("msg_1"), Some(&ts), Some(&sig), body, 1_000), Err(Refused::Stale));
+        }
         assert_eq!(both.verify(None, Some("1000"), Some(&sig), body, 1_000), Err(Refused::Missing));
         let other = WebhookSecrets::parse(&secret(3)).expect("parses");
         assert_eq!(other.verify(Some("msg_1"), Some("1000"), Some(&sig), body, 1_000), Err(Refused::NoMatch));
