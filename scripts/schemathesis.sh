@@ -8,6 +8,10 @@
 #   scripts/schemathesis.sh [path/to/ec-platform]     (default: target/debug/ec-platform)
 #   ST_SECONDS=60 scripts/schemathesis.sh              (time budget of the main run)
 #
+# The health check "too many generated examples are filtered out" is off: it
+# judges the generator (the phone pattern is hard to meet), not the server,
+# and a long run hit it on POST /notifications/sms.
+#
 # Templates are fuzzed in a run of their own: editing them changes which
 # variables a mail needs, so the mail routes are fuzzed against templates
 # that stay as they are.
@@ -40,6 +44,7 @@ seed_arg=(--seed "$seed"); [ "$seed" = random ] && seed_arg=()
 run() {
   (cd "$data" && st --config-file "$OLDPWD/tools/schemathesis.toml" run "$url/api/v1/openapi.json" --url "$url" \
     --checks all --exclude-checks use_after_free --workers 1 --no-color "${seed_arg[@]}" \
+    --suppress-health-check filter_too_much \
     --header "Authorization: Bearer $key" "$@")
 }
 # Last, what can take the fuzzer's own access away (revoking keys, removing

@@ -206,27 +206,18 @@ pub fn id(raw: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("no resource has the id {raw:?}")))
 }
 
-/// The optional `Idempotency-Key` header (printable ASCII, at most
-/// [`ec_common::rules::KEY_MAX`]); absent or blank is the empty key, "no key".
+/// The optional `Idempotency-Key` header, as [`ec_common::rules::header_key`]
+/// says; absent or blank is the empty key, "no key".
 pub struct IdempotencyKey(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let Some(v) = parts.headers.get("idempotency-key") else { return Ok(Self(String::new())) };
-        let bad = || {
-            ApiError::field(FieldViolation::described(
-                "Idempotency-Key",
-                FieldCode::InvalidValue,
-                "must be printable ASCII, at most 200 characters",
-            ))
-        };
-        let key = v.to_str().map_err(|_| bad())?.trim();
-        if key.len() > ec_common::rules::KEY_MAX {
-            return Err(ApiError::field(FieldViolation::too_long("Idempotency-Key", ec_common::rules::KEY_MAX)));
+        match parts.headers.get("idempotency-key") {
+            None => Ok(Self(String::new())),
+            Some(v) => ec_common::rules::header_key("Idempotency-Key", v.as_bytes()).map(Self).map_err(ApiError::field),
         }
-        Ok(Self(key.to_owned()))
     }
 }
 

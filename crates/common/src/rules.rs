@@ -47,8 +47,9 @@ pub mod patterns {
     pub const OPTIONAL_PHONE: &str = r"^\s*(?:\+?[ ()-]*(?:[0-9][ ()-]*){6,20})?\s*$";
     /// Contains something that is not a space.
     pub const NOT_BLANK: &str = r"\S";
-    /// Visible ASCII, not blank at either end (an HTTP header value we take).
-    pub const KEY: &str = r"^[\x21-\x7E](?:[\x20-\x7E]*[\x21-\x7E])?$";
+    /// Printable ASCII, spaces included, no tabs (an HTTP header value we
+    /// take, see [`super::header_key`]).
+    pub const KEY: &str = r"^[\x20-\x7E]*$";
     /// A cursor this server gives (an id or sequence number).
     pub const CURSOR: &str = r"^[1-9][0-9]{0,17}$";
 }
@@ -79,6 +80,25 @@ pub fn page_size(field: &str, limit: Option<u32>, default: u32, max: u32) -> Res
 
 /// Client-chosen keys (Idempotency-Key, event ids), in bytes.
 pub const KEY_MAX: usize = 200;
+
+/// A client-chosen key sent as a header (`Idempotency-Key`): at most
+/// [`KEY_MAX`] characters as sent, printable ASCII without tabs
+/// ([`patterns::KEY`]); surrounding spaces are not part of it, and blank is
+/// no key (`""`).
+pub fn header_key(field: &str, raw: &[u8]) -> Result<String, FieldViolation> {
+    if raw.len() > KEY_MAX {
+        return Err(FieldViolation::too_long(field, KEY_MAX));
+    }
+    if !raw.iter().all(|b| (0x20..=0x7E).contains(b)) {
+        return Err(FieldViolation::described(
+            field,
+            FieldCode::InvalidValue,
+            "must be printable ASCII (no tabs), at most 200 characters",
+        ));
+    }
+    // Checked above: every byte is ASCII.
+    Ok(String::from_utf8_lossy(raw).trim_matches(' ').to_owned())
+}
 
 /// A required text: not blank, at most `max` characters as sent, no control
 /// characters but newlines; answered trimmed. (The gateway's OpenAPI
@@ -194,6 +214,18 @@ mod tests {
         assert_eq!(text("f", "abcd", 3).map_err(|v| v.code), Err(FieldCode::TooLong));
         assert_eq!(text("f", "a\u{7}", 3).map_err(|v| v.code), Err(FieldCode::ControlCharacters));
         assert_eq!(optional_text("f", Some(" "), 3), Ok(None));
+    }
+
+    #[test]
+    fn header_keys_are_printable_ascii_and_bounded_as_sent() {
+        assert_eq!(header_key("k", b" key-1 "), Ok("key-1".to_owned()));
+        assert_eq!(header_key("k", b"   "), Ok(String::new()), "blank is no key");
+        assert_eq!(header_key("k", "k".repeat(KEY_MAX).as_bytes()).map(|k| k.len()), Ok(KEY_MAX));
+        let long = format!("{} ", "k".repeat(KEY_MAX));
+        assert_eq!(header_key("k", long.as_bytes()).map_err(|v| v.code), Err(FieldCode::TooLong), "counted as sent");
+        for bad in [&b"a\tb"[..], b"caf\xc3\xa9", b"a\x7f"] {
+            assert_eq!(header_key("k", bad).map_err(|v| v.code), Err(FieldCode::InvalidValue), "{bad:?}");
+        }
     }
 
     #[test]

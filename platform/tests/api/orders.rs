@@ -66,7 +66,7 @@ async fn list_pages_newest_first_and_filters() {
 #[tokio::test]
 async fn idempotency_key_replays_and_refuses_a_different_body() {
     let app = spawn_app().await;
-    let send = |body: serde_json::Value, key: &'static str| {
+    let send = |body: serde_json::Value, key: &str| {
         let req = app.http.post(format!("{}/api/v1/orders", app.base)).header("Idempotency-Key", key).json(&body);
         async move { req.send().await.expect("sent") }
     };
@@ -98,6 +98,19 @@ async fn idempotency_key_replays_and_refuses_a_different_body() {
     assert_eq!(ids.len(), 1, "one order for one key: {ids:?}");
     let all = app.get("/api/v1/orders?limit=200").await;
     assert_eq!(all.body["orders"].as_array().map(Vec::len), Some(2));
+
+    // Keys the OpenAPI document refuses are refused, and make nothing: a tab
+    // inside, or more than 200 characters. (Spaces around a header value are
+    // not part of it in HTTP: the server never sees them.)
+    let long = "k".repeat(201);
+    for bad in ["a\tb", long.as_str()] {
+        let r = send(order_body(2000), bad).await;
+        assert_eq!(r.status(), 422, "{bad:?}");
+        let body: serde_json::Value = r.json().await.expect("json");
+        assert_eq!(body["errors"][0]["field"], "Idempotency-Key", "{body}");
+    }
+    let all = app.get("/api/v1/orders?limit=200").await;
+    assert_eq!(all.body["orders"].as_array().map(Vec::len), Some(2), "nothing made by refused keys");
     app.stop().await;
 }
 
