@@ -16,9 +16,10 @@ Afterwards, read from the databases and the SMTP server's records:
   - the import completed, with exactly one order, one payment and one
     confirmation per row (no chunk done twice, none lost);
   - no notification was recorded as sent twice; at the SMTP server a
-    Message-ID arrives twice only for mail the killed notification replica
-    had handed over but not yet recorded (at most one round of it), and the
-    copies carry the same Message-ID, so receivers drop them;
+    Message-ID arrives twice only for the one mail the killed notification
+    replica may have handed over but not yet recorded (a dispatcher records
+    each delivery before the next), and the copy carries the same
+    Message-ID, so receivers drop it;
   - the fleet's delivery rate stayed within NOTIFY_RATE_PER_SEC: in every
     window, at most burst + rate x window sends (from the attempt log).
 
@@ -141,7 +142,7 @@ try:
               env={**mesh, "DATABASE_URL": f"{args.pg}/notifications", "NOTIFY_RATE_PER_SEC": str(RATE),
                    "NOTIFY_BURST": str(BURST), "NOTIFY_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"})
         start(f"order{i}", "order-service", "--order-addr", f"127.0.0.1:{ports['o' + i]}",
-              env={**mesh, "DATABASE_URL": f"{args.pg}/orders", "IMPORT_CHUNK": "50", "IMPORT_IN_FLIGHT": "1"})
+              env={**mesh, "DATABASE_URL": f"{args.pg}/orders", "IMPORT_CHUNK": "5", "IMPORT_IN_FLIGHT": "1"})
     start("gateway", "gateway", "--gateway-addr", f"127.0.0.1:{ports['g']}",
           env={**mesh, "DATABASE_URL": f"{args.pg}/gateway", "EC_ADMIN_API_KEY": KEY, "WEB_DIR": "/nonexistent"})
     wait_ready()
@@ -157,11 +158,30 @@ try:
                          capture_output=True).stdout
     imp = http("POST", "/api/v1/orders/imports?file_name=replicas.csv", csv, "text/csv")
     log(f"import {imp['id']} of 300 rows submitted")
-    for t, name in [(4, "order1"), (7, "payment1"), (10, "notification1")]:
+    # The order replica killed is the one running the import (its lease names
+    # its process), once the import is under way: the other replica must take
+    # the import over when the lease runs out, and finish it without doing a
+    # chunk twice. (Small chunks, one at a time: the import lasts seconds.)
+    holder = None
+    while holder is None and time.time() < began + 30:
+        lease = psql("orders", f"SELECT l.owner, i.succeeded_rows, i.total_rows FROM leases l JOIN imports i "
+                               f"ON l.name = 'import:' || i.id WHERE i.id = '{imp['id']}' AND i.status = 'running'")
+        # Its orders stored and some of them paid: mid-way.
+        if lease and 0 < int(lease[0][1]) < int(lease[0][2]):
+            pid = int(lease[0][0].split("-")[-2])
+            holder = next(n for n, p in procs.items() if p.pid == pid)
+            paid_at_kill = int(lease[0][1])
+        else:
+            time.sleep(0.02)
+    if holder is None:
+        raise SystemExit("the import was never seen mid-way with a lease: nothing to take over")
+    order_victim = holder
+    for t, name in [(0, order_victim), (7, "payment1"), (10, "notification1")]:
         time.sleep(max(0.0, began + t - time.time()))
         procs[name].kill()
         procs[name].wait()
-        log(f"SIGKILL {name}")
+        log(f"SIGKILL {name}" + (f" (it held the import's lease; {paid_at_kill} of 300 rows paid)"
+                                 if name == order_victim else ""))
     wrk.wait()
     log("load stopped; waiting for the fleet to finish the dead replicas' work")
 
@@ -222,9 +242,11 @@ try:
     dup = sum(n - 1 for n in ids.values() if n > 1)
     if len(ids) != sent:
         problems.append(f"{sent} notifications sent, {len(ids)} distinct messages at the SMTP server")
-    round_max = RATE // 2 + BURST  # what one dispatcher hands over in one round (0.5 s)
-    if dup > round_max:
-        problems.append(f"{dup} messages arrived twice: more than the killed replica's last round ({round_max})")
+    # SMTP has no exactly-once: a mail accepted by the server just before its
+    # sender was killed, and not yet recorded, goes again. One killed
+    # notification replica may leave one such mail, never more.
+    if dup > 1:
+        problems.append(f"{dup} messages arrived twice: more than the one the killed dispatcher may have left")
 
     # The fleet's rate, from the attempt log: any window of sends fits the bucket.
     at = sorted(datetime.fromisoformat(a).timestamp() for (a,) in psql(

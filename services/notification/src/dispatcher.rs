@@ -4,9 +4,12 @@
 //! server refused it for good) fails at once. Because the queue is the
 //! database, it survives a restart.
 //!
-//! A round takes what the bucket allows (up to [`ROUND_MAX`]), delivers one
-//! after another, and records every outcome and attempt in one transaction:
-//! the cost of the database is paid per round, not per notification.
+//! A round claims what the bucket allows (up to [`ROUND_MAX`]) in one
+//! statement and delivers one after another. Each outcome is recorded before
+//! the next send: a mail the server accepted but a crash kept from being
+//! recorded is sent again (with the same Message-ID), and this way that is
+//! never more than one mail per crashed dispatcher. (A commit per mail is
+//! cheap next to an SMTP conversation, and the rate is bounded anyway.)
 
 use std::{pin::Pin, sync::Arc, time::Duration};
 
@@ -61,8 +64,8 @@ impl TokenBucket {
 
 /// Most notifications taken from the queue in one round.
 const ROUND_MAX: u64 = 2000;
-/// A round stops taking further notifications after this long, so that what
-/// was delivered is recorded soon (a crash before the record re-sends it).
+/// A round stops taking further notifications after this long, so that the
+/// bucket and the fleet's budget are asked again.
 const ROUND_TIME: Duration = Duration::from_millis(500);
 
 /// How delivery is paced and retried (from [`crate::config::Settings`]).
@@ -129,9 +132,9 @@ impl Dispatcher {
         let stop = stop.fuse();
         tokio::pin!(stop);
         loop {
-            // A stop ends a round between two sends, never during one, and
-            // the round's outcomes are still recorded: a delivery made but
-            // not recorded would be made again after a restart.
+            // A stop ends a round between two sends, never during one: every
+            // delivery made is recorded (one not recorded would be made again
+            // after a restart).
             if stop.is_terminated() || futures::poll!(&mut stop).is_ready() {
                 return;
             }
@@ -156,8 +159,8 @@ impl Dispatcher {
         }
     }
 
-    /// Delivers up to a bucket's worth of due notifications, in order, and
-    /// records the outcomes together.
+    /// Delivers up to a bucket's worth of due notifications, in order,
+    /// recording each outcome before the next send.
     async fn round(&mut self, mut stop: Pin<&mut impl FusedFuture<Output = ()>>) -> Result<usize, crate::error::Error> {
         // What the bucket holds now, or what it lets through in a round's
         // time if that is more (a high rate with a small burst must not mean
@@ -182,9 +185,9 @@ impl Dispatcher {
             return Ok(0);
         }
         let started = Instant::now();
-        let mut round = Vec::with_capacity(due.len());
+        let mut done = 0;
         for n in &due {
-            if !round.is_empty() && started.elapsed() >= ROUND_TIME {
+            if done > 0 && started.elapsed() >= ROUND_TIME {
                 break;
             }
             tokio::select! {
@@ -192,12 +195,13 @@ impl Dispatcher {
                 () = &mut stop => break,
                 () = self.bucket.acquire() => {}
             }
-            round.push(self.attempt(n).await);
+            let attempted = self.attempt(n).await;
+            self.store.record(std::slice::from_ref(&attempted)).await?;
+            done += 1;
         }
-        let unsent: Vec<i64> = due[round.len()..].iter().map(|n| n.id).collect();
-        self.store.record(&round).await?;
+        let unsent: Vec<i64> = due[done..].iter().map(|n| n.id).collect();
         self.store.release(&self.owner, &unsent).await?;
-        Ok(round.len())
+        Ok(done)
     }
 
     /// One delivery, bounded in time, and what it came to.

@@ -359,9 +359,9 @@ impl Store {
         Ok(take)
     }
 
-    /// Writes what a round of deliveries came to, in one transaction: the
-    /// new state of every notification (a few multi-row statements, not one
-    /// per notification) and a row per attempt. Only notifications still
+    /// Writes what deliveries came to, in one transaction: the new state of
+    /// every notification (a few multi-row statements, not one per
+    /// notification) and a row per attempt. Only notifications still
     /// queued change: a state someone else set since is left alone.
     pub async fn record(&self, round: &[Attempted]) -> Result<(), Error> {
         if round.is_empty() {
