@@ -3,6 +3,7 @@
 //! the load benchmark uses it (`ec-platform otlp-sink`) to measure the cost
 //! of exporting spans without a Jaeger at hand.
 
+use ec_common::hex::encode as hex;
 use std::{
     net::SocketAddr,
     sync::{Arc, Mutex},
@@ -55,10 +56,6 @@ impl CollectedSpan {
             _ => None,
         })
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Clone, Default)]

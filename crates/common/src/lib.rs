@@ -11,7 +11,8 @@
 //! - [`batch`]: group commit, so concurrent writes share one transaction.
 //! - [`rules`]: the limits and checks of orders, payments and contact data.
 //! - [`vocab`]: names the services must spell alike (template codes).
-//! - [`telemetry`], [`shutdown`], [`time`]: logging set-up, signals, timestamps.
+//! - [`telemetry`], [`shutdown`], [`time`], [`hex`]: logging set-up, signals,
+//!   timestamps, hexadecimal.
 
 pub mod batch;
 pub mod config;
@@ -19,6 +20,7 @@ pub mod db;
 pub mod deadline;
 pub mod error;
 pub mod grpc;
+pub mod hex;
 pub mod lease;
 pub mod retry;
 pub mod rules;

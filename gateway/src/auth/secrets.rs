@@ -42,7 +42,7 @@ pub fn new_api_key() -> String {
 /// What is stored of a session id or an API key: they are high-entropy, so
 /// a plain SHA-256 is as good as a slow hash and costs microseconds.
 pub fn sha256_hex(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    ec_common::hex::encode(&Sha256::digest(secret.as_bytes()))
 }
 
 /// The last 4 characters, shown to tell keys apart.

@@ -246,6 +246,6 @@ pub fn wire_limit(limit: Option<u32>, max: u32) -> Result<i32, ApiError> {
 /// pages all over the index).
 fn gateway_key() -> String {
     let millis = chrono::Utc::now().timestamp_millis().max(0);
-    let random: String = crate::auth::secrets::random_bytes::<12>().iter().map(|b| format!("{b:02x}")).collect();
+    let random = ec_common::hex::encode(&crate::auth::secrets::random_bytes::<12>());
     format!("gw-{millis:011x}-{random}")
 }
