@@ -21,10 +21,11 @@ const MAX_PAUSE: Duration = Duration::from_millis(250);
 /// Whether a failed call may be made again: the callee was not reached, or
 /// went away. Tonic answers UNAVAILABLE for a refused or reset connection
 /// and for a server that is shutting down, CANCELLED for a call whose
-/// connection died under it (the callee was killed mid-call), and UNKNOWN
-/// "transport error" for some broken connections. Every call retried is
-/// idempotent (it carries a key), so one the callee did finish is answered
-/// again, never done twice.
+/// connection died under it (the callee was killed mid-call), UNKNOWN
+/// "transport error" for some broken connections, and INTERNAL for a stream
+/// a gracefully stopping server refused (a replica going away). Every call
+/// retried is idempotent (it carries a key), so one the callee did finish is
+/// answered again, never done twice.
 pub fn is_transient(status: &Status) -> bool {
     let message = status.message().to_ascii_lowercase();
     match status.code() {
@@ -33,8 +34,25 @@ pub fn is_transient(status: &Status) -> bool {
         // expired": that deadline is the whole call's, not worth a retry.
         Code::Cancelled => !message.contains("timeout"),
         Code::Unknown => message.contains("transport"),
+        // A stream a server refused as it stopped gracefully (an HTTP/2
+        // GOAWAY naming a last stream below ours): it never reached a
+        // handler. Tonic answers INTERNAL for it.
+        Code::Internal => refused_by_go_away(status),
         _ => false,
     }
+}
+
+/// Whether the call's stream was refused by a graceful GOAWAY (reason
+/// NO_ERROR, from the peer), found in the status's chain of sources.
+fn refused_by_go_away(status: &Status) -> bool {
+    let mut source = std::error::Error::source(status);
+    while let Some(e) = source {
+        if let Some(h2) = e.downcast_ref::<h2::Error>() {
+            return h2.is_go_away() && h2.is_remote() && h2.reason() == Some(h2::Reason::NO_ERROR);
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// Runs `attempt` with the deadline of the whole call (the smaller of `hop`
@@ -99,6 +117,59 @@ mod tests {
         assert!(!is_transient(&Status::unknown("the handler panicked")));
         assert!(!is_transient(&Status::deadline_exceeded("deadline")));
         assert!(!is_transient(&Status::failed_precondition("no")));
+    }
+
+    /// A server that answers the first request on a connection with an
+    /// HTTP/2 GOAWAY naming stream 0 as the last it took (so the request's
+    /// stream was refused), with `reason`, written frame by frame.
+    async fn going_away(reason: u32) -> std::net::SocketAddr {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut preface = [0u8; 24];
+                    conn.read_exact(&mut preface).await?;
+                    conn.write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0]).await?; // SETTINGS, empty
+                    loop {
+                        let mut head = [0u8; 9];
+                        conn.read_exact(&mut head).await?;
+                        let len = usize::from(head[0]) << 16 | usize::from(head[1]) << 8 | usize::from(head[2]);
+                        let mut payload = vec![0u8; len];
+                        conn.read_exact(&mut payload).await?;
+                        if head[3] == 1 {
+                            // HEADERS: a request. GOAWAY, last stream 0.
+                            let mut frame = vec![0, 0, 8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+                            frame.extend_from_slice(&reason.to_be_bytes());
+                            conn.write_all(&frame).await?;
+                            tokio::time::sleep(Duration::from_secs(2)).await;
+                            return Ok::<_, std::io::Error>(());
+                        }
+                    }
+                });
+            }
+        });
+        addr
+    }
+
+    async fn call(addr: std::net::SocketAddr) -> Status {
+        let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
+            .expect("url")
+            .connect()
+            .await
+            .expect("connects");
+        let mut client = tonic_health::pb::health_client::HealthClient::new(channel);
+        client.check(tonic_health::pb::HealthCheckRequest::default()).await.expect_err("refused")
+    }
+
+    #[tokio::test]
+    async fn a_stream_refused_by_a_graceful_go_away_is_transient() {
+        let refused = call(going_away(0).await).await;
+        assert_eq!(refused.code(), Code::Internal, "{refused:?}");
+        assert!(is_transient(&refused), "GOAWAY (NO_ERROR) above our stream: {refused:?}");
+        let broken = call(going_away(1).await).await;
+        assert!(!is_transient(&broken), "GOAWAY (PROTOCOL_ERROR) is no graceful stop: {broken:?}");
     }
 
     #[tokio::test(start_paused = true)]
