@@ -196,7 +196,7 @@ impl Dispatcher {
                 () = self.bucket.acquire() => {}
             }
             let attempted = self.attempt(n).await;
-            self.store.record(std::slice::from_ref(&attempted)).await?;
+            self.store.record(&attempted).await?;
             done += 1;
         }
         let unsent: Vec<i64> = due[done..].iter().map(|n| n.id).collect();

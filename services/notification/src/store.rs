@@ -14,7 +14,7 @@ use ec_common::writer::{Writer, insert_chunked};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect, Set, Statement,
-    sea_query::{CaseStatement, Expr, ExprTrait, OnConflict},
+    sea_query::{Expr, ExprTrait, OnConflict},
 };
 use tokio::sync::Notify;
 
@@ -22,13 +22,6 @@ use crate::{
     entity::{notification_attempts as attempts, notification_templates as templates, notifications},
     error::Error,
 };
-
-/// Rows of one state update. Each row of an `UPDATE ... CASE id WHEN ...`
-/// looks through the CASE, so a chunk costs its size squared: a few hundred
-/// keeps that well under the cost of the statement itself.
-const UPDATE_CHUNK: usize = 250;
-/// Attempt rows per INSERT (6 values each, far below SQLite's bound-value limit).
-const ATTEMPT_CHUNK: usize = 1000;
 
 /// How a notification travels; stored by these names (a SeaORM active enum).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
@@ -359,63 +352,47 @@ impl Store {
         Ok(take)
     }
 
-    /// Writes what deliveries came to, in one transaction: the new state of
-    /// every notification (a few multi-row statements, not one per
-    /// notification) and a row per attempt. Only notifications still
-    /// queued change: a state someone else set since is left alone.
-    pub async fn record(&self, round: &[Attempted]) -> Result<(), Error> {
-        if round.is_empty() {
-            return Ok(());
-        }
-        let txn = ec_common::db::begin_write(&self.db).await?;
-        let of = |want: fn(&Delivery) -> bool| round.iter().filter(|a| want(&a.result)).collect::<Vec<_>>();
-        let sent = of(|d| matches!(d, Delivery::Sent));
-        let retry = of(|d| matches!(d, Delivery::Retry { .. }));
-        let failed = of(|d| matches!(d, Delivery::Failed { .. }));
-        for chunk in sent.chunks(UPDATE_CHUNK) {
-            still_queued(chunk)
+    /// Writes what one delivery came to, in one transaction: the
+    /// notification's new state and the attempt's row. Only a notification
+    /// still queued changes: a state someone else set since is left alone.
+    pub async fn record(&self, a: &Attempted) -> Result<(), Error> {
+        let update = notifications::Entity::update_many()
+            .col_expr(notifications::Column::Attempts, Expr::col(notifications::Column::Attempts).add(1))
+            // The attempt is over: the lease goes with it (the owner stays, as
+            // the dispatcher that made the last attempt).
+            .col_expr(notifications::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(notifications::Column::Id.eq(a.id))
+            .filter(notifications::Column::Status.eq(DeliveryStatus::Queued));
+        let update = match &a.result {
+            Delivery::Sent => update
                 .col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Sent))
-                .col_expr(notifications::Column::SentAt, by_id(chunk, |a| Some(a.at)))
-                .exec(&txn)
-                .await?;
-        }
-        for chunk in retry.chunks(UPDATE_CHUNK) {
-            let next_at = |a: &Attempted| match &a.result {
-                Delivery::Retry { next_at, .. } => *next_at,
-                _ => a.at,
-            };
-            still_queued(chunk)
-                .col_expr(notifications::Column::LastError, by_id(chunk, |a| a.error().map(str::to_owned)))
-                .col_expr(notifications::Column::NextAttemptAt, by_id(chunk, next_at))
-                .exec(&txn)
-                .await?;
-        }
-        for chunk in failed.chunks(UPDATE_CHUNK) {
-            still_queued(chunk)
+                .col_expr(notifications::Column::SentAt, Expr::value(Some(a.at))),
+            Delivery::Retry { next_at, .. } => update
+                .col_expr(notifications::Column::LastError, Expr::value(a.error().map(str::to_owned)))
+                .col_expr(notifications::Column::NextAttemptAt, Expr::value(*next_at)),
+            Delivery::Failed { .. } => update
                 .col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Failed))
-                .col_expr(notifications::Column::LastError, by_id(chunk, |a| a.error().map(str::to_owned)))
-                .exec(&txn)
-                .await?;
-        }
-        for chunk in round.chunks(ATTEMPT_CHUNK) {
-            let rows = chunk.iter().map(|a| attempts::ActiveModel {
-                notification_id: Set(a.id),
-                attempt: Set(a.attempt),
-                at: Set(a.at),
-                outcome: Set(a.outcome()),
-                error: Set(a.error().map(str::to_owned)),
-                duration_ms: Set(a.duration_ms),
-            });
-            // The log must never stop the state from being recorded.
-            attempts::Entity::insert_many(rows)
-                .on_conflict(
-                    OnConflict::columns([attempts::Column::NotificationId, attempts::Column::Attempt])
-                        .do_nothing()
-                        .to_owned(),
-                )
-                .exec_without_returning(&txn)
-                .await?;
-        }
+                .col_expr(notifications::Column::LastError, Expr::value(a.error().map(str::to_owned))),
+        };
+        let txn = ec_common::db::begin_write(&self.db).await?;
+        update.exec(&txn).await?;
+        let row = attempts::ActiveModel {
+            notification_id: Set(a.id),
+            attempt: Set(a.attempt),
+            at: Set(a.at),
+            outcome: Set(a.outcome()),
+            error: Set(a.error().map(str::to_owned)),
+            duration_ms: Set(a.duration_ms),
+        };
+        // The log must never stop the state from being recorded.
+        attempts::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([attempts::Column::NotificationId, attempts::Column::Attempt])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
         txn.commit().await?;
         Ok(())
     }
@@ -505,31 +482,6 @@ impl Store {
         .all(&self.db)
         .await?;
         Ok(QueueStats::from_rows(rows.into_iter().map(|r| (r.status, r.n))))
-    }
-}
-
-/// An update of these notifications, each one attempt further, if still queued.
-fn still_queued(chunk: &[&Attempted]) -> sea_orm::UpdateMany<notifications::Entity> {
-    notifications::Entity::update_many()
-        .col_expr(notifications::Column::Attempts, Expr::col(notifications::Column::Attempts).add(1))
-        // The attempt is over: the lease goes with it (the owner stays, as
-        // the dispatcher that made the last attempt).
-        .col_expr(notifications::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
-        .filter(notifications::Column::Id.is_in(chunk.iter().map(|a| a.id)))
-        .filter(notifications::Column::Status.eq(DeliveryStatus::Queued))
-}
-
-/// `CASE WHEN id = .. THEN .. END`: a value of its own for each row.
-fn by_id<V>(chunk: &[&Attempted], value: impl Fn(&Attempted) -> V) -> sea_orm::sea_query::SimpleExpr
-where
-    V: Into<sea_orm::Value>,
-{
-    let case = chunk.iter().fold(CaseStatement::new(), |case, a| {
-        case.case(Expr::col(notifications::Column::Id).eq(a.id), Expr::value(value(a)))
-    });
-    match chunk.first() {
-        Some(first) => case.finally(Expr::value(value(first))).into(),
-        None => case.into(),
     }
 }
 
