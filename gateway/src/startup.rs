@@ -29,6 +29,8 @@ pub struct Application {
     listener: TcpListener,
     addr: SocketAddr,
     router: Router,
+    /// Flushed at shutdown: the audit entries of the last calls.
+    auth: AuthStore,
     /// What bootstrapping did (the all-in-one tells the person how to sign in).
     pub bootstrap: bootstrap::Outcome,
 }
@@ -142,13 +144,13 @@ impl Application {
             },
         )
         .await?;
-        let state = AppState::new(&config, auth)?;
+        let state = AppState::new(&config, auth.clone())?;
         if state.webhook_secrets.is_none() {
             tracing::info!("the REST payment webhook is disabled (set EC_WEBHOOK_SECRET to enable it)");
         }
         let router = router(state, &config);
         let addr = listener.local_addr()?;
-        Ok(Self { listener, addr, router, bootstrap })
+        Ok(Self { listener, addr, router, auth, bootstrap })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -168,6 +170,10 @@ impl Application {
         // The client's address feeds the sign-in throttle.
         let app = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app).with_graceful_shutdown(stop).await?;
+        // The answered calls' audit entries may still be queued.
+        if let Err(e) = self.auth.flush().await {
+            tracing::error!(error = %e, "audit entries not flushed at shutdown");
+        }
         tracing::info!("gateway stopped");
         Ok(())
     }

@@ -46,7 +46,24 @@ impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
     /// Spawns the writer. `run` gets the operations of one batch and must
     /// answer one output per operation, in order.
     /// `service`: the service whose writes these are (for tracing).
-    pub fn spawn<F, Fut>(service: &'static str, max_batch: usize, mut run: F) -> Self
+    pub fn spawn<F, Fut>(service: &'static str, max_batch: usize, run: F) -> Self
+    where
+        F: FnMut(Vec<Op>) -> Fut + Send + 'static,
+        Fut: Future<Output = Vec<Out>> + Send,
+    {
+        Self::spawn_lingering(service, max_batch, std::time::Duration::ZERO, run)
+    }
+
+    /// Like [`Batcher::spawn`], but a batch waits `linger` after its first
+    /// operation for more to join it: for writes nobody waits on
+    /// ([`Batcher::send`]), where fuller batches cost less and the pause
+    /// delays no answer.
+    pub fn spawn_lingering<F, Fut>(
+        service: &'static str,
+        max_batch: usize,
+        linger: std::time::Duration,
+        mut run: F,
+    ) -> Self
     where
         F: FnMut(Vec<Op>) -> Fut + Send + 'static,
         Fut: Future<Output = Vec<Out>> + Send,
@@ -56,6 +73,14 @@ impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
         tokio::spawn(async move {
             let mut jobs = Vec::with_capacity(max_batch);
             while rx.recv_many(&mut jobs, max_batch).await > 0 {
+                if !linger.is_zero() && jobs.len() < max_batch {
+                    tokio::time::sleep(linger).await;
+                    while jobs.len() < max_batch
+                        && let Ok(job) = rx.try_recv()
+                    {
+                        jobs.push(job);
+                    }
+                }
                 let span = batch_span(&jobs, service);
                 let (ops, replies): (Vec<Op>, Vec<_>) = jobs.drain(..).map(|j| (j.op, j.reply)).unzip();
                 let outs = run(ops).instrument(span).await;
@@ -74,6 +99,14 @@ impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
         let (reply, rx) = oneshot::channel();
         self.tx.send(Job { op, reply, span: tracing::Span::current() }).await.map_err(|_| WriterStopped)?;
         rx.await.map_err(|_| WriterStopped)
+    }
+
+    /// Queues one operation without waiting for it to run (only for room in
+    /// the queue). Operations run in the order they were queued, so a later
+    /// [`Batcher::submit`] answers after this one ran.
+    pub async fn send(&self, op: Op) -> Result<(), WriterStopped> {
+        let (reply, _) = oneshot::channel();
+        self.tx.send(Job { op, reply, span: tracing::Span::current() }).await.map_err(|_| WriterStopped)
     }
 }
 
@@ -148,5 +181,31 @@ mod tests {
         }
         let n = batches.load(Ordering::SeqCst);
         assert!(n < 200, "200 concurrent operations ran in {n} batches");
+    }
+
+    #[tokio::test]
+    async fn queued_operations_run_in_order_and_linger_into_one_batch() {
+        let ran = Arc::new(std::sync::Mutex::new(Vec::<Vec<u32>>::new()));
+        let log = ran.clone();
+        // Long, so that even a stalled test runner queues all ten within it.
+        let linger = std::time::Duration::from_millis(500);
+        let batcher = Batcher::spawn_lingering("test", 64, linger, move |ops: Vec<u32>| {
+            let log = log.clone();
+            async move {
+                let n = ops.len();
+                log.lock().expect("lock").push(ops);
+                vec![(); n]
+            }
+        });
+        for i in 0..10u32 {
+            batcher.send(i).await.expect("queued");
+            // Arriving one by one, still within the first one's linger.
+            tokio::task::yield_now().await;
+        }
+        // A later submit answers only once everything queued before it ran.
+        batcher.submit(99).await.expect("answered");
+        let ran = ran.lock().expect("lock").clone();
+        assert_eq!(ran.concat(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 99], "in the order queued");
+        assert!(ran.len() < 11, "operations queued within the linger share batches: {ran:?}");
     }
 }

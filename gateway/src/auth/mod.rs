@@ -277,7 +277,7 @@ pub async fn authorize(
     if is_mutating(&method) {
         let entry = audit_entry(&method, &route, &path, principal.as_ref(), &res);
         if let Err(e) = s.auth.audit(entry).await {
-            tracing::error!(error = %e, "audit entry not recorded");
+            tracing::error!(error = %e, "audit entry not queued");
         }
     }
     res

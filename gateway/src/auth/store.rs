@@ -14,7 +14,7 @@ use super::entity::{Role, api_keys, audit_log, sessions, users, webhook_ids};
 #[derive(Clone)]
 pub struct AuthStore {
     db: DatabaseConnection,
-    audit: Batcher<audit_log::ActiveModel, Result<(), String>>,
+    audit: Batcher<AuditOp, Result<(), String>>,
     /// Live API keys by hash, as last read: every keyed request looks its
     /// key up, and a database read each time cost the create path a tenth
     /// of its throughput. Only live keys are kept (unknown hashes are not,
@@ -32,6 +32,16 @@ struct LiveKeys {
     revocations: u64,
     by_hash: std::collections::HashMap<String, (api_keys::Model, std::time::Instant)>,
 }
+
+/// An entry for the audit writer, or none: a flush, answered once every
+/// entry queued before it is committed.
+struct AuditOp(Option<audit_log::ActiveModel>);
+
+/// How long the audit writer lets entries gather before it writes them.
+/// Nobody waits for an entry to be written ([`AuthStore::audit`]), so the
+/// pause delays no answer, and one INSERT and commit serve every call that
+/// arrived meanwhile. A reader of the log flushes first.
+const AUDIT_LINGER: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// How long a cached key is trusted before the database is asked again: the
 /// longest a key revoked on one gateway replica still works on another.
@@ -64,12 +74,23 @@ impl AuthStore {
         // Audit rows are written by one group-commit writer: at load, many
         // calls share one INSERT and one commit.
         let wdb = db.clone();
-        let audit = Batcher::spawn("gateway", 512, move |rows: Vec<audit_log::ActiveModel>| {
+        let audit = Batcher::spawn_lingering("gateway", 512, AUDIT_LINGER, move |ops: Vec<AuditOp>| {
             let db = wdb.clone();
             async move {
-                let n = rows.len();
-                let result = audit_log::Entity::insert_many(rows).exec_without_returning(&db).await;
-                let out = result.map(|_| ()).map_err(|e| e.to_string());
+                let n = ops.len();
+                let rows: Vec<_> = ops.into_iter().filter_map(|op| op.0).collect();
+                if rows.is_empty() {
+                    return vec![Ok(()); n];
+                }
+                let count = rows.len();
+                let out = audit_log::Entity::insert_many(rows)
+                    .exec_without_returning(&db)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string());
+                if let Err(e) = &out {
+                    tracing::error!(error = %e, entries = count, "audit entries not recorded");
+                }
                 vec![out; n]
             }
         });
@@ -283,7 +304,9 @@ impl AuthStore {
 
     // ---------------------------------------------------------------- audit
 
-    /// Records one entry (group-committed with others arriving meanwhile).
+    /// Queues one entry: it is written (with others arriving meanwhile)
+    /// within [`AUDIT_LINGER`], and before any later [`AuthStore::flush`]
+    /// answers. The call answers once it is queued, not written.
     pub async fn audit(&self, e: AuditEntry) -> Result<(), String> {
         let row = audit_log::ActiveModel {
             id: NotSet,
@@ -294,11 +317,18 @@ impl AuthStore {
             status: Set(i32::from(e.status)),
             trace_id: Set(e.trace_id),
         };
-        self.audit.submit(row).await.map_err(|e| e.to_string())?
+        self.audit.send(AuditOp(Some(row))).await.map_err(|e| e.to_string())
+    }
+
+    /// Waits until every entry queued so far is written (or failed).
+    pub async fn flush(&self) -> Result<(), String> {
+        self.audit.submit(AuditOp(None)).await.map_err(|e| e.to_string())?
     }
 
     /// Newest first, one page and whether there is more.
     pub async fn audit_page(&self, f: &AuditFilter) -> Result<(Vec<audit_log::Model>, bool), DbErr> {
+        // What this gateway has queued is in the page.
+        self.flush().await.map_err(DbErr::Custom)?;
         let mut q = audit_log::Entity::find().order_by_desc(audit_log::Column::Id).limit(f.limit + 1);
         if let Some(actor) = &f.actor {
             q = q.filter(audit_log::Column::Actor.eq(actor.as_str()));
@@ -446,5 +476,43 @@ impl MigrationTrait for M0001Access {
         )
         .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(target: &str) -> AuditEntry {
+        AuditEntry {
+            actor: "key:1:test".into(),
+            action: "DELETE /api/v1/orders/{id}".into(),
+            target: target.into(),
+            status: 404,
+            trace_id: None,
+        }
+    }
+
+    async fn rows(path: &std::path::Path) -> usize {
+        let db = ec_common::db::open_sqlite(path, 1, "test").await.expect("open");
+        audit_log::Entity::find().count(&db).await.expect("count") as usize
+    }
+
+    #[tokio::test]
+    async fn queued_audit_entries_are_written_by_a_flush_and_read_by_every_page() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("gateway.db");
+        let store =
+            AuthStore::open(ec_common::db::open_sqlite(&path, 2, "test").await.expect("open")).await.expect("store");
+        for i in 0..3 {
+            store.audit(entry(&format!("/api/v1/orders/{i}"))).await.expect("queued");
+        }
+        // A page reads what was queued before it, without waiting for the linger.
+        let (page, more) = store.audit_page(&AuditFilter { limit: 10, ..AuditFilter::default() }).await.expect("page");
+        assert_eq!(page.len(), 3, "{page:?}");
+        assert!(!more);
+        store.audit(entry("/api/v1/orders/3")).await.expect("queued");
+        store.flush().await.expect("flushed");
+        assert_eq!(rows(&path).await, 4, "on disk once flushed (what the gateway does at shutdown)");
     }
 }

@@ -275,6 +275,19 @@ async fn api_keys_are_shown_once_and_revoked_at_once() {
 }
 
 #[tokio::test]
+async fn the_last_calls_are_audited_when_the_gateway_stops_right_after_them() {
+    let app = spawn_app().await;
+    for i in 0..5 {
+        app.delete(&format!("/api/v1/orders/{}", 900_000 + i)).await.assert_problem(404, "NOT_FOUND");
+    }
+    // Entries are written a little after the answer; a graceful stop writes
+    // what is still queued.
+    let dir = app.stop().await;
+    let sql = "SELECT COUNT(*) FROM audit_log WHERE action = 'DELETE /api/v1/orders/{id}' AND status = 404";
+    assert_eq!(scalar(dir.path(), "gateway", sql).await, 5);
+}
+
+#[tokio::test]
 async fn every_change_is_audited_with_who_what_and_the_outcome() {
     let app = spawn_app().await;
     let order = app.paid_order(1200).await;

@@ -298,7 +298,10 @@ impl Split {
 pub async fn scalar(dir: &std::path::Path, service: &str, sql: &str) -> i64 {
     let url = match ec_common::db::test_database(dir, service).await.expect("test database") {
         Some(url) => url.expose().to_owned(),
-        None => format!("sqlite://{}?mode=ro", dir.join(format!("{service}_service.db")).display()),
+        None => {
+            let file = if service == "gateway" { "gateway.db".to_owned() } else { format!("{service}_service.db") };
+            format!("sqlite://{}?mode=ro", dir.join(file).display())
+        }
     };
     let db = sea_orm::Database::connect(url).await.expect("open db");
     let backend = db.get_database_backend();
