@@ -260,19 +260,10 @@ async fn take_payments(
     if items.is_empty() {
         return Ok(());
     }
-    let order_ids: Vec<i64> = items.iter().map(|(_, _, p, _)| p.order_id).collect::<HashSet<_>>().into_iter().collect();
-    let mut taken: HashMap<i64, payments::Model> = HashMap::new();
-    for chunk in order_ids.chunks(INSERT_CHUNK) {
-        let rows = payments::Entity::find().filter(payments::Column::OrderId.is_in(chunk.to_vec())).all(txn).await?;
-        taken.extend(rows.into_iter().map(|p| (p.order_id, p)));
-    }
-    let keys: Vec<String> = items.iter().filter_map(|(_, _, p, _)| p.idempotency_key.clone()).collect();
-    let mut seen = Seen { by_order: taken, by_key: HashMap::new() };
-    for chunk in keys.chunks(INSERT_CHUNK) {
-        let rows =
-            payments::Entity::find().filter(payments::Column::IdempotencyKey.is_in(chunk.to_vec())).all(txn).await?;
-        seen.by_key.extend(rows.into_iter().filter_map(|p| Some((p.idempotency_key.clone()?, p))));
-    }
+    let order_ids: HashSet<i64> = items.iter().map(|(_, _, p, _)| p.order_id).collect();
+    let keys: HashSet<&str> = items.iter().filter_map(|(_, _, p, _)| p.idempotency_key.as_deref()).collect();
+    let seen = Seen::load(txn, &order_ids, &keys).await?;
+    let mut seen = seen;
     let mut rows = Vec::new();
     let mut ids = ec_common::db::take_ids(txn, "payments", items.len()).await?.into_iter();
     let mut many: HashMap<usize, Vec<Result<PaymentView, Error>>> = HashMap::new();
@@ -366,6 +357,32 @@ pub fn key_conflict(existing: &payments::Model, p: &NewPayment) -> Fault {
 struct Seen {
     by_order: HashMap<i64, payments::Model>,
     by_key: HashMap<String, payments::Model>,
+}
+
+impl Seen {
+    /// The stored payments of these orders and of these keys: one look-up
+    /// per chunk finds both.
+    async fn load(txn: &DatabaseTransaction, order_set: &HashSet<i64>, key_set: &HashSet<&str>) -> Result<Self, DbErr> {
+        let mut seen = Seen { by_order: HashMap::new(), by_key: HashMap::new() };
+        let order_ids: Vec<i64> = order_set.iter().copied().collect();
+        let keys: Vec<&str> = key_set.iter().copied().collect();
+        let chunks = order_ids.len().max(keys.len()).div_ceil(INSERT_CHUNK);
+        for c in 0..chunks {
+            let part = |n: usize| c * INSERT_CHUNK..((c + 1) * INSERT_CHUNK).min(n);
+            let these = sea_orm::Condition::any()
+                .add(payments::Column::OrderId.is_in(order_ids.get(part(order_ids.len())).unwrap_or_default().to_vec()))
+                .add(payments::Column::IdempotencyKey.is_in(keys.get(part(keys.len())).unwrap_or_default().to_vec()));
+            for p in payments::Entity::find().filter(these).all(txn).await? {
+                if let Some(k) = p.idempotency_key.as_deref().filter(|k| key_set.contains(k)) {
+                    seen.by_key.insert(k.to_owned(), p.clone());
+                }
+                if order_set.contains(&p.order_id) {
+                    seen.by_order.insert(p.order_id, p);
+                }
+            }
+        }
+        Ok(seen)
+    }
 }
 
 /// The events the order service is owed for what this batch stored: a new
