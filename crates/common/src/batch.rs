@@ -184,7 +184,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn queued_operations_run_in_order_and_linger_into_one_batch() {
+    async fn queued_operations_run_in_order_and_share_batches_within_the_linger() {
         let ran = Arc::new(std::sync::Mutex::new(Vec::<Vec<u32>>::new()));
         let log = ran.clone();
         // Long, so that even a stalled test runner queues all ten within it.
