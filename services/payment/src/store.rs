@@ -262,8 +262,7 @@ async fn take_payments(
     }
     let order_ids: HashSet<i64> = items.iter().map(|(_, _, p, _)| p.order_id).collect();
     let keys: HashSet<&str> = items.iter().filter_map(|(_, _, p, _)| p.idempotency_key.as_deref()).collect();
-    let seen = Seen::load(txn, &order_ids, &keys).await?;
-    let mut seen = seen;
+    let mut seen = Seen::load(txn, &order_ids, &keys).await?;
     let mut rows = Vec::new();
     let mut ids = ec_common::db::take_ids(txn, "payments", items.len()).await?.into_iter();
     let mut many: HashMap<usize, Vec<Result<PaymentView, Error>>> = HashMap::new();
@@ -366,12 +365,15 @@ impl Seen {
         let mut seen = Seen { by_order: HashMap::new(), by_key: HashMap::new() };
         let order_ids: Vec<i64> = order_set.iter().copied().collect();
         let keys: Vec<&str> = key_set.iter().copied().collect();
-        let chunks = order_ids.len().max(keys.len()).div_ceil(INSERT_CHUNK);
-        for c in 0..chunks {
-            let part = |n: usize| c * INSERT_CHUNK..((c + 1) * INSERT_CHUNK).min(n);
+        let (mut order_chunks, mut key_chunks) = (order_ids.chunks(INSERT_CHUNK), keys.chunks(INSERT_CHUNK));
+        loop {
+            let (orders, keys) = (order_chunks.next(), key_chunks.next());
+            if orders.is_none() && keys.is_none() {
+                break;
+            }
             let these = sea_orm::Condition::any()
-                .add(payments::Column::OrderId.is_in(order_ids.get(part(order_ids.len())).unwrap_or_default().to_vec()))
-                .add(payments::Column::IdempotencyKey.is_in(keys.get(part(keys.len())).unwrap_or_default().to_vec()));
+                .add(payments::Column::OrderId.is_in(orders.unwrap_or_default().to_vec()))
+                .add(payments::Column::IdempotencyKey.is_in(keys.unwrap_or_default().to_vec()));
             for p in payments::Entity::find().filter(these).all(txn).await? {
                 if let Some(k) = p.idempotency_key.as_deref().filter(|k| key_set.contains(k)) {
                     seen.by_key.insert(k.to_owned(), p.clone());
