@@ -19,6 +19,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 O=$(port); P=$(port); N=$(port); G=$(port)
+# Every call signs in with an API key, as a real client's would.
+BENCH_KEY="sk_bench_$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+auth="authorization: Bearer $BENCH_KEY"
 export EC_DATA_DIR="$data" RUST_LOG=warn ORDER_URL=http://127.0.0.1:$O PAYMENT_URL=http://127.0.0.1:$P NOTIFICATION_URL=http://127.0.0.1:$N
 start_notification() {
   "$bin/notification-service" --notification-addr 127.0.0.1:$N --metrics-addr 127.0.0.1:0 "$@" 2>>"$data/notification.log" &
@@ -27,25 +30,25 @@ start_notification() {
 "$bin/payment-service" --payment-addr 127.0.0.1:$P --metrics-addr 127.0.0.1:0 2>"$data/payment.log" & ppid=$!; pids+=("$ppid")
 start_notification
 "$bin/order-service" --order-addr 127.0.0.1:$O --metrics-addr 127.0.0.1:0 2>"$data/order.log" & opid=$!; pids+=("$opid")
-"$bin/gateway" --gateway-addr 127.0.0.1:$G 2>"$data/gateway.log" & gpid=$!; pids+=("$gpid")
+EC_ADMIN_API_KEY="$BENCH_KEY" "$bin/gateway" --gateway-addr 127.0.0.1:$G --metrics-addr 127.0.0.1:0 2>"$data/gateway.log" & gpid=$!; pids+=("$gpid")
 url=http://127.0.0.1:$G
 for _ in $(seq 100); do curl -sf "$url/readyz" >/dev/null && break; sleep 0.1; done
 
 python3 bench/gen_orders_csv.py "$ROWS" > "$data/orders.csv"
 t0=$(date +%s.%N)
-id=$(curl -sf -X POST "$url/api/v1/orders/imports?file_name=bench.csv" -H 'content-type: text/csv' \
+id=$(curl -sf -X POST "$url/api/v1/orders/imports?file_name=bench.csv" -H "$auth" -H 'content-type: text/csv' \
        --data-binary @"$data/orders.csv" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 while :; do
-  status=$(curl -sf "$url/api/v1/orders/imports/$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+  status=$(curl -sf -H "$auth" "$url/api/v1/orders/imports/$id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
   case "$status" in queued|running) sleep 0.05 ;; *) break ;; esac
 done
 t1=$(date +%s.%N)
-summary=$(curl -sf "$url/api/v1/orders/imports/$id")
+summary=$(curl -sf -H "$auth" "$url/api/v1/orders/imports/$id")
 wall=$(python3 -c "print(f'{$t1-$t0:.2f}')")
 rss() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 r_order=$(rss $opid); r_pay=$(rss $ppid); r_note=$(rss $npid); r_gw=$(rss $gpid)
 
-sent() { curl -sf "$url/api/v1/notifications/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sent"])'; }
+sent() { curl -sf -H "$auth" "$url/api/v1/notifications/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sent"])'; }
 s0=$(sent); sleep 10; s1=$(sent)
 default_rate=$(python3 -c "print(f'{($s1-$s0)/10:.1f}')")
 kill "$npid"; wait "$npid" 2>/dev/null || true
