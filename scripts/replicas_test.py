@@ -5,16 +5,18 @@ Two replicas of every service (order, payment, notification) as separate
 processes on one PostgreSQL cluster, one database per service, and a
 gateway balancing over them (ORDER_URL="http://a,http://b", ...). Mail goes
 to a real SMTP server (platform/tests/smtp_server.py). Under create-order
-load (wrk, bench/chaos.lua) and with a 300-row CSV import running, one
+load (wrk, bench/chaos.lua) and with a 600-row CSV import running, one
 replica of each service is SIGKILLed in turn and not restarted: the others
-must carry the whole load, take over the dead one's leases (the import, the
-reconciler, claimed notifications and outbox events) and finish its work.
+must carry the whole load, take over the dead one's leases (the import and
+its chunks, the reconciler, claimed notifications and outbox events) and
+finish its work. Both order replicas pay the import's chunks.
 
 Afterwards, read from the databases and the SMTP server's records:
   - every 2xx answer is a paid order with exactly one payment and exactly
     one ORDER_CONFIRMATION notification; nothing is left pending;
   - the import completed, with exactly one order, one payment and one
-    confirmation per row (no chunk done twice, none lost);
+    confirmation per row, and every chunk recorded done exactly once (none
+    done twice, none lost);
   - no notification was recorded as sent twice; at the SMTP server a
     Message-ID arrives twice only for the one mail the killed notification
     replica may have handed over but not yet recorded (a dispatcher records
@@ -47,6 +49,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 # Below what two dispatchers can hand to the SMTP server (about 20 mails/s
 # each here: a connection per mail), so the fleet's budget is what limits.
 RATE, BURST = 25, 10
+ROWS = 600  # the import's rows: with chunks of 2, one at a time, it lasts seconds
 KEY = "sk_replicas_" + os.urandom(24).hex()
 
 p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -142,7 +145,7 @@ try:
               env={**mesh, "DATABASE_URL": f"{args.pg}/notifications", "NOTIFY_RATE_PER_SEC": str(RATE),
                    "NOTIFY_BURST": str(BURST), "NOTIFY_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}"})
         start(f"order{i}", "order-service", "--order-addr", f"127.0.0.1:{ports['o' + i]}",
-              env={**mesh, "DATABASE_URL": f"{args.pg}/orders", "IMPORT_CHUNK": "5", "IMPORT_IN_FLIGHT": "1"})
+              env={**mesh, "DATABASE_URL": f"{args.pg}/orders", "IMPORT_CHUNK": "2", "IMPORT_IN_FLIGHT": "1"})
     start("gateway", "gateway", "--gateway-addr", f"127.0.0.1:{ports['g']}",
           env={**mesh, "DATABASE_URL": f"{args.pg}/gateway", "EC_ADMIN_API_KEY": KEY, "WEB_DIR": "/nonexistent"})
     wait_ready()
@@ -154,10 +157,10 @@ try:
                             f"{gateway}/api/v1/orders"], cwd=ROOT, stdout=open(run / "wrk.out", "w"),
                            stderr=subprocess.STDOUT, env=dict(os.environ, BENCH_KEY=KEY, CHAOS_ANSWERS=str(answers)))
     time.sleep(2)
-    csv = subprocess.run([sys.executable, str(ROOT / "bench/gen_orders_csv.py"), "300"], check=True,
+    csv = subprocess.run([sys.executable, str(ROOT / "bench/gen_orders_csv.py"), str(ROWS)], check=True,
                          capture_output=True).stdout
     imp = http("POST", "/api/v1/orders/imports?file_name=replicas.csv", csv, "text/csv")
-    log(f"import {imp['id']} of 300 rows submitted")
+    log(f"import {imp['id']} of {ROWS} rows submitted")
     # The order replica killed is the one running the import (its lease names
     # its process), once the import is under way: the other replica must take
     # the import over when the lease runs out, and finish it without doing a
@@ -180,7 +183,7 @@ try:
         time.sleep(max(0.0, began + t - time.time()))
         procs[name].kill()
         procs[name].wait()
-        log(f"SIGKILL {name}" + (f" (it held the import's lease; {paid_at_kill} of 300 rows paid)"
+        log(f"SIGKILL {name}" + (f" (it held the import's lease; {paid_at_kill} of {ROWS} rows paid)"
                                  if name == order_victim else ""))
     wrk.wait()
     log("load stopped; waiting for the fleet to finish the dead replicas' work")
@@ -231,6 +234,10 @@ try:
     if rows[0] != "completed" or batch[0] != batch[1] or batch_pays[0] != batch_pays[1] or batch_mails[0] != batch_mails[1] \
             or not (batch[0] == batch_pays[0] == batch_mails[0] == rows[1]) or int(batch[0]) == 0:
         problems.append(f"import {rows}: orders {batch}, payments {batch_pays}, confirmations {batch_mails}")
+    chunks = psql("orders", f"SELECT COUNT(*), COUNT(*) FILTER (WHERE runs = 1 AND done_at IS NOT NULL), "
+                            f"COUNT(DISTINCT done_by) FROM import_chunks WHERE import_id = '{imp['id']}'")[0]
+    if chunks[0] == "0" or chunks[0] != chunks[1]:
+        problems.append(f"import chunks {chunks[0]}, of which done exactly once: {chunks[1]}")
 
     # Notifications: recorded as sent once each; at the SMTP server.
     twice = psql("notifications", "SELECT COUNT(*) FROM (SELECT notification_id FROM notification_attempts "
@@ -264,7 +271,8 @@ try:
         problems.append(f"the fleet sent {int(worst)} more than burst + rate in a 1 s window")
 
     by_status = collections.Counter(status_of.values())
-    log(f"{len(ok)} orders answered 2xx; orders by status {dict(by_status)}; import {rows[0]} with {batch[0]} orders; "
+    log(f"{len(ok)} orders answered 2xx; orders by status {dict(by_status)}; import {rows[0]} with {batch[0]} orders "
+        f"in {chunks[0]} chunks, each done once, by {chunks[2]} replicas; "
         f"{sent} mails sent, {dup} duplicate deliveries at the SMTP server (same Message-ID); "
         f"busiest 1 s of delivery: {busiest} sends (limit {RATE}/s, burst {BURST})")
 finally:

@@ -118,6 +118,7 @@ pub async fn run(args: MigrateArgs) -> anyhow::Result<()> {
         ("payment_events", copy::<o::payment_events::Entity>(&t.src, &tx).await?),
         ("imports", copy::<o::imports::Entity>(&t.src, &tx).await?),
         ("import_errors", copy::<o::import_errors::Entity>(&t.src, &tx).await?),
+        ("import_chunks", copy::<o::import_chunks::Entity>(&t.src, &tx).await?),
         ("outbox_events", copy::<ec_outbox::entity::events::Entity>(&t.src, &tx).await?),
         ("outbox_attempts", copy::<ec_outbox::entity::attempts::Entity>(&t.src, &tx).await?),
     ];

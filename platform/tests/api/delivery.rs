@@ -25,18 +25,6 @@ use crate::helpers::*;
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_server.py");
 
-/// Polls `probe` until it answers something (at most ~60 s: a loaded
-/// machine is slow, a broken one is not waited for forever).
-async fn until<T>(what: &str, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
-    for _ in 0..600 {
-        if let Some(v) = probe().await {
-            return v;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{what}: never happened within a minute");
-}
-
 #[derive(Default)]
 struct SmtpOptions {
     /// 0: any free port.

@@ -308,3 +308,15 @@ pub async fn scalar(dir: &std::path::Path, service: &str, sql: &str) -> i64 {
     let row = db.query_one_raw(sea_orm::Statement::from_string(backend, sql)).await.expect("query").expect("row");
     row.try_get_by_index::<i64>(0).expect("integer")
 }
+
+/// Polls `probe` until it answers something (at most ~60 s: a loaded
+/// machine is slow, a broken one is not waited for forever).
+pub async fn until<T>(what: &str, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
+    for _ in 0..600 {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{what}: never happened within a minute");
+}

@@ -32,17 +32,17 @@ pub fn orders_csv(rows: usize) -> (String, usize) {
     (out, orders)
 }
 
-async fn upload(app: &TestApp, query: &str, body: Vec<u8>) -> Answer {
+pub async fn upload(app: &TestApp, query: &str, body: Vec<u8>) -> Answer {
     app.raw(Method::POST, &format!("/api/v1/orders/imports{query}"), "text/csv", body).await
 }
 
-async fn finished(app: &TestApp, id: &str) -> Value {
+pub async fn finished(app: &TestApp, id: &str) -> Value {
     let path = format!("/api/v1/orders/imports/{id}");
     app.eventually(&path, "import finished", |i| !matches!(i["status"].as_str(), Some("queued" | "running"))).await
 }
 
 /// Exactly one order, one payment and one queued confirmation per valid row group.
-async fn assert_exactly_once(dir: &Path, id: &str, orders: usize) {
+pub async fn assert_exactly_once(dir: &Path, id: &str, orders: usize) {
     let n = orders as i64;
     let q = |sql: String| async move { sql };
     let (o, p, m) = ((dir, "order"), (dir, "payment"), (dir, "notification"));

@@ -1,7 +1,8 @@
 //! Replicas on one database: the gateway balances over an endpoint list
 //! (ORDER_URL="http://a,http://b,http://c"), routes around endpoints that are
 //! down (from the start, or stopped) and takes in one that starts late; the
-//! replicas write the same orders table without colliding.
+//! replicas write the same orders table without colliding, and share an
+//! import's chunks, each done once.
 
 use ec_common::{grpc::bind, shutdown::Shutdown};
 
@@ -9,12 +10,17 @@ use crate::helpers::*;
 
 /// An order-service replica on the platform's order database, calling the
 /// platform's payment and notification services.
-async fn order_replica(app: &TestApp, addr: std::net::SocketAddr) -> (std::net::SocketAddr, Replica) {
+async fn order_replica(
+    app: &TestApp,
+    addr: std::net::SocketAddr,
+    tweak: impl FnOnce(&mut order_service::config::Settings),
+) -> (std::net::SocketAddr, Replica) {
     let running = app.running.as_ref().expect("running");
     let dir = app.dir.path();
     let url = |a: std::net::SocketAddr| format!("http://{a}");
     let mut cfg = order_service::Config::for_tests(dir.to_path_buf(), url(running.payment), url(running.notification));
     cfg.database_url = ec_common::db::test_database(dir, "order").await.expect("test database");
+    tweak(&mut cfg.settings);
     let listener = bind(addr, "order replica").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let replica = order_service::Application::build_on(cfg, listener).await.expect("replica builds");
@@ -61,8 +67,8 @@ async fn create_each(base: &str, n: usize) -> Vec<i64> {
 async fn the_gateway_balances_over_replicas_and_routes_around_a_dead_one() {
     let app = spawn_app().await;
     let any: std::net::SocketAddr = ([127, 0, 0, 1], 0).into();
-    let (a, stop_a) = order_replica(&app, any).await;
-    let (b, stop_b) = order_replica(&app, any).await;
+    let (a, stop_a) = order_replica(&app, any, |_| {}).await;
+    let (b, stop_b) = order_replica(&app, any, |_| {}).await;
     // C's address is in the list from the start, but C starts later.
     let c = bind(any, "c").await.expect("bind").local_addr().expect("addr");
 
@@ -87,7 +93,7 @@ async fn the_gateway_balances_over_replicas_and_routes_around_a_dead_one() {
     let mut ids = create_all(&base, 10).await;
     // A down, C up: through B and C.
     stop_a.stop().await;
-    let (_, stop_c) = order_replica(&app, c).await;
+    let (_, stop_c) = order_replica(&app, c, |_| {}).await;
     ids.extend(create_all(&base, 10).await);
     // B down as well: through C alone, which joined late.
     stop_b.stop().await;
@@ -108,4 +114,42 @@ async fn the_gateway_balances_over_replicas_and_routes_around_a_dead_one() {
     stop_c.stop().await;
     gstop.trigger();
     app.stop().await;
+}
+
+/// Two order services on one database share an import: the one it was
+/// submitted to runs it, the other pays the chunks nobody holds. Every chunk
+/// is done exactly once, both took part, and every order is paid once and
+/// confirmed once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_order_replicas_share_an_imports_chunks_and_do_each_once() {
+    // Small chunks, one at a time each: many chunks to share.
+    let small = |s: &mut order_service::config::Settings| {
+        s.import_chunk = 2;
+        s.import_in_flight = 1;
+    };
+    let app = spawn_with(|c| small(&mut c.order)).await;
+    let (csv, orders) = crate::imports::orders_csv(600);
+    let a = crate::imports::upload(&app, "", csv.into_bytes()).await;
+    assert_eq!(a.status, 202, "{}", a.body);
+    let id = a.body["id"].as_str().expect("id").to_owned();
+    let dir = app.dir.path().to_path_buf();
+    let chunks_of = |what: &str| format!("SELECT COUNT(*) FROM import_chunks WHERE import_id = '{id}'{what}");
+    // The second replica starts once the chunks are planned, so its first
+    // look (at start-up) finds them.
+    let planned = chunks_of("");
+    until("the import's chunks planned", async || (scalar(&dir, "order", &planned).await > 0).then_some(())).await;
+    let any: std::net::SocketAddr = ([127, 0, 0, 1], 0).into();
+    let (_, replica) = order_replica(&app, any, small).await;
+
+    let done = crate::imports::finished(&app, &id).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(done["orders_created"], orders, "{done}");
+    let chunks = scalar(&dir, "order", &planned).await;
+    assert_eq!(chunks, orders.div_ceil(2) as i64, "chunks of two orders");
+    assert_eq!(scalar(&dir, "order", &chunks_of(" AND runs = 1 AND done_at IS NOT NULL")).await, chunks, "each once");
+    let owners = scalar(&dir, "order", &chunks_of("").replace("COUNT(*)", "COUNT(DISTINCT done_by)")).await;
+    assert_eq!(owners, 2, "both replicas paid chunks");
+    replica.stop().await;
+    let dir = app.stop().await;
+    crate::imports::assert_exactly_once(dir.path(), &id, orders).await;
 }

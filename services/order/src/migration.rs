@@ -23,6 +23,8 @@ impl MigratorTrait for Migrator {
             Box::new(AddTextColumns { name: "m0005_history_trace", columns: &[("order_status_history", "trace_id")] }),
             // Imports and the reconciler's passes are leased to one replica.
             Box::new(ec_common::lease::Migration),
+            // ... and so are an import's chunks, one by one.
+            Box::new(M0006ImportChunks),
         ]
     }
 }
@@ -216,5 +218,39 @@ impl MigrationTrait for M0003ImportErrorCodes {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// An import's orders in chunks, each claimed by one replica (a lease
+/// named `import:<id>:chunk:<n>`), so every order replica pays a share of a
+/// large import and a crashed one's chunk is taken over by another.
+struct M0006ImportChunks;
+
+impl MigrationName for M0006ImportChunks {
+    fn name(&self) -> &str {
+        "m0006_import_chunks"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0006ImportChunks {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(name("import_chunks"))
+                .col(text("import_id"))
+                .col(int("chunk"))
+                .col(int("first_order_id"))
+                .col(int("last_order_id"))
+                .col(text_null("done_by"))
+                .col(time_null("done_at"))
+                .col(int("runs").default(0))
+                .primary_key(Index::create().col(name("import_id")).col(name("chunk")))
+                .foreign_key(
+                    ForeignKey::create().from(name("import_chunks"), name("import_id")).to(name("imports"), name("id")),
+                )
+                .to_owned(),
+        )
+        .await
     }
 }

@@ -376,9 +376,18 @@ impl Store {
             .await?)
     }
 
-    /// (id, total, idempotency key, status) of a batch's orders.
-    pub async fn batch_orders(&self, batch_id: &str) -> Result<Vec<BatchOrder>, Error> {
-        let rows: Vec<(i64, i64, Option<String>, OrderStatus)> = orders::Entity::find()
+    /// (id, total, idempotency key, status) of a batch's orders by id: all
+    /// of them, or those with ids in `ids` (one chunk).
+    pub async fn batch_orders(
+        &self,
+        batch_id: &str,
+        ids: Option<std::ops::RangeInclusive<i64>>,
+    ) -> Result<Vec<BatchOrder>, Error> {
+        let mut query = orders::Entity::find();
+        if let Some(ids) = ids {
+            query = query.filter(orders::Column::Id.between(*ids.start(), *ids.end()));
+        }
+        let rows: Vec<(i64, i64, Option<String>, OrderStatus)> = query
             .select_only()
             .columns([
                 orders::Column::Id,

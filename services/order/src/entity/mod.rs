@@ -1,5 +1,6 @@
 //! SeaORM entities of `order_service.db`. The schema itself is in [`crate::migration`].
 
+pub mod import_chunks;
 pub mod import_errors;
 pub mod imports;
 pub mod order_items;

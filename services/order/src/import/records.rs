@@ -1,4 +1,4 @@
-//! The `imports` and `import_errors` tables.
+//! The `imports`, `import_errors` and `import_chunks` tables.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::parse::RowError;
-use crate::entity::{import_errors, imports};
+use crate::entity::{import_chunks, import_errors, imports};
 
 /// Where an import is; stored by these names (a SeaORM active enum).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sea_orm::EnumIter, sea_orm::DeriveActiveEnum)]
@@ -142,6 +142,72 @@ pub async fn finish(
         .col_expr(imports::Column::Error, Expr::value(error))
         .col_expr(imports::Column::FinishedAt, Expr::value(Some(now)))
         .filter(imports::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The import's chunks: those already planned, or else (the first time its
+/// orders are all stored) `order_ids` cut into runs of `size`, stored in one
+/// transaction. A plan, once stored, is kept as it is: chunk `n` is the same
+/// orders on every replica, whatever its own chunk size.
+pub async fn plan(
+    db: &DatabaseConnection,
+    id: &str,
+    order_ids: &[i64],
+    size: usize,
+) -> Result<Vec<import_chunks::Model>, DbErr> {
+    let planned = chunks(db, id).await?;
+    if !planned.is_empty() || order_ids.is_empty() {
+        return Ok(planned);
+    }
+    let rows: Vec<import_chunks::ActiveModel> = order_ids
+        .chunks(size.max(1))
+        .enumerate()
+        .map(|(n, ids)| import_chunks::ActiveModel {
+            import_id: Set(id.to_owned()),
+            chunk: Set(n as i64),
+            first_order_id: Set(ids[0]),
+            last_order_id: Set(ids[ids.len() - 1]),
+            done_by: Set(None),
+            done_at: Set(None),
+            runs: Set(0),
+        })
+        .collect();
+    let tx = sea_orm::TransactionTrait::begin(db).await?;
+    for part in rows.chunks(1000) {
+        import_chunks::Entity::insert_many(part.to_vec()).exec_without_returning(&tx).await?;
+    }
+    tx.commit().await?;
+    chunks(db, id).await
+}
+
+pub async fn chunks(db: &DatabaseConnection, id: &str) -> Result<Vec<import_chunks::Model>, DbErr> {
+    import_chunks::Entity::find()
+        .filter(import_chunks::Column::ImportId.eq(id))
+        .order_by_asc(import_chunks::Column::Chunk)
+        .all(db)
+        .await
+}
+
+pub async fn chunk(db: &DatabaseConnection, id: &str, n: i64) -> Result<Option<import_chunks::Model>, DbErr> {
+    import_chunks::Entity::find_by_id((id.to_owned(), n)).one(db).await
+}
+
+/// Records chunk `n` done by `owner`, counting the run.
+pub async fn chunk_done(
+    db: &DatabaseConnection,
+    id: &str,
+    n: i64,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    import_chunks::Entity::update_many()
+        .col_expr(import_chunks::Column::DoneBy, Expr::value(owner))
+        .col_expr(import_chunks::Column::DoneAt, Expr::value(now))
+        .col_expr(import_chunks::Column::Runs, Expr::col(import_chunks::Column::Runs).add(1))
+        .filter(import_chunks::Column::ImportId.eq(id))
+        .filter(import_chunks::Column::Chunk.eq(n))
         .exec(db)
         .await?;
     Ok(())

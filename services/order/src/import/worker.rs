@@ -10,6 +10,7 @@
 
 use std::{
     collections::{HashMap, HashSet},
+    convert::Infallible,
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -24,7 +25,7 @@ use ec_proto::{
 };
 use futures::{StreamExt, TryStreamExt, future::join_all};
 use sea_orm::DatabaseConnection;
-use tokio_util::task::TaskTracker;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tonic::Status;
 use tracing::Instrument;
 
@@ -37,7 +38,7 @@ use super::{
 };
 use crate::{
     domain::{OrderStatus, keys},
-    entity::orders,
+    entity::{import_chunks, orders},
     error::Error,
     store::{BatchOrder, Store, Transition},
 };
@@ -70,12 +71,20 @@ struct Inner {
     owner: String,
 }
 
-/// How long an import's lease holds without renewal: a crashed replica's
-/// import is taken up by another (or by the restarted one) within this.
+/// How long an import's lease, or a chunk's, holds without renewal: a
+/// crashed replica's work is taken up by another (or by the restarted one)
+/// within this.
 const IMPORT_LEASE: Duration = Duration::from_secs(10);
 
-/// Renews an import's lease while it runs.
-async fn keep_lease(db: DatabaseConnection, name: String, owner: String) {
+/// How often the replica running an import looks again at the chunks other
+/// replicas hold (done, or their lease run out).
+const CHUNK_POLL: Duration = Duration::from_millis(250);
+
+/// How often a running import's counters are brought up to date.
+const PROGRESS_EVERY: Duration = Duration::from_millis(500);
+
+/// Renews a lease while its work runs (never ends: the work does).
+async fn keep_lease(db: DatabaseConnection, name: String, owner: String) -> Infallible {
     loop {
         tokio::time::sleep(IMPORT_LEASE / 4).await;
         match ec_common::lease::claim(&db, &name, &owner, IMPORT_LEASE).await {
@@ -119,7 +128,8 @@ impl Importer {
     }
 
     /// Starts (or restarts) an import in the background, once in the fleet:
-    /// the replica that claims its lease runs it; the others leave it be.
+    /// the replica that claims its lease runs it; the others, once its orders
+    /// are stored, pay the chunks it has not claimed yet.
     pub fn spawn(&self, id: String) {
         {
             let Ok(mut running) = self.inner.running.lock() else { return };
@@ -131,33 +141,22 @@ impl Importer {
         let span = tracing::info_span!("import", import_id = %id);
         self.inner.tasks.spawn(
             async move {
-                let (db, owner, lease) = (this.db().clone(), this.inner.owner.clone(), format!("import:{id}"));
-                let ours = ec_common::lease::claim(&db, &lease, &owner, IMPORT_LEASE).await;
-                if !matches!(ours, Ok(true)) {
-                    if let Err(e) = ours {
-                        tracing::warn!(error = %e, "cannot claim the import's lease");
+                match this.leased(&format!("import:{id}"), this.run(&id)).await {
+                    Ok(Some(Ok(()))) => {}
+                    Ok(Some(Err(e))) => {
+                        tracing::error!(error = %e, "import failed");
+                        let now = ec_common::time::now();
+                        let failed = records::ImportStatus::Failed;
+                        let _ = records::finish(this.db(), &id, failed, Some(e.to_string()), now).await;
                     }
-                    if let Ok(mut running) = this.inner.running.lock() {
-                        running.remove(&id);
+                    // Another replica runs it: pay the chunks nobody holds.
+                    Ok(None) => {
+                        if let Err(e) = this.help(&id).await {
+                            tracing::warn!(error = %e, "cannot pay the import's chunks");
+                        }
                     }
-                    return;
+                    Err(e) => tracing::warn!(error = %e, "cannot claim the import's lease"),
                 }
-                let ran = tokio::select! {
-                    r = this.run(&id) => r,
-                    () = keep_lease(db.clone(), lease.clone(), owner.clone()) => Ok(()),
-                };
-                if let Err(e) = ran {
-                    tracing::error!(error = %e, "import failed");
-                    let _ = records::finish(
-                        this.db(),
-                        &id,
-                        records::ImportStatus::Failed,
-                        Some(e.to_string()),
-                        ec_common::time::now(),
-                    )
-                    .await;
-                }
-                let _ = ec_common::lease::release(&db, &lease, &owner).await;
                 if let Ok(mut running) = this.inner.running.lock() {
                     running.remove(&id);
                 }
@@ -171,7 +170,8 @@ impl Importer {
     pub async fn resume(&self) -> Result<(), Error> {
         for id in records::unfinished(self.db()).await? {
             // Nothing happens for one that runs here already (spawn runs an
-            // import once) or on another replica (its lease is held).
+            // import once); one another replica runs gets a hand with its
+            // chunks.
             self.spawn(id);
         }
         Ok(())
@@ -195,6 +195,28 @@ impl Importer {
     pub async fn drain(&self, within: Duration) {
         self.inner.tasks.close();
         let _ = tokio::time::timeout(within, self.inner.tasks.wait()).await;
+    }
+
+    /// Runs `work` while holding the lease `name`, renewed as it goes and
+    /// given up after; `None` when another replica holds it. (The outer
+    /// error: the lease could not be claimed.)
+    async fn leased<T>(
+        &self,
+        name: &str,
+        work: impl Future<Output = Result<T, Error>>,
+    ) -> Result<Option<Result<T, Error>>, sea_orm::DbErr> {
+        let (db, owner) = (self.db(), &self.inner.owner);
+        if !ec_common::lease::claim(db, name, owner, IMPORT_LEASE).await? {
+            return Ok(None);
+        }
+        let done = tokio::select! {
+            r = work => r,
+            never = keep_lease(db.clone(), name.to_owned(), owner.clone()) => match never {},
+        };
+        if let Err(e) = ec_common::lease::release(db, name, owner).await {
+            tracing::warn!(lease = name, error = %e, "cannot give the lease up (it runs out by itself)");
+        }
+        Ok(Some(done))
     }
 
     async fn run(&self, id: &str) -> Result<(), Error> {
@@ -229,14 +251,27 @@ impl Importer {
         };
 
         self.stage(id, &parsed, &import.submitted_by).await?;
-        let mut orders = self.inner.store.batch_orders(id).await?;
+        let orders = self.inner.store.batch_orders(id, None).await?;
         counters.orders_created = orders.len() as i64;
         tally(&orders, &rows_of, &mut counters, parsed.failed_rows());
         records::save_counters(self.db(), id, counters).await?;
 
-        self.pay(id, &mut orders, &rows_of, &mut counters, parsed.failed_rows()).await?;
-        counters.notifications_queued = self.notify(id, import.digest).await?;
+        // Every chunk paid, here or by other replicas, the counters kept up
+        // to date meanwhile. (The reporter stops between two updates, so no
+        // update of its own can land after the final one below.)
+        let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+        let plan = records::plan(self.db(), id, &ids, self.inner.config.chunk).await?;
+        let stop = CancellationToken::new();
+        let paying = async {
+            let paid = self.pay_all(id, plan).await;
+            stop.cancel();
+            paid
+        };
+        let (paid, ()) = tokio::join!(paying, self.report(id, &rows_of, counters, parsed.failed_rows(), &stop));
+        paid?;
 
+        let orders = self.inner.store.batch_orders(id, None).await?;
+        counters.notifications_queued = self.notify(id, import.digest).await?;
         tally(&orders, &rows_of, &mut counters, parsed.failed_rows());
         counters.processed_rows = counters.total_rows;
         records::save_counters(self.db(), id, counters).await?;
@@ -274,41 +309,91 @@ impl Importer {
         Ok(())
     }
 
-    /// Pays every order not paid yet, a chunk per call, a few calls at once,
-    /// keeping `orders` up to date with what each chunk settled.
-    async fn pay(
-        &self,
-        id: &str,
-        orders: &mut [BatchOrder],
-        rows_of: &HashMap<String, i64>,
-        counters: &mut Counters,
-        parse_failed: i64,
-    ) -> Result<(), Error> {
-        let index: HashMap<i64, usize> = orders.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
-        let unpaid: Vec<BatchOrder> = orders
-            .iter()
-            .filter(|o| matches!(o.status, OrderStatus::Pending | OrderStatus::PaymentProcessing))
-            .cloned()
-            .collect();
-        let chunks: Vec<Vec<BatchOrder>> =
-            unpaid.chunks(self.inner.config.chunk.max(1)).map(<[BatchOrder]>::to_vec).collect();
-        let mut done = futures::stream::iter(chunks.into_iter().map(|c| self.pay_chunk(id, c)))
-            .buffer_unordered(self.inner.config.in_flight.max(1));
-        while let Some(settled) = done.try_next().await? {
-            for (order_id, status) in settled {
-                if let Some(&i) = index.get(&order_id) {
-                    orders[i].status = status;
-                }
-            }
-            // Progress after every chunk, for the watchers.
-            tally(orders, rows_of, counters, parse_failed);
-            records::save_counters(self.db(), id, *counters).await?;
+    /// Pays every chunk of the plan: those nobody holds here, a few at once,
+    /// then, as they finish elsewhere or their holders' leases run out, the
+    /// rest.
+    async fn pay_all(&self, id: &str, plan: Vec<import_chunks::Model>) -> Result<(), Error> {
+        let mut chunks = plan;
+        while self.pay_chunks(id, chunks).await? > 0 {
+            tokio::time::sleep(CHUNK_POLL).await;
+            chunks = records::chunks(self.db(), id).await?;
         }
         Ok(())
     }
 
-    /// Pays one chunk; answers where each of its orders ended up.
-    async fn pay_chunk(&self, id: &str, chunk: Vec<BatchOrder>) -> Result<Vec<(i64, OrderStatus)>, Error> {
+    /// Pays the chunks of an import another replica runs: those not done
+    /// that nobody holds.
+    async fn help(&self, id: &str) -> Result<(), Error> {
+        let chunks = records::chunks(self.db(), id).await?;
+        self.pay_chunks(id, chunks).await.map(drop)
+    }
+
+    /// Pays the chunks not done yet, a few at once; answers how many of them
+    /// other replicas hold.
+    async fn pay_chunks(&self, id: &str, chunks: Vec<import_chunks::Model>) -> Result<usize, Error> {
+        let undone = chunks.into_iter().filter(|c| c.done_at.is_none());
+        let mut done = futures::stream::iter(undone.map(|c| self.pay_leased(id, c)))
+            .buffer_unordered(self.inner.config.in_flight.max(1));
+        let mut held = 0;
+        while let Some(ours) = done.try_next().await? {
+            held += usize::from(!ours);
+        }
+        Ok(held)
+    }
+
+    /// Pays one chunk under its lease, then records it done; answers false
+    /// when another replica holds it.
+    async fn pay_leased(&self, id: &str, chunk: import_chunks::Model) -> Result<bool, Error> {
+        let n = chunk.chunk;
+        let work = async {
+            // Done by the last holder since we looked?
+            if records::chunk(self.db(), id, n).await?.is_some_and(|c| c.done_at.is_some()) {
+                return Ok(());
+            }
+            let ids = chunk.first_order_id..=chunk.last_order_id;
+            let unpaid: Vec<BatchOrder> = (self.inner.store.batch_orders(id, Some(ids)).await?.into_iter())
+                .filter(|o| matches!(o.status, OrderStatus::Pending | OrderStatus::PaymentProcessing))
+                .collect();
+            if !unpaid.is_empty() {
+                self.pay_chunk(id, unpaid).await?;
+            }
+            records::chunk_done(self.db(), id, n, &self.inner.owner, ec_common::time::now()).await?;
+            Ok(())
+        };
+        match self.leased(&format!("import:{id}:chunk:{n}"), work).await? {
+            Some(paid) => paid.map(|()| true),
+            None => Ok(false),
+        }
+    }
+
+    /// Brings the import's counters up to date from its orders every
+    /// [`PROGRESS_EVERY`], for the watchers, until `stop`.
+    async fn report(
+        &self,
+        id: &str,
+        rows_of: &HashMap<String, i64>,
+        mut counters: Counters,
+        parse_failed: i64,
+        stop: &CancellationToken,
+    ) {
+        loop {
+            tokio::select! {
+                () = stop.cancelled() => return,
+                () = tokio::time::sleep(PROGRESS_EVERY) => {}
+            }
+            let saved = async {
+                let orders = self.inner.store.batch_orders(id, None).await?;
+                tally(&orders, rows_of, &mut counters, parse_failed);
+                records::save_counters(self.db(), id, counters).await.map_err(Error::from)
+            };
+            if let Err(e) = saved.await {
+                tracing::warn!(error = %e, "cannot update the import's counters");
+            }
+        }
+    }
+
+    /// Pays one chunk's orders.
+    async fn pay_chunk(&self, id: &str, chunk: Vec<BatchOrder>) -> Result<(), Error> {
         let store = &self.inner.store;
         let moving = chunk
             .iter()
@@ -337,15 +422,12 @@ impl Importer {
             let to = if r.payment_id > 0 { OrderStatus::Paid } else { OrderStatus::PaymentFailed };
             store.transition(Transition::lenient(r.order_id, to).by(ACTOR))
         });
-        let mut statuses = Vec::with_capacity(results.len());
-        for (r, t) in results.iter().zip(join_all(settled).await) {
-            statuses.push((r.order_id, t?.status));
+        for t in join_all(settled).await {
+            t?;
         }
-        Ok(statuses)
+        Ok(())
     }
 
-    /// Queues the confirmations still owed: one per order, or one digest per
-    /// customer. Answers how many notifications the batch has queued.
     /// Queues the confirmations a batch's paid orders owe (one per order, or
     /// one digest per customer) and answers how many the batch has queued.
     async fn notify(&self, id: &str, digest: bool) -> Result<i64, Error> {
