@@ -32,7 +32,8 @@ start_notification
 "$bin/order-service" --order-addr 127.0.0.1:$O --metrics-addr 127.0.0.1:0 2>"$data/order.log" & opid=$!; pids+=("$opid")
 EC_ADMIN_API_KEY="$BENCH_KEY" "$bin/gateway" --gateway-addr 127.0.0.1:$G --metrics-addr 127.0.0.1:0 2>"$data/gateway.log" & gpid=$!; pids+=("$gpid")
 url=http://127.0.0.1:$G
-for _ in $(seq 100); do curl -sf "$url/readyz" >/dev/null && break; sleep 0.1; done
+# Ready once the gateway answers a call that needs the order service.
+for _ in $(seq 300); do curl -sf -H "$auth" "$url/api/v1/orders/imports" >/dev/null && break; sleep 0.1; done
 
 python3 bench/gen_orders_csv.py "$ROWS" > "$data/orders.csv"
 t0=$(date +%s.%N)
@@ -52,8 +53,8 @@ sent() { curl -sf -H "$auth" "$url/api/v1/notifications/stats" | python3 -c 'imp
 s0=$(sent); sleep 10; s1=$(sent)
 default_rate=$(python3 -c "print(f'{($s1-$s0)/10:.1f}')")
 kill "$npid"; wait "$npid" 2>/dev/null || true
-start_notification --rate-per-sec 100000 --burst 1000
-for _ in $(seq 100); do curl -sf "$url/readyz" >/dev/null && break; sleep 0.1; done
+start_notification --notify-rate-per-sec 100000 --notify-burst 1000
+for _ in $(seq 300); do curl -sf -H "$auth" "$url/api/v1/notifications/stats" >/dev/null && break; sleep 0.1; done
 s0=$(sent); sleep 5; s1=$(sent)
 raised_rate=$(python3 -c "print(f'{($s1-$s0)/5:.0f}')")
 

@@ -6,7 +6,8 @@
 #      gateway as separate processes);
 #   3. PostgreSQL, two replicas of every service, the gateway balancing over
 #      them (ORDER_URL="http://a,http://b", ...);
-# then the 10,000-row import on PostgreSQL (one replica each).
+# then the 10,000-row import on PostgreSQL, with one and with two replicas
+# of each service (with two, both order replicas pay its chunks).
 # A throwaway PostgreSQL cluster (scripts/pg.sh) with its defaults
 # (fsync on, synchronous_commit on).
 #
@@ -93,21 +94,26 @@ for n in 1 2; do
   stop_all
 done
 
-# The 10,000-row import on PostgreSQL, one replica each.
-fresh_dbs
-fleet 1
+# The 10,000-row import on PostgreSQL, one and two replicas of each service.
 python3 bench/gen_orders_csv.py 10000 > "$run/orders.csv"
-t0=$(date +%s.%N)
-id=$(curl -sf -X POST "$url/api/v1/orders/imports?file_name=bench.csv" -H "authorization: Bearer $BENCH_KEY" \
-  -H 'content-type: text/csv' --data-binary @"$run/orders.csv" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-while :; do
-  st=$(curl -sf -H "authorization: Bearer $BENCH_KEY" "$url/api/v1/orders/imports/$id" |
-    python3 -c 'import json,sys; i=json.load(sys.stdin); print(i["status"], i["orders_created"])')
-  case "$st" in queued*|running*) sleep 0.1 ;; *) break ;; esac
+imports=()
+for n in 1 2; do
+  fresh_dbs
+  fleet "$n"
+  t0=$(date +%s.%N)
+  id=$(curl -sf -X POST "$url/api/v1/orders/imports?file_name=bench.csv" -H "authorization: Bearer $BENCH_KEY" \
+    -H 'content-type: text/csv' --data-binary @"$run/orders.csv" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  while :; do
+    st=$(curl -sf -H "authorization: Bearer $BENCH_KEY" "$url/api/v1/orders/imports/$id" |
+      python3 -c 'import json,sys; i=json.load(sys.stdin); print(i["status"], i["orders_created"])')
+    case "$st" in queued*|running*) sleep 0.1 ;; *) break ;; esac
+  done
+  import_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+  by=$(psql -qtA "$PG_URL/orders" -c "SELECT COUNT(DISTINCT done_by) || ' replica(s) paid its ' || COUNT(*) || ' chunks' FROM import_chunks")
+  imports+=("| $n replica(s) of each service | $st | ${import_s} s | $by |")
+  echo "import x$n: $st in $import_s s ($by)" >&2
+  stop_all
 done
-import_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-echo "import: $st in $import_s s" >&2
-stop_all
 
 mkdir -p "$(dirname "$out")"
 {
@@ -124,6 +130,10 @@ mkdir -p "$(dirname "$out")"
   echo "CPU per order: user + system time of the platform's processes, and of PostgreSQL's, over the load, per 2xx order."
   echo "${PG_OPTS:+PostgreSQL started with: $PG_OPTS.}"
   echo
-  echo "10,000-row import on PostgreSQL (one replica each): $st in ${import_s} s from upload to completed."
+  echo "10,000-row import on PostgreSQL, from upload to completed:"
+  echo
+  echo "| layout | import | time | chunks |"
+  echo "|---|---|---:|---|"
+  printf '%s\n' "${imports[@]}"
 } > "$out"
 cat "$out"

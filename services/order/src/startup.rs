@@ -57,10 +57,12 @@ impl Application {
             shutdown.wait(),
         ));
         // Imports a stop interrupted carry on where they were; one a crashed
-        // replica left is taken up once its lease runs out.
+        // replica left is taken up once its lease runs out. Looked for often
+        // (one indexed read while none is unfinished), so this replica joins
+        // in paying another's import soon after its chunks are planned.
         self.importer.resume().await?;
-        let resuming =
-            tokio::spawn(self.importer.clone().keep_resuming(std::time::Duration::from_secs(2), shutdown.wait()));
+        let every = std::time::Duration::from_millis(500);
+        let resuming = tokio::spawn(self.importer.clone().keep_resuming(every, shutdown.wait()));
         tracing::info!(addr = %self.addr, db = %self.config.db_location(), "order service listening");
         // Import files arrive in one message: allow up to 64 MiB.
         let service = OrderServiceServer::new(OrderGrpc::new(self.flows.clone(), self.importer.clone()))
