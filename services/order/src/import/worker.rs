@@ -1,12 +1,18 @@
-//! Running an import: stage the orders, pay them in batches, queue their
-//! confirmations, count.
+//! Running an import: stage the orders, plan them in chunks, pay the chunks,
+//! queue their confirmations, count.
+//!
+//! The replica holding the import's lease runs it; every order replica
+//! (that one included) pays the chunks nobody holds, each under a lease of
+//! its own, and records a chunk done once (`import_chunks`).
 //!
 //! Every step is idempotent, so an import interrupted anywhere (the process
 //! killed, a service down) is simply run again from the top when the order
-//! service starts: staged rows are found by their idempotency key
-//! (`import/<id>/<row key>`), payments are retried under the same batch id
-//! (the payment service answers an order's existing payment), and
-//! notifications carry the same idempotency keys as before.
+//! service starts, or by another replica once the lease runs out: staged
+//! rows are found by their idempotency key (`import/<id>/<row key>`), the
+//! plan is kept as first written, a chunk done is not paid again, payments
+//! are retried under the same batch id (the payment service answers an
+//! order's existing payment), and notifications carry the same idempotency
+//! keys as before.
 
 use std::{
     collections::{HashMap, HashSet},
