@@ -4,6 +4,9 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use ec_common::config::{Deadlines, Secret};
 
+/// The SQLite file of the gateway in the data directory (the embedded default).
+pub const DB_FILE: &str = "gateway.db";
+
 /// Where the gateway listens and what it calls, plus its settings.
 #[derive(Debug, Clone, clap::Args)]
 #[group(id = "gateway-service")]
@@ -122,7 +125,7 @@ impl Config {
     }
 
     pub fn db_path(&self) -> PathBuf {
-        self.data_dir.join("gateway.db")
+        self.data_dir.join(DB_FILE)
     }
 
     /// Where the data is, for the start-up line (no credentials).

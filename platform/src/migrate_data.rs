@@ -107,7 +107,7 @@ pub async fn run(args: MigrateArgs) -> anyhow::Result<()> {
     use order_service::entity as o;
     use payment_service::entity as p;
 
-    let t = open(&args, "order_service.db", "orders").await?;
+    let t = open(&args, order_service::config::DB_FILE, "orders").await?;
     ec_common::db::migrate::<order_service::migration::Migrator>(&t.dst).await?;
     must_be_empty(&t.dst, t.db, "orders").await?;
     let tx = t.dst.begin().await?;
@@ -130,7 +130,7 @@ pub async fn run(args: MigrateArgs) -> anyhow::Result<()> {
     tx.commit().await?;
     report(t.db, &counts);
 
-    let t = open(&args, "payment_service.db", "payments").await?;
+    let t = open(&args, payment_service::config::DB_FILE, "payments").await?;
     ec_common::db::migrate::<payment_service::migration::Migrator>(&t.dst).await?;
     must_be_empty(&t.dst, t.db, "payments").await?;
     let tx = t.dst.begin().await?;
@@ -145,7 +145,7 @@ pub async fn run(args: MigrateArgs) -> anyhow::Result<()> {
     tx.commit().await?;
     report(t.db, &counts);
 
-    let t = open(&args, "notification_service.db", "notifications").await?;
+    let t = open(&args, notification_service::config::DB_FILE, "notifications").await?;
     ec_common::db::migrate::<notification_service::migration::Migrator>(&t.dst).await?;
     must_be_empty(&t.dst, t.db, "notifications").await?;
     let tx = t.dst.begin().await?;
@@ -162,7 +162,7 @@ pub async fn run(args: MigrateArgs) -> anyhow::Result<()> {
     report(t.db, &counts);
 
     use gateway::auth::entity as g;
-    let t = open(&args, "gateway.db", "gateway").await?;
+    let t = open(&args, gateway::config::DB_FILE, "gateway").await?;
     ec_common::db::migrate::<gateway::auth::store::Migrator>(&t.dst).await?;
     must_be_empty(&t.dst, t.db, "users").await?;
     must_be_empty(&t.dst, t.db, "api_keys").await?;

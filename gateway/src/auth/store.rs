@@ -501,7 +501,7 @@ mod tests {
     #[tokio::test]
     async fn queued_audit_entries_are_written_by_a_flush_and_read_by_every_page() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("gateway.db");
+        let path = dir.path().join(crate::config::DB_FILE);
         let store =
             AuthStore::open(ec_common::db::open_sqlite(&path, 2, "test").await.expect("open")).await.expect("store");
         for i in 0..3 {

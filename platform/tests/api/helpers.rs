@@ -299,7 +299,13 @@ pub async fn scalar(dir: &std::path::Path, service: &str, sql: &str) -> i64 {
     let url = match ec_common::db::test_database(dir, service).await.expect("test database") {
         Some(url) => url.expose().to_owned(),
         None => {
-            let file = if service == "gateway" { "gateway.db".to_owned() } else { format!("{service}_service.db") };
+            let file = match service {
+                "order" => order_service::config::DB_FILE,
+                "payment" => payment_service::config::DB_FILE,
+                "notification" => notification_service::config::DB_FILE,
+                "gateway" => gateway::config::DB_FILE,
+                other => panic!("no service {other:?}"),
+            };
             format!("sqlite://{}?mode=ro", dir.join(file).display())
         }
     };

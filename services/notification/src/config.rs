@@ -4,6 +4,9 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use ec_common::config::Secret;
 
+/// The SQLite file of the notification service in the data directory (the embedded default).
+pub const DB_FILE: &str = "notification_service.db";
+
 /// Where the notification service listens, plus its settings.
 #[derive(Debug, Clone, clap::Args)]
 #[group(id = "notification-service")]
@@ -155,7 +158,7 @@ impl Config {
     }
 
     pub fn db_path(&self) -> PathBuf {
-        self.data_dir.join("notification_service.db")
+        self.data_dir.join(DB_FILE)
     }
 
     /// Where the data is, for the start-up line (no credentials).

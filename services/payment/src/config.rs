@@ -4,6 +4,9 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use ec_common::config::{Deadlines, Delivery};
 
+/// The SQLite file of the payment service in the data directory (the embedded default).
+pub const DB_FILE: &str = "payment_service.db";
+
 /// Where the payment service listens and what it calls, plus its settings.
 #[derive(Debug, Clone, clap::Args)]
 #[group(id = "payment-service")]
@@ -65,7 +68,7 @@ impl Config {
     }
 
     pub fn db_path(&self) -> PathBuf {
-        self.data_dir.join("payment_service.db")
+        self.data_dir.join(DB_FILE)
     }
 
     /// Where the data is, for the start-up line (no credentials).
