@@ -767,10 +767,14 @@ pub enum AttemptOutcome {
     Retry,
     /// Not delivered and not tried again.
     Failed,
+    /// Handed to the server, then no answer (or the sender died): it may
+    /// have been delivered, and it is not tried again, so it never arrives
+    /// twice. The notification counts as sent.
+    Unconfirmed,
 }
 
 impl AttemptOutcome {
-    const ALL: [Self; 3] = [Self::Sent, Self::Retry, Self::Failed];
+    const ALL: [Self; 4] = [Self::Sent, Self::Retry, Self::Failed, Self::Unconfirmed];
 
     /// The word of the REST contract, which an outbox's attempt log uses too.
     pub fn as_str(self) -> &'static str {
@@ -778,6 +782,7 @@ impl AttemptOutcome {
             Self::Sent => "sent",
             Self::Retry => "retry",
             Self::Failed => "failed",
+            Self::Unconfirmed => "unconfirmed",
         }
     }
 
@@ -811,6 +816,7 @@ impl TryFrom<npb::DeliveryAttempt> for DeliveryAttempt {
                 npb::AttemptOutcome::Sent => AttemptOutcome::Sent,
                 npb::AttemptOutcome::Retry => AttemptOutcome::Retry,
                 npb::AttemptOutcome::Failed => AttemptOutcome::Failed,
+                npb::AttemptOutcome::Unconfirmed => AttemptOutcome::Unconfirmed,
                 npb::AttemptOutcome::Unspecified => return Err(broken("attempt outcome")),
             },
             error: Some(a.error).filter(|e| !e.is_empty()),

@@ -8,6 +8,9 @@ can read what arrived. Recipients steer the answers:
 
   reject...@  -> 550 at RCPT (a permanent refusal)
   busy...@    -> 451 at RCPT the first --busy-times times per address, then accepted
+  slow...@    -> the message is kept (recorded) at once, but the 250 after its
+                 final dot comes only --slow-secs later: a client that gives up
+                 first cannot know the server has it
 
   --port P            listen on 127.0.0.1:P (0: any free port)
   --tls-cert/--tls-key  offer STARTTLS with this certificate (PEM)
@@ -33,9 +36,10 @@ except ImportError:
 
 
 class Recorder:
-    def __init__(self, out, busy_times):
+    def __init__(self, out, busy_times, slow_secs):
         self.out = out
         self.busy_times = busy_times
+        self.slow_secs = slow_secs
         self.busy_seen = {}
         self.seq = len(os.listdir(out))
 
@@ -72,6 +76,8 @@ class Recorder:
         with open(path + ".tmp", "w", encoding="utf-8") as f:
             json.dump(record, f, ensure_ascii=False)
         os.replace(path + ".tmp", path)
+        if any(r.split("@", 1)[0].lower().startswith("slow") for r in envelope.rcpt_tos):
+            await asyncio.sleep(self.slow_secs)
         return "250 2.0.0 Message accepted for delivery"
 
 
@@ -83,9 +89,10 @@ def main():
     p.add_argument("--tls-key")
     p.add_argument("--auth")
     p.add_argument("--busy-times", type=int, default=2)
+    p.add_argument("--slow-secs", type=float, default=5.0)
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    handler = Recorder(a.out, a.busy_times)
+    handler = Recorder(a.out, a.busy_times, a.slow_secs)
 
     tls = None
     if a.tls_cert:

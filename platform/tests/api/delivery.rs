@@ -35,6 +35,8 @@ struct SmtpOptions {
     auth: Option<String>,
     /// How often a `busy...@` recipient is deferred (451) before it is accepted.
     busy_times: Option<u32>,
+    /// How long the server keeps a `slow...@` message before it answers 250.
+    slow_secs: Option<f64>,
 }
 
 /// The test SMTP server: a child process, and the directory it records
@@ -62,6 +64,9 @@ impl SmtpServer {
         }
         if let Some(n) = o.busy_times {
             cmd.arg("--busy-times").arg(n.to_string());
+        }
+        if let Some(s) = o.slow_secs {
+            cmd.arg("--slow-secs").arg(s.to_string());
         }
         cmd.stdout(Stdio::piped()).stderr(std::fs::File::create(&log).expect("log file")).kill_on_drop(true);
         let mut child = cmd.spawn().unwrap_or_else(|e| {
@@ -115,7 +120,12 @@ impl SmtpServer {
 
 /// The platform delivering e-mail to `url` and retrying fast.
 async fn platform_mailing_to(url: String, tweak: impl FnOnce(&mut PlatformConfig)) -> TestApp {
-    spawn_with(|c| {
+    platform_in(tempfile::tempdir().expect("dir"), url, tweak).await
+}
+
+/// The same, on an existing data directory.
+async fn platform_in(dir: TempDir, url: String, tweak: impl FnOnce(&mut PlatformConfig)) -> TestApp {
+    spawn_in(dir, |c| {
         c.notification.smtp.url = Some(Secret::new(url));
         c.notification.retry_base_ms = 50;
         c.notification.rate_per_sec = 1000.0;
@@ -286,6 +296,82 @@ async fn mail_queued_while_the_server_is_down_is_delivered_once_it_is_back() {
     let mut to: Vec<&str> = got.iter().filter_map(|m| m["to"].as_str()).collect();
     to.sort_unstable();
     assert_eq!(to, ["customer106@example.jp", "customer107@example.jp", "customer108@example.jp"], "one copy each");
+    app.stop().await;
+    smtp.stop().await;
+}
+
+#[tokio::test]
+async fn a_mail_the_server_took_without_answering_in_time_is_not_sent_again() {
+    // The server keeps `slow...@` mail at once but answers 250 only after
+    // 5 s; the sender gives up after 1 s, not knowing the server has it.
+    let smtp = SmtpServer::start(SmtpOptions { slow_secs: Some(5.0), ..SmtpOptions::default() }).await;
+    let app = platform_mailing_to(format!("smtp://127.0.0.1:{}", smtp.port), |c| {
+        c.notification.send_timeout_ms = 1000;
+        c.notification.max_attempts = 5;
+    })
+    .await;
+    mail(&app, 112, "slow-reply@example.jp").await;
+    let n = notification_of(&app, 112, "the mail settled", |n| n["status"] != "queued").await;
+    assert_eq!(n["status"], "sent", "handed over, so it counts as sent: {n}");
+    let outcomes = outcomes(&n);
+    // (An attempt cut short before the handover, on a slow machine, would
+    // be a retry: nothing reached the server then.)
+    assert_eq!(outcomes.last().map(String::as_str), Some("unconfirmed"), "{n}");
+    assert!(outcomes[..outcomes.len() - 1].iter().all(|o| o == "retry"), "{n}");
+    let error = n["last_error"].as_str().expect("why it is unconfirmed");
+    assert!(error.contains("handed over") && error.contains("not sent again"), "{error}");
+
+    // The dispatcher goes on with the queue; the server has the mail once.
+    mail(&app, 113, "next@example.jp").await;
+    let got = until("the next mail at the server", async || {
+        let got = smtp.received();
+        got.iter().any(|m| m["to"] == "next@example.jp").then_some(got)
+    })
+    .await;
+    let copies = got.iter().filter(|m| m["to"] == "slow-reply@example.jp").count();
+    assert_eq!(copies, 1, "the server kept it once and it was not sent again");
+    let n = notification_of(&app, 112, "the mail", |_| true).await;
+    assert_eq!(n["attempts"], outcomes.len(), "no attempt since: {n}");
+    app.stop().await;
+    smtp.stop().await;
+}
+
+#[tokio::test]
+async fn a_mail_a_dead_dispatcher_was_handing_over_is_settled_not_sent_again() {
+    // A notification that failed once (no server yet), then the state a
+    // dispatcher killed right after its handover leaves: claimed by it,
+    // handed over, its lease run out.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let app = platform_mailing_to(url.clone(), |c| c.notification.max_attempts = 50).await;
+    mail(&app, 114, "orphan@example.jp").await;
+    let n = notification_of(&app, 114, "a failed connection recorded", |n| {
+        n["status"] == "queued" && !n["delivery_attempts"].as_array().is_none_or(Vec::is_empty)
+    })
+    .await;
+    let id = n["id"].as_i64().expect("id");
+    let dir = app.stop().await;
+    let changed = execute(
+        dir.path(),
+        "notification",
+        &format!(
+            "UPDATE notifications SET handed_over_at = created_at, lease_owner = 'dispatcher-killed', \
+             lease_until = created_at, next_attempt_at = created_at WHERE id = {id}"
+        ),
+    )
+    .await;
+    assert_eq!(changed, 1);
+
+    let smtp = SmtpServer::start(SmtpOptions { port, ..SmtpOptions::default() }).await;
+    let app = platform_in(dir, url, |c| c.notification.max_attempts = 50).await;
+    let n = notification_of(&app, 114, "the orphan settled", is("sent")).await;
+    assert_eq!(outcomes(&n).last().map(String::as_str), Some("unconfirmed"), "{n}");
+    let error = n["last_error"].as_str().expect("why");
+    assert!(error.contains("stopped while handing it") && error.contains("not sent again"), "{error}");
+    mail(&app, 115, "after@example.jp").await;
+    let got = smtp.received_at_least(1).await;
+    let to: Vec<&str> = got.iter().filter_map(|m| m["to"].as_str()).collect();
+    assert_eq!(to, ["after@example.jp"], "the orphan never went to the server");
     app.stop().await;
     smtp.stop().await;
 }

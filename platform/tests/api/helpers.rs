@@ -296,6 +296,22 @@ impl Split {
 /// One integer the query answers, from `service`'s database of the data
 /// directory `dir` (its SQLite file, or its test database on PostgreSQL).
 pub async fn scalar(dir: &std::path::Path, service: &str, sql: &str) -> i64 {
+    let db = open_db(dir, service, "?mode=ro").await;
+    let backend = db.get_database_backend();
+    let row = db.query_one_raw(sea_orm::Statement::from_string(backend, sql)).await.expect("query").expect("row");
+    row.try_get_by_index::<i64>(0).expect("integer")
+}
+
+/// Runs one statement on `service`'s database (as [`scalar`]) while the
+/// platform is stopped: to leave the state a crash would; answers the rows
+/// it changed.
+pub async fn execute(dir: &std::path::Path, service: &str, sql: &str) -> u64 {
+    let db = open_db(dir, service, "").await;
+    let backend = db.get_database_backend();
+    db.execute_raw(sea_orm::Statement::from_string(backend, sql)).await.expect("statement").rows_affected()
+}
+
+async fn open_db(dir: &std::path::Path, service: &str, sqlite_mode: &str) -> sea_orm::DatabaseConnection {
     let url = match ec_common::db::test_database(dir, service).await.expect("test database") {
         Some(url) => url.expose().to_owned(),
         None => {
@@ -306,13 +322,10 @@ pub async fn scalar(dir: &std::path::Path, service: &str, sql: &str) -> i64 {
                 "gateway" => gateway::config::DB_FILE,
                 other => panic!("no service {other:?}"),
             };
-            format!("sqlite://{}?mode=ro", dir.join(file).display())
+            format!("sqlite://{}{sqlite_mode}", dir.join(file).display())
         }
     };
-    let db = sea_orm::Database::connect(url).await.expect("open db");
-    let backend = db.get_database_backend();
-    let row = db.query_one_raw(sea_orm::Statement::from_string(backend, sql)).await.expect("query").expect("row");
-    row.try_get_by_index::<i64>(0).expect("integer")
+    sea_orm::Database::connect(url).await.expect("open db")
 }
 
 /// Polls `probe` until it answers something (at most ~60 s: a loaded

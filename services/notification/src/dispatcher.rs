@@ -5,13 +5,30 @@
 //! database, it survives a restart.
 //!
 //! A round claims what the bucket allows (up to [`ROUND_MAX`]) in one
-//! statement and delivers one after another. Each outcome is recorded before
-//! the next send: a mail the server accepted but a crash kept from being
-//! recorded is sent again (with the same Message-ID), and this way that is
-//! never more than one mail per crashed dispatcher. (A commit per mail is
-//! cheap next to an SMTP conversation, and the rate is bounded anyway.)
+//! statement and delivers one after another, recording each outcome before
+//! the next send.
+//!
+//! No notification is sent twice, not even when a dispatcher dies in the
+//! middle of a delivery. Each delivery records its point of no return in
+//! the database first ([`crate::sender::Handover`]: for SMTP, after the
+//! server's go-ahead to DATA, before the message's final dot). Killed
+//! before it, the delivery never reached anyone and another replica sends
+//! it; killed after it, the row keeps its handover, and the replica that
+//! claims it records it as sent, unconfirmed, and does not send it again.
+//! The one window left is between that commit and the write of the message
+//! (a mail then recorded unconfirmed that did not arrive): SMTP offers no
+//! exactly-once (RFC 1047), and this keeps its ambiguity to one write.
+//! (Two commits per mail are cheap next to an SMTP conversation, and the
+//! rate is bounded anyway.)
 
-use std::{pin::Pin, sync::Arc, time::Duration};
+use std::{
+    pin::Pin,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use chrono::{DateTime, Utc};
 use futures::{FutureExt as _, future::FusedFuture};
@@ -19,7 +36,8 @@ use tokio::time::Instant;
 
 use crate::{
     entity::notifications,
-    sender::Sender,
+    error::Error,
+    sender::{Handover, Sender},
     store::{Attempted, Delivery, Store},
 };
 
@@ -95,8 +113,11 @@ impl Policy {
 
     /// What becomes of a notification whose attempt number `attempt` (since
     /// its last manual retry: `in_budget`) failed with `error`.
-    fn after_failure(&self, e: &crate::error::Error, in_budget: i32, at: DateTime<Utc>) -> Delivery {
+    fn after_failure(&self, e: &Error, in_budget: i32, at: DateTime<Utc>) -> Delivery {
         let error = e.to_string();
+        if let Error::Unconfirmed(_) = e {
+            return Delivery::Unconfirmed { error };
+        }
         if !e.is_transient() || in_budget >= self.max_attempts.max(1) {
             return Delivery::Failed { error };
         }
@@ -161,16 +182,21 @@ impl Dispatcher {
 
     /// Delivers up to a bucket's worth of due notifications, in order,
     /// recording each outcome before the next send.
-    async fn round(&mut self, mut stop: Pin<&mut impl FusedFuture<Output = ()>>) -> Result<usize, crate::error::Error> {
+    async fn round(&mut self, mut stop: Pin<&mut impl FusedFuture<Output = ()>>) -> Result<usize, Error> {
         // What the bucket holds now, or what it lets through in a round's
         // time if that is more (a high rate with a small burst must not mean
         // tiny rounds: the bucket still paces every send).
         let in_round_time = (self.policy.rate_per_sec * ROUND_TIME.as_secs_f64()) as u64;
         let limit = self.bucket.available().max(in_round_time).clamp(1, ROUND_MAX);
         let now = chrono::Utc::now();
-        let mut due = self.store.claim(&self.owner, now, self.lease(), limit).await?;
+        let claimed = self.store.claim(&self.owner, now, self.lease(), limit).await?;
+        // Rows a dead dispatcher was handing over are settled, not sent.
+        let (orphans, mut due): (Vec<_>, Vec<_>) = claimed.into_iter().partition(|n| n.handed_over_at.is_some());
+        for n in &orphans {
+            self.settle_orphan(n).await?;
+        }
         if due.is_empty() {
-            return Ok(0);
+            return Ok(orphans.len());
         }
         // The fleet's budget decides how many of these go now; the rest go
         // back to the queue for whichever replica has budget next.
@@ -204,16 +230,39 @@ impl Dispatcher {
         Ok(done)
     }
 
+    /// A notification whose dispatcher died after handing it over: it may
+    /// have been delivered, so it is recorded as such and not sent again.
+    async fn settle_orphan(&self, n: &notifications::Model) -> Result<(), Error> {
+        let at = n.handed_over_at.unwrap_or_else(ec_common::time::now);
+        tracing::warn!(
+            notification_id = n.id,
+            "a dispatcher stopped while handing this over: recorded as unconfirmed, not sent again"
+        );
+        let error = "the dispatcher delivering it stopped while handing it to the server: it may have been delivered \
+                     and is not sent again"
+            .to_owned();
+        let a = Attempted {
+            id: n.id,
+            attempt: n.attempts + 1,
+            at,
+            duration_ms: 0,
+            result: Delivery::Unconfirmed { error },
+        };
+        self.store.record(&a).await
+    }
+
     /// One delivery, bounded in time, and what it came to.
     async fn attempt(&self, n: &notifications::Model) -> Attempted {
         // The attempt is logged at its start: when it took its token.
         let (began, at) = (Instant::now(), ec_common::time::now());
-        let result = match tokio::time::timeout(self.policy.send_timeout, self.sender.send(n)).await {
+        let handover = Mark { store: &self.store, owner: &self.owner, id: n.id, done: AtomicBool::new(false) };
+        let result = match tokio::time::timeout(self.policy.send_timeout, self.sender.send(n, &handover)).await {
             Ok(r) => r,
-            Err(_) => Err(crate::error::Error::Transient(format!(
-                "no answer within {} ms",
+            Err(_) if handover.done.load(Ordering::Acquire) => Err(Error::Unconfirmed(format!(
+                "no answer within {} ms after the message was handed over: it may have been delivered and is not sent again",
                 self.policy.send_timeout.as_millis()
             ))),
+            Err(_) => Err(Error::Transient(format!("no answer within {} ms", self.policy.send_timeout.as_millis()))),
         };
         let attempt = n.attempts + 1;
         let result = match result {
@@ -227,6 +276,26 @@ impl Dispatcher {
         };
         let duration_ms = i64::try_from(began.elapsed().as_millis()).unwrap_or(i64::MAX);
         Attempted { id: n.id, attempt, at, duration_ms, result }
+    }
+}
+
+/// The handover of one delivery: recorded on its row, and remembered here
+/// for a timeout that cuts the sender short.
+struct Mark<'a> {
+    store: &'a Store,
+    owner: &'a str,
+    id: i64,
+    done: AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl Handover for Mark<'_> {
+    async fn hand_over(&self) -> Result<(), Error> {
+        if !self.store.hand_over(self.owner, self.id, ec_common::time::now()).await? {
+            return Err(Error::Transient("no longer this dispatcher's to deliver: not handed over".into()));
+        }
+        self.done.store(true, Ordering::Release);
+        Ok(())
     }
 }
 
@@ -250,7 +319,6 @@ mod tests {
 #[cfg(test)]
 mod policy_tests {
     use super::*;
-    use crate::error::Error;
 
     fn policy() -> Policy {
         Policy {
@@ -286,5 +354,16 @@ mod policy_tests {
             policy().after_failure(&refused, 1, chrono::Utc::now()),
             Delivery::Failed { error: "SMTP permanent error (550): no such user".into() }
         );
+    }
+
+    #[test]
+    fn a_handover_without_an_answer_is_never_tried_again() {
+        let lost = Error::Unconfirmed("SMTP: no answer after the message was handed over".into());
+        for attempt in [1, 3, 10] {
+            assert!(
+                matches!(policy().after_failure(&lost, attempt, chrono::Utc::now()), Delivery::Unconfirmed { .. }),
+                "attempt {attempt}"
+            );
+        }
     }
 }

@@ -19,13 +19,18 @@ pub enum Error {
     /// (SMTP 5xx, another 4xx of the SMS provider). The text is the server's.
     #[error("{0}")]
     Permanent(String),
+    /// The message was handed over (see [`crate::sender::Handover`]) and no
+    /// answer came: it may have been delivered. It is never sent again, so
+    /// that no one gets it twice.
+    #[error("{0}")]
+    Unconfirmed(String),
 }
 
 impl Error {
     /// Whether trying the delivery again can help: anything but a refusal
     /// for good (a database hiccup inside a sender is worth another try).
     pub fn is_transient(&self) -> bool {
-        !matches!(self, Self::Permanent(_) | Self::Fault(_))
+        !matches!(self, Self::Permanent(_) | Self::Unconfirmed(_) | Self::Fault(_))
     }
 }
 
@@ -42,7 +47,7 @@ impl From<Error> for Status {
             }
             // Delivery outcomes are recorded on the notification, never
             // answered to a caller; should one get here, it says no more.
-            Error::Transient(_) | Error::Permanent(_) => Fault::internal().into(),
+            Error::Transient(_) | Error::Permanent(_) | Error::Unconfirmed(_) => Fault::internal().into(),
         }
     }
 }

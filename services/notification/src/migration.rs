@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0003TemplateEditor),
             Box::new(M0004DeliveryLog),
             Box::new(M0005Leases),
+            Box::new(M0006Handover),
         ]
     }
 }
@@ -229,5 +230,24 @@ impl MigrationTrait for M0005Leases {
                 .to_owned(),
         )
         .await
+    }
+}
+
+/// When a dispatcher handed a message over (the point after which it is
+/// never sent again); cleared when the attempt is recorded. A replica that
+/// finds it set on a claimed row knows its dispatcher died mid-delivery.
+struct M0006Handover;
+
+impl MigrationName for M0006Handover {
+    fn name(&self) -> &str {
+        "m0006_handover"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0006Handover {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(Table::alter().table(name("notifications")).add_column(time_null("handed_over_at")).to_owned())
+            .await
     }
 }

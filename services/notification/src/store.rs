@@ -86,6 +86,10 @@ pub enum AttemptOutcome {
     /// Not delivered, and not tried again (refused for good, or the last attempt).
     #[sea_orm(string_value = "failed")]
     Failed,
+    /// Handed over, and then no answer (or the dispatcher died): it may have
+    /// been delivered, and it is not tried again, so it never goes twice.
+    #[sea_orm(string_value = "unconfirmed")]
+    Unconfirmed,
 }
 
 impl AttemptOutcome {
@@ -95,6 +99,7 @@ impl AttemptOutcome {
             Self::Sent => P::Sent,
             Self::Retry => P::Retry,
             Self::Failed => P::Failed,
+            Self::Unconfirmed => P::Unconfirmed,
         }
     }
 }
@@ -115,8 +120,18 @@ pub struct Attempted {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
     Sent,
-    Retry { error: String, next_at: DateTime<Utc> },
-    Failed { error: String },
+    Retry {
+        error: String,
+        next_at: DateTime<Utc>,
+    },
+    Failed {
+        error: String,
+    },
+    /// Handed over without an answer: recorded as sent, with why it is not
+    /// confirmed (see [`AttemptOutcome::Unconfirmed`]).
+    Unconfirmed {
+        error: String,
+    },
 }
 
 impl Attempted {
@@ -125,13 +140,14 @@ impl Attempted {
             Delivery::Sent => AttemptOutcome::Sent,
             Delivery::Retry { .. } => AttemptOutcome::Retry,
             Delivery::Failed { .. } => AttemptOutcome::Failed,
+            Delivery::Unconfirmed { .. } => AttemptOutcome::Unconfirmed,
         }
     }
 
     fn error(&self) -> Option<&str> {
         match &self.result {
             Delivery::Sent => None,
-            Delivery::Retry { error, .. } | Delivery::Failed { error } => Some(error),
+            Delivery::Retry { error, .. } | Delivery::Failed { error } | Delivery::Unconfirmed { error } => Some(error),
         }
     }
 }
@@ -322,6 +338,21 @@ impl Store {
         Ok(())
     }
 
+    /// Records that `owner` is handing notification `id` over now (the point
+    /// of no return of its delivery, [`crate::sender::Handover`]). False
+    /// when the row is no longer this dispatcher's to deliver.
+    pub async fn hand_over(&self, owner: &str, id: i64, at: DateTime<Utc>) -> Result<bool, Error> {
+        use notifications::Column as C;
+        let done = notifications::Entity::update_many()
+            .col_expr(C::HandedOverAt, Expr::value(Some(at)))
+            .filter(C::Id.eq(id))
+            .filter(C::Status.eq(DeliveryStatus::Queued))
+            .filter(C::LeaseOwner.eq(owner))
+            .exec(&self.db)
+            .await?;
+        Ok(done.rows_affected == 1)
+    }
+
     /// Takes up to `want` sends from the fleet's budget: a token bucket of
     /// `rate` per second and `burst` at most, kept in the database under a
     /// row lock, so every replica together stays within the rate. Answers
@@ -358,9 +389,10 @@ impl Store {
     pub async fn record(&self, a: &Attempted) -> Result<(), Error> {
         let update = notifications::Entity::update_many()
             .col_expr(notifications::Column::Attempts, Expr::col(notifications::Column::Attempts).add(1))
-            // The attempt is over: the lease goes with it (the owner stays, as
-            // the dispatcher that made the last attempt).
+            // The attempt is over: the lease and the handover go with it (the
+            // owner stays, as the dispatcher that made the last attempt).
             .col_expr(notifications::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(notifications::Column::HandedOverAt, Expr::value(Option::<DateTime<Utc>>::None))
             .filter(notifications::Column::Id.eq(a.id))
             .filter(notifications::Column::Status.eq(DeliveryStatus::Queued));
         let update = match &a.result {
@@ -372,6 +404,10 @@ impl Store {
                 .col_expr(notifications::Column::NextAttemptAt, Expr::value(*next_at)),
             Delivery::Failed { .. } => update
                 .col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Failed))
+                .col_expr(notifications::Column::LastError, Expr::value(a.error().map(str::to_owned))),
+            Delivery::Unconfirmed { .. } => update
+                .col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Sent))
+                .col_expr(notifications::Column::SentAt, Expr::value(Some(a.at)))
                 .col_expr(notifications::Column::LastError, Expr::value(a.error().map(str::to_owned))),
         };
         let txn = ec_common::db::begin_write(&self.db).await?;
@@ -660,6 +696,7 @@ fn queue_one(
         attempts_at_retry: 0,
         lease_owner: None,
         lease_until: None,
+        handed_over_at: None,
     };
     if let Some(k) = &n.idempotency_key {
         known.insert(k.clone(), m.clone());

@@ -667,7 +667,7 @@ export interface components {
          * @description What one delivery attempt came to.
          * @enum {string}
          */
-        AttemptOutcome: "sent" | "retry" | "failed";
+        AttemptOutcome: "sent" | "retry" | "failed" | "unconfirmed";
         AuditEntry: {
             /** @description `<METHOD> <route>`. */
             action: string;

@@ -29,6 +29,10 @@ pub struct Model {
     /// no lease, the one that made its last attempt.
     pub lease_owner: Option<String>,
     pub lease_until: Option<DateTimeUtc>,
+    /// Set while a dispatcher hands the message over (see
+    /// [`crate::sender::Handover`]); a claimed row that has it was being
+    /// delivered when its dispatcher died, and is not sent again.
+    pub handed_over_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,13 +16,29 @@ use crate::{config::Settings, entity::notifications, error::Error, store::Channe
 
 /// Delivers one rendered notification.
 ///
+/// A sender calls `handover` exactly once, at its point of no return: just
+/// before the one step that can deliver the message. Before it, nothing has
+/// reached the recipient and a failure may be tried again; if the handover
+/// itself fails, the sender stops there. After it, the notification is never
+/// sent again (no one gets a mail twice): a failure the server answered
+/// (SMTP 4xx/5xx, a provider's error status) is still a failure, but losing
+/// the server without its answer is `Err(Error::Unconfirmed)`.
+///
 /// `Err(Error::Permanent)` marks the notification failed at once, with the
-/// message as its error; any other error is transient: the notification is
-/// tried again after a back-off until its attempts run out. The dispatcher
-/// bounds every call by NOTIFY_SEND_TIMEOUT_MS, so a sender need not.
+/// message as its error; `Err(Error::Transient)` has it tried again after a
+/// back-off until its attempts run out. The dispatcher bounds every call by
+/// NOTIFY_SEND_TIMEOUT_MS, so a sender need not.
 #[async_trait::async_trait]
 pub trait Sender: Send + Sync + 'static {
-    async fn send(&self, n: &notifications::Model) -> Result<(), Error>;
+    async fn send(&self, n: &notifications::Model, handover: &dyn Handover) -> Result<(), Error>;
+}
+
+/// The point of no return of one delivery: the dispatcher records in the
+/// database that the message is being handed over, so that a replica taking
+/// over after a crash knows not to send it again.
+#[async_trait::async_trait]
+pub trait Handover: Send + Sync {
+    async fn hand_over(&self) -> Result<(), Error>;
 }
 
 /// The default sender: the rendered message is already stored; delivery
@@ -31,7 +47,8 @@ pub struct LogSender;
 
 #[async_trait::async_trait]
 impl Sender for LogSender {
-    async fn send(&self, n: &notifications::Model) -> Result<(), Error> {
+    async fn send(&self, n: &notifications::Model, handover: &dyn Handover) -> Result<(), Error> {
+        handover.hand_over().await?;
         tracing::info!(
             notification_id = n.id,
             order_id = n.order_id,
@@ -55,10 +72,10 @@ pub struct ByChannel {
 
 #[async_trait::async_trait]
 impl Sender for ByChannel {
-    async fn send(&self, n: &notifications::Model) -> Result<(), Error> {
+    async fn send(&self, n: &notifications::Model, handover: &dyn Handover) -> Result<(), Error> {
         match n.channel {
-            Channel::Email => self.email.send(n).await,
-            Channel::Sms => self.sms.send(n).await,
+            Channel::Email => self.email.send(n, handover).await,
+            Channel::Sms => self.sms.send(n, handover).await,
         }
     }
 }

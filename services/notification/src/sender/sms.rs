@@ -15,7 +15,7 @@ use http::{HeaderValue, StatusCode, Uri, header};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::client::legacy::{Client, connect::HttpConnector};
 
-use super::Sender;
+use super::{Handover, Sender};
 use crate::{config::SmsSettings, entity::notifications, error::Error};
 
 type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
@@ -77,7 +77,7 @@ impl SmsSender {
         self.description.clone()
     }
 
-    async fn post(&self, n: &notifications::Model) -> Result<(StatusCode, Bytes), Error> {
+    async fn post(&self, n: &notifications::Model, handover: &dyn Handover) -> Result<(StatusCode, Bytes), Error> {
         let form = form_urlencoded::Serializer::new(String::new())
             .append_pair("To", &e164(&n.recipient))
             .append_pair("From", &self.from)
@@ -89,11 +89,20 @@ impl SmsSender {
             .header(header::AUTHORIZATION, self.authorization.clone())
             .body(Full::new(Bytes::from(form)))
             .map_err(|e| Error::Permanent(format!("the SMS request cannot be built: {e}")))?;
-        let answer = self
-            .client
-            .request(request)
-            .await
-            .map_err(|e| Error::Transient(format!("the SMS provider cannot be reached: {}", chain(&e))))?;
+        // HTTP has no later point of no return: once the request may have
+        // left, the provider may send the message.
+        handover.hand_over().await?;
+        let answer = self.client.request(request).await.map_err(|e| {
+            if e.is_connect() {
+                // No connection: nothing was sent.
+                Error::Transient(format!("the SMS provider cannot be reached: {}", chain(&e)))
+            } else {
+                Error::Unconfirmed(format!(
+                    "the SMS provider's answer was lost ({}): it may have sent the message, which is not sent again",
+                    chain(&e)
+                ))
+            }
+        })?;
         let status = answer.status();
         // An answer cut short still has its status; the text is a courtesy.
         let body =
@@ -104,8 +113,8 @@ impl SmsSender {
 
 #[async_trait::async_trait]
 impl Sender for SmsSender {
-    async fn send(&self, n: &notifications::Model) -> Result<(), Error> {
-        let (status, body) = self.post(n).await?;
+    async fn send(&self, n: &notifications::Model, handover: &dyn Handover) -> Result<(), Error> {
+        let (status, body) = self.post(n, handover).await?;
         if status.is_success() {
             return Ok(());
         }

@@ -9,21 +9,35 @@
 //! The server's certificate is checked against the system's roots plus
 //! NOTIFY_SMTP_CA_FILE. A reply of 5xx is final (the notification fails with
 //! the server's words); 4xx, a refused connection, a TLS failure or silence
-//! are worth another try.
+//! are worth another try, up to the point of no return.
+//!
+//! That point is the server's go-ahead to DATA: the message and its final
+//! dot follow, and from the dot on the server may have the mail. So the
+//! transaction is driven here step by step (lettre's connection, not its
+//! transport) and the handover is recorded between the two. A sender killed
+//! before it is retried safely (a server drops a message it never saw end);
+//! one killed after it leaves the mail to its recorded handover, and it is
+//! not sent again. Losing the server after the dot without its answer is
+//! `Unconfirmed` for the same reason. (RFC 1047: the ambiguity is SMTP's;
+//! the window here is one DB commit and one write, not the server's reply.)
 
 use std::{path::Path, time::Duration};
 
 use ec_common::config::Secret;
 use lettre::{
-    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    Address, Message,
+    address::Envelope,
     message::{Mailbox, header::ContentType},
     transport::smtp::{
-        authentication::Credentials,
-        client::{Certificate, Tls, TlsParameters},
+        Error as SmtpError,
+        authentication::{Credentials, DEFAULT_MECHANISMS},
+        client::{AsyncSmtpConnection, Certificate, Tls, TlsParameters},
+        commands::{Data, Mail, Rcpt},
+        extension::{ClientId, Extension, MailBodyParameter, MailParameter},
     },
 };
 
-use super::Sender;
+use super::{Handover, Sender};
 use crate::{config::SmtpSettings, entity::notifications, error::Error};
 
 /// How the connection to the SMTP server is secured.
@@ -101,7 +115,14 @@ pub fn parse_url(raw: &str) -> Result<Target, String> {
 }
 
 pub struct SmtpSender {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    host: String,
+    port: u16,
+    tls: Tls,
+    credentials: Option<Credentials>,
+    /// Bounds every read and write on the connection.
+    timeout: Duration,
+    /// Our name in EHLO (this host's).
+    hello: ClientId,
     from: Mailbox,
     /// The domain of the sender address: Message-IDs are made in it.
     domain: String,
@@ -131,9 +152,6 @@ impl SmtpSender {
     }
 
     pub fn new(target: &Target, from: Mailbox, ca: Option<Certificate>, timeout: Duration) -> anyhow::Result<Self> {
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(target.host.clone())
-            .port(target.port)
-            .timeout(Some(timeout));
         let tls = |ca: Option<Certificate>| -> anyhow::Result<TlsParameters> {
             let mut params = TlsParameters::builder(target.host.clone());
             if let Some(ca) = ca {
@@ -141,12 +159,12 @@ impl SmtpSender {
             }
             params.build_rustls().map_err(|e| anyhow::anyhow!("SMTP TLS settings: {e}"))
         };
-        builder = builder.tls(match target.tls {
+        let tls = match target.tls {
             TlsMode::Opportunistic => Tls::Opportunistic(tls(ca)?),
             TlsMode::Required => Tls::Required(tls(ca)?),
             TlsMode::Implicit => Tls::Wrapper(tls(ca)?),
             TlsMode::None => Tls::None,
-        });
+        };
         let credentials = match (&target.user, &target.password) {
             (Some(user), Some(password)) => Some(Credentials::new(user.clone(), password.expose().to_owned())),
             (None, None) => None,
@@ -154,9 +172,6 @@ impl SmtpSender {
             (None, Some(_)) => anyhow::bail!("an SMTP password is set without a user (NOTIFY_SMTP_USER)"),
         };
         let signed_in = credentials.is_some();
-        if let Some(c) = credentials {
-            builder = builder.credentials(c);
-        }
         let domain = from.email.domain().to_owned();
         let description = format!(
             "smtp {}:{} ({}{})",
@@ -165,7 +180,17 @@ impl SmtpSender {
             target.tls.describe(),
             if signed_in { ", with credentials" } else { "" }
         );
-        Ok(Self { transport: builder.build(), from, domain, description })
+        Ok(Self {
+            host: target.host.clone(),
+            port: target.port,
+            tls,
+            credentials,
+            timeout,
+            hello: ClientId::default(),
+            from,
+            domain,
+            description,
+        })
     }
 
     pub fn describe(&self) -> String {
@@ -203,14 +228,92 @@ fn read_ca(path: &Path) -> anyhow::Result<Certificate> {
 
 #[async_trait::async_trait]
 impl Sender for SmtpSender {
-    async fn send(&self, n: &notifications::Model) -> Result<(), Error> {
+    async fn send(&self, n: &notifications::Model, handover: &dyn Handover) -> Result<(), Error> {
         let message = self.message(n)?;
-        match self.transport.send(message).await {
-            Ok(_) => Ok(()),
-            // lettre says "permanent error (550): <the server's reply>".
-            Err(e) if e.is_permanent() => Err(Error::Permanent(format!("SMTP {e}"))),
-            Err(e) => Err(Error::Transient(format!("SMTP {e}"))),
+        let mut conn = self.connect().await.map_err(before_handover)?;
+        let sent = self.transaction(&mut conn, message.envelope(), &message.formatted(), handover).await;
+        match sent {
+            Ok(()) => {
+                // The mail is the server's; a failed goodbye changes nothing.
+                let _ = conn.quit().await;
+            }
+            Err(_) => conn.abort().await,
         }
+        sent
+    }
+}
+
+impl SmtpSender {
+    /// A connection, secured as configured and signed in: what lettre's
+    /// transport does before a send.
+    async fn connect(&self) -> Result<AsyncSmtpConnection, SmtpError> {
+        let wrapper = match &self.tls {
+            Tls::Wrapper(p) => Some(p.clone()),
+            _ => None,
+        };
+        let addr = (self.host.as_str(), self.port);
+        let mut conn =
+            AsyncSmtpConnection::connect_tokio1(addr, Some(self.timeout), &self.hello, wrapper, None).await?;
+        match &self.tls {
+            Tls::Opportunistic(p) if conn.can_starttls() => conn.starttls(p.clone(), &self.hello).await?,
+            Tls::Required(p) => conn.starttls(p.clone(), &self.hello).await?,
+            _ => {}
+        }
+        if let Some(c) = &self.credentials {
+            conn.auth(DEFAULT_MECHANISMS, c).await?;
+        }
+        Ok(conn)
+    }
+
+    /// MAIL, RCPT, DATA; the handover; the message and its final dot.
+    async fn transaction(
+        &self,
+        conn: &mut AsyncSmtpConnection,
+        envelope: &Envelope,
+        email: &[u8],
+        handover: &dyn Handover,
+    ) -> Result<(), Error> {
+        // As lettre's own send: SMTPUTF8 for non-ASCII addresses, 8BITMIME
+        // for a non-ASCII message, refused if the server lacks them.
+        let mut options = vec![];
+        let non_ascii = |a: &Address| !AsRef::<str>::as_ref(a).is_ascii();
+        if envelope.from().is_some_and(non_ascii) || envelope.to().iter().any(non_ascii) {
+            if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
+                return Err(Error::Permanent("the address is not ASCII and the SMTP server lacks SMTPUTF8".into()));
+            }
+            options.push(MailParameter::SmtpUtfEight);
+        }
+        if !email.is_ascii() {
+            if !conn.server_info().supports_feature(Extension::EightBitMime) {
+                return Err(Error::Permanent("the message is not ASCII and the SMTP server lacks 8BITMIME".into()));
+            }
+            options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        conn.command(Mail::new(envelope.from().cloned(), options)).await.map_err(before_handover)?;
+        for to in envelope.to() {
+            conn.command(Rcpt::new(Address::clone(to), vec![])).await.map_err(before_handover)?;
+        }
+        conn.command(Data).await.map_err(before_handover)?;
+        handover.hand_over().await?;
+        conn.message(email).await.map(drop).map_err(after_handover)
+    }
+}
+
+/// Nothing was delivered yet: 5xx is final, anything else may work later.
+fn before_handover(e: SmtpError) -> Error {
+    // lettre says "permanent error (550): <the server's reply>".
+    if e.is_permanent() { Error::Permanent(format!("SMTP {e}")) } else { Error::Transient(format!("SMTP {e}")) }
+}
+
+/// After the message: the server's answer still decides (it refuses a
+/// message with 4xx or 5xx); without one, the mail may be delivered.
+fn after_handover(e: SmtpError) -> Error {
+    if e.is_permanent() || e.is_transient() {
+        before_handover(e)
+    } else {
+        Error::Unconfirmed(format!(
+            "SMTP: no answer after the message was handed over ({e}); it may have been delivered and is not sent again"
+        ))
     }
 }
 

@@ -7,7 +7,7 @@ import { TONE_CLASSES, type Tone } from './tones';
 /** One try at delivering something: a notification's or an outbox event's (the same words for both). */
 export type Attempt = DeliveryAttempt;
 
-const OUTCOME_TONE: Record<Attempt['outcome'], Tone> = { sent: 'emerald', retry: 'amber', failed: 'rose' };
+const OUTCOME_TONE: Record<Attempt['outcome'], Tone> = { sent: 'emerald', retry: 'amber', failed: 'rose', unconfirmed: 'sky' };
 
 /** What an attempt came to, as a badge. */
 export function OutcomeBadge({ outcome }: { outcome: Attempt['outcome'] }) {

@@ -488,6 +488,7 @@ export const ja = {
   'failures.outcome.sent': '成功',
   'failures.outcome.retry': '再試行へ',
   'failures.outcome.failed': '失敗',
+  'failures.outcome.unconfirmed': '送信済み（未確認）',
   'failures.durationMs': '{ms} ms',
 
   'failedNotifications.title': '送信に失敗した通知',
@@ -1025,6 +1026,7 @@ export const en: Record<MessageKey, string> = {
   'failures.outcome.sent': 'Sent',
   'failures.outcome.retry': 'Will retry',
   'failures.outcome.failed': 'Failed',
+  'failures.outcome.unconfirmed': 'Sent (unconfirmed)',
   'failures.durationMs': '{ms} ms',
 
   'failedNotifications.title': 'Failed notifications',
