@@ -120,6 +120,9 @@ async function startSmsProvider() {
         res.writeHead(400, json).end(JSON.stringify({ code: 21211, message: `The 'To' number ${to} is not a valid phone number.`, status: 400 }));
       } else if (mode === 'down') {
         res.writeHead(503, { 'Content-Type': 'text/plain' }).end('Service Unavailable');
+      } else if (mode === 'lost') {
+        // The provider took the request and the answer never came back.
+        req.socket.destroy();
       } else {
         res.writeHead(201, json).end(JSON.stringify({ sid: `SM${randomBytes(16).toString('hex')}`, status: 'queued', to }));
       }
@@ -800,6 +803,8 @@ async function main() {
   const SMS_REFUSED = '+819011110001';
   const SMS_DOWN = '+819011110002';
   const SMS_STILL_REFUSED = '+819011110003';
+  // One more the provider takes, but whose answer is lost on the way back.
+  const SMS_LOST = '+819011110004';
   const failedIds = {};
   const failedRow = (p, to) => p.locator(`[data-testid=failed-notification][data-notification-id="${failedIds[to]}"]`);
   const notificationOf = async (orderId, id) => (await api(gateway, 'GET', `/api/v1/notifications/order/${orderId}`)).body.find((n) => n.id === id);
@@ -882,6 +887,25 @@ async function main() {
       await failedRow(page, SMS_REFUSED).waitFor({ state: 'detached' });
       await failedRow(page, SMS_STILL_REFUSED).locator('[data-testid=failure-attempts]', { hasText: '試行 2 回' }).waitFor({ timeout: 20_000 });
       await page.locator('[data-testid=failed-notifications-count][data-count="1"]').waitFor();
+    });
+    await check('an SMS whose answer was lost is shown sent (unconfirmed) on its order, and is not sent again', async () => {
+      sms.answer(SMS_LOST, 'lost');
+      const r = await api(gateway, 'POST', '/api/v1/notifications/sms', { order_id: seeded[2], recipient: SMS_LOST, template: 'ORDER_SHIPPED', variables: { customer_name: 'e2e', order_id: seeded[2] } });
+      assert(r.status === 201, `queueing an SMS answered ${r.status}: ${JSON.stringify(r.body)}`);
+      const n = await until('the SMS settles', async () => {
+        const n = await notificationOf(seeded[2], r.body.id);
+        return { done: n?.status !== 'queued', value: n };
+      });
+      const outcomes = n.delivery_attempts.map((a) => a.outcome).join(',');
+      assert(n.status === 'sent' && outcomes === 'unconfirmed', `status ${n.status}, attempts ${outcomes}`);
+      assert(n.last_error?.includes('not sent again'), `its last error reads "${n.last_error}"`);
+      await page.goto(`/orders/${seeded[2]}`);
+      const entry = page.locator('[data-testid=order-timeline] [data-testid=timeline-entry][data-kind=notification_attempt][data-outcome=unconfirmed]');
+      await entry.waitFor();
+      const badge = (await entry.locator('[data-testid=timeline-summary]').textContent()) ?? '';
+      assert(badge.includes('送信済み（未確認）'), `the timeline entry reads "${badge}"`);
+      await shoot(page, 'order-unconfirmed-sms', { fullPage: true });
+      assert(sms.seen.filter((to) => to === SMS_LOST).length === 1, `the provider saw ${SMS_LOST} ${sms.seen.filter((to) => to === SMS_LOST).length} times`);
     });
   });
 

@@ -27,9 +27,11 @@ describe('attemptOutcome', () => {
     expect(attemptOutcome({ kind: 'notification_attempt', summary: 'email ORDER_CONFIRMATION: attempt 1: sent after 0 ms' })).toBe('sent');
     expect(attemptOutcome({ kind: 'event_attempt', summary: 'payment.event delivery: attempt 1: failed after 1 ms (Cancelled: Timeout expired)' })).toBe('failed');
     expect(attemptOutcome({ kind: 'notification_attempt', summary: 'sms ORDER_SHIPPED: attempt 2: retry after 3 ms (SMS provider answered 503: Service Unavailable)' })).toBe('retry');
+    expect(attemptOutcome({ kind: 'notification_attempt', summary: 'email ORDER_CONFIRMATION: attempt 1: unconfirmed after 1000 ms (no answer…)' })).toBe('unconfirmed');
   });
   it('is null for other entries or an unreadable summary', () => {
     expect(attemptOutcome({ kind: 'status_changed', summary: 'status paid' })).toBeNull();
     expect(attemptOutcome({ kind: 'event_attempt', summary: 'something else' })).toBeNull();
+    expect(attemptOutcome({ kind: 'event_attempt', summary: 'attempt 1: toString after 1 ms' })).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import type { Translate } from '@/lib/i18n';
-import { ORDER_STATUSES, type OrderStatus, type TimelineEntry } from '@/lib/types';
+import { ORDER_STATUSES, type DeliveryAttempt, type OrderStatus, type TimelineEntry } from '@/lib/types';
 
 /** The kinds the gateway documents, each worded in the operator's language. */
 const KINDS = ['payment_completed', 'refunded', 'notification_queued', 'notification_attempt', 'event_written', 'event_attempt', 'api_call'] as const;
@@ -29,9 +29,18 @@ export function describeEntry(e: Pick<TimelineEntry, 'kind' | 'summary'>, t: Tra
   return { label: null, detail: e.summary };
 }
 
+type Outcome = DeliveryAttempt['outcome'];
+
+/** Every outcome the gateway documents: the Record has the compiler insist on a new one. */
+const OUTCOMES: Record<Outcome, true> = { sent: true, retry: true, failed: true, unconfirmed: true };
+
+function isOutcome(w: string): w is Outcome {
+  return Object.hasOwn(OUTCOMES, w);
+}
+
 /** What a delivery attempt came to, read from its summary (`… attempt 2: retry after 3 ms …`); null for other entries. */
-export function attemptOutcome(e: Pick<TimelineEntry, 'kind' | 'summary'>): 'sent' | 'retry' | 'failed' | null {
+export function attemptOutcome(e: Pick<TimelineEntry, 'kind' | 'summary'>): Outcome | null {
   if (!e.kind.endsWith('_attempt')) return null;
-  const m = /attempt \d+: (sent|retry|failed) after/.exec(e.summary);
-  return m ? (m[1] as 'sent' | 'retry' | 'failed') : null;
+  const word = /attempt \d+: (\w+) after/.exec(e.summary)?.[1];
+  return word && isOutcome(word) ? word : null;
 }
