@@ -29,6 +29,9 @@ struct Job<Op, Out> {
     op: Op,
     reply: oneshot::Sender<Out>,
     span: tracing::Span,
+    /// A caller waits for the output ([`Batcher::submit`]): its batch does
+    /// not linger.
+    awaited: bool,
 }
 
 /// Handle to a writer task; cheap to clone.
@@ -57,7 +60,8 @@ impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
     /// Like [`Batcher::spawn`], but a batch waits `linger` after its first
     /// operation for more to join it: for writes nobody waits on
     /// ([`Batcher::send`]), where fuller batches cost less and the pause
-    /// delays no answer.
+    /// delays no answer. A batch holding an operation someone waits for
+    /// ([`Batcher::submit`], say a reader's flush) runs at once.
     pub fn spawn_lingering<F, Fut>(
         service: &'static str,
         max_batch: usize,
@@ -73,7 +77,9 @@ impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
         tokio::spawn(async move {
             let mut jobs = Vec::with_capacity(max_batch);
             while rx.recv_many(&mut jobs, max_batch).await > 0 {
-                if !linger.is_zero() && jobs.len() < max_batch {
+                // Nobody waits on what lingers; a caller waiting is not kept
+                // waiting for company.
+                if !linger.is_zero() && jobs.len() < max_batch && !jobs.iter().any(|j| j.awaited) {
                     tokio::time::sleep(linger).await;
                     while jobs.len() < max_batch
                         && let Ok(job) = rx.try_recv()
@@ -97,7 +103,10 @@ impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
     /// Submits one operation and waits for its output.
     pub async fn submit(&self, op: Op) -> Result<Out, WriterStopped> {
         let (reply, rx) = oneshot::channel();
-        self.tx.send(Job { op, reply, span: tracing::Span::current() }).await.map_err(|_| WriterStopped)?;
+        self.tx
+            .send(Job { op, reply, span: tracing::Span::current(), awaited: true })
+            .await
+            .map_err(|_| WriterStopped)?;
         rx.await.map_err(|_| WriterStopped)
     }
 
@@ -106,7 +115,7 @@ impl<Op: Send + 'static, Out: Send + 'static> Batcher<Op, Out> {
     /// [`Batcher::submit`] answers after this one ran.
     pub async fn send(&self, op: Op) -> Result<(), WriterStopped> {
         let (reply, _) = oneshot::channel();
-        self.tx.send(Job { op, reply, span: tracing::Span::current() }).await.map_err(|_| WriterStopped)
+        self.tx.send(Job { op, reply, span: tracing::Span::current(), awaited: false }).await.map_err(|_| WriterStopped)
     }
 }
 
@@ -207,5 +216,15 @@ mod tests {
         let ran = ran.lock().expect("lock").clone();
         assert_eq!(ran.concat(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 99], "in the order queued");
         assert!(ran.len() < 11, "operations queued within the linger share batches: {ran:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_caller_waiting_is_not_kept_waiting_for_the_linger() {
+        // Virtual time: a linger that ran would show as a minute gone.
+        let linger = std::time::Duration::from_secs(60);
+        let batcher = Batcher::spawn_lingering("test", 64, linger, |ops: Vec<u32>| async move { vec![(); ops.len()] });
+        let start = tokio::time::Instant::now();
+        batcher.submit(1).await.expect("answered");
+        assert!(start.elapsed() < linger, "a lone submit waited for the linger: {:?}", start.elapsed());
     }
 }
