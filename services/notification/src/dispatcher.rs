@@ -269,8 +269,12 @@ impl Dispatcher {
             Ok(()) => Delivery::Sent,
             Err(e) => {
                 let d = self.policy.after_failure(&e, attempt - n.attempts_at_retry, at);
-                let will_retry = matches!(d, Delivery::Retry { .. });
-                tracing::warn!(notification_id = n.id, attempt, will_retry, error = %e, "delivery failed");
+                if let Delivery::Unconfirmed { .. } = d {
+                    tracing::warn!(notification_id = n.id, attempt, error = %e, "delivery unconfirmed: not sent again");
+                } else {
+                    let will_retry = matches!(d, Delivery::Retry { .. });
+                    tracing::warn!(notification_id = n.id, attempt, will_retry, error = %e, "delivery failed");
+                }
                 d
             }
         };
