@@ -395,20 +395,22 @@ impl Store {
             .col_expr(notifications::Column::HandedOverAt, Expr::value(Option::<DateTime<Utc>>::None))
             .filter(notifications::Column::Id.eq(a.id))
             .filter(notifications::Column::Status.eq(DeliveryStatus::Queued));
+        // An attempt with something to say leaves it as the last error (a
+        // clean send keeps the one before).
+        let update = match a.error() {
+            Some(e) => update.col_expr(notifications::Column::LastError, Expr::value(Some(e.to_owned()))),
+            None => update,
+        };
         let update = match &a.result {
-            Delivery::Sent => update
+            Delivery::Sent | Delivery::Unconfirmed { .. } => update
                 .col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Sent))
                 .col_expr(notifications::Column::SentAt, Expr::value(Some(a.at))),
-            Delivery::Retry { next_at, .. } => update
-                .col_expr(notifications::Column::LastError, Expr::value(a.error().map(str::to_owned)))
-                .col_expr(notifications::Column::NextAttemptAt, Expr::value(*next_at)),
-            Delivery::Failed { .. } => update
-                .col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Failed))
-                .col_expr(notifications::Column::LastError, Expr::value(a.error().map(str::to_owned))),
-            Delivery::Unconfirmed { .. } => update
-                .col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Sent))
-                .col_expr(notifications::Column::SentAt, Expr::value(Some(a.at)))
-                .col_expr(notifications::Column::LastError, Expr::value(a.error().map(str::to_owned))),
+            Delivery::Retry { next_at, .. } => {
+                update.col_expr(notifications::Column::NextAttemptAt, Expr::value(*next_at))
+            }
+            Delivery::Failed { .. } => {
+                update.col_expr(notifications::Column::Status, Expr::value(DeliveryStatus::Failed))
+            }
         };
         let txn = ec_common::db::begin_write(&self.db).await?;
         update.exec(&txn).await?;
