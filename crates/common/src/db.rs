@@ -148,20 +148,77 @@ pub async fn migrate<M: sea_orm_migration::MigratorTrait>(db: &DatabaseConnectio
 /// Starts a write transaction that takes SQLite's write lock at once
 /// (`BEGIN IMMEDIATE`). A deferred transaction that reads and then writes
 /// fails with SQLITE_BUSY, without waiting, when another connection wrote in
-/// between; an immediate one waits its turn (busy_timeout) instead.
+/// between; an immediate one waits its turn instead.
+///
+/// On SQLite the write transactions of one database file inside this
+/// process also take turns on an async lock ([`WriteTxn`]) before they ask
+/// for SQLite's. A service writes from several tasks (its writer, its
+/// outbox worker, its dispatcher); left to SQLite's busy handler, the loser
+/// of a race sleeps 1, 2, 5, ... up to 100 ms per retry whatever the holder
+/// needed, and under load the writer every request waits on spent much of
+/// its time asleep. Another process on the same file (a migration, the
+/// operator's sqlite3) still meets the busy timeout.
 ///
 /// On PostgreSQL it is a plain (read committed) transaction: what a writer
 /// decides from rows it read is kept right by row locks
 /// ([`sea_orm::QuerySelect::lock_exclusive`], ignored by SQLite, whose
 /// immediate transaction already excludes every other writer) and by
 /// unique constraints.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
-    .await
+    let turn = match write_turn(db) {
+        Some(turn) => Some(turn.lock_owned().await),
+        None => None,
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    Ok(WriteTxn { txn, _turn: turn })
+}
+
+/// A write transaction from [`begin_write`], holding this process's turn
+/// at its SQLite file until it is committed or dropped (rolled back). Use
+/// it as the [`sea_orm::DatabaseTransaction`] it derefs to.
+pub struct WriteTxn {
+    // Declared first, so a dropped transaction starts its rollback before
+    // the turn passes on.
+    txn: sea_orm::DatabaseTransaction,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = sea_orm::DatabaseTransaction;
+
+    fn deref(&self) -> &Self::Target {
+        &self.txn
+    }
+}
+
+/// The turn of `db`'s SQLite file (one per file, so that two pools on one
+/// file, as tests open, share it); none on PostgreSQL.
+fn write_turn(db: &DatabaseConnection) -> Option<std::sync::Arc<tokio::sync::Mutex<()>>> {
+    use std::{
+        collections::HashMap,
+        path::PathBuf,
+        sync::{Arc, LazyLock, Mutex},
+    };
+    type Turns = Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>;
+    static TURNS: LazyLock<Turns> = LazyLock::new(Turns::default);
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return None;
+    }
+    let options = db.get_sqlite_connection_pool().connect_options();
+    let mut turns = TURNS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    Some(turns.entry(options.get_filename().to_path_buf()).or_default().clone())
 }
 
 /// Claims rows for one worker (replica): applies `update` (the claim: a
@@ -189,7 +246,7 @@ pub async fn claim<E: sea_orm::EntityTrait>(
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .to_owned();
     let txn = begin_write(db).await?;
-    let claimed = update.filter(id.in_subquery(ids)).exec_with_returning(&txn).await?;
+    let claimed = update.filter(id.in_subquery(ids)).exec_with_returning(&*txn).await?;
     txn.commit().await?;
     Ok(claimed)
 }
@@ -317,5 +374,46 @@ impl sea_orm_migration::MigrationTrait for AddTextColumns {
             manager.alter_table(Table::alter().table(Alias::new(*table)).add_column(column).to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+    use super::*;
+
+    fn sql(s: &str) -> Statement {
+        Statement::from_string(DbBackend::Sqlite, s.to_owned())
+    }
+
+    /// A writer waiting for the write lock waits its turn in this process,
+    /// holding no pooled connection (left to SQLite's busy handler it would
+    /// hold one, asleep): with two connections, one writing and one writer
+    /// waiting, a reader still gets the second connection.
+    #[tokio::test]
+    async fn a_writer_waiting_its_turn_holds_no_connection() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = open_sqlite(&dir.path().join("t.db"), 2, "test").await.expect("open");
+        db.execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY)").await.expect("table");
+        let first = begin_write(&db).await.expect("first writer");
+        first.execute_unprepared("INSERT INTO t (id) VALUES (1)").await.expect("insert");
+        let second = tokio::spawn({
+            let db = db.clone();
+            async move {
+                let txn = begin_write(&db).await?;
+                txn.execute_unprepared("INSERT INTO t (id) VALUES (2)").await?;
+                txn.commit().await
+            }
+        });
+        // Give the second writer time to queue behind the first.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let row = db.query_one_raw(sql("SELECT COUNT(*) FROM t")).await.expect("a reader gets a connection");
+        let committed: i64 = row.expect("a row").try_get_by_index(0).expect("count");
+        assert_eq!(committed, 0, "the reader sees what is committed");
+        first.commit().await.expect("commit");
+        second.await.expect("join").expect("the second writer commits after the first");
+        let row = db.query_one_raw(sql("SELECT COUNT(*) FROM t")).await.expect("read").expect("a row");
+        assert_eq!(row.try_get_by_index::<i64>(0).expect("count"), 2);
     }
 }

@@ -40,7 +40,13 @@ pub async fn claim(db: &DatabaseConnection, name: &str, owner: &str, ttl: Durati
                 .to_owned(),
         )
         .to_owned();
-    Ok(db.execute(&stmt).await?.rows_affected() == 1)
+    // Through the process's write turn: a lease claimed beside a busy
+    // writer would otherwise sleep in SQLite's busy handler and make the
+    // writer sleep too ([`crate::db::begin_write`]).
+    let txn = crate::db::begin_write(db).await?;
+    let claimed = txn.execute(&stmt).await?.rows_affected() == 1;
+    txn.commit().await?;
+    Ok(claimed)
 }
 
 /// Gives `name` up (only if `owner` holds it).
@@ -50,8 +56,9 @@ pub async fn release(db: &DatabaseConnection, name: &str, owner: &str) -> Result
         .and_where(Expr::col(t("name")).eq(name))
         .and_where(Expr::col(t("owner")).eq(owner))
         .to_owned();
-    db.execute(&stmt).await?;
-    Ok(())
+    let txn = crate::db::begin_write(db).await?;
+    txn.execute(&stmt).await?;
+    txn.commit().await
 }
 
 /// The `leases` table: each service that leases work lists it among its

@@ -214,7 +214,7 @@ impl Outbox {
     pub async fn delivered_inline(&self, key: &str, took: Duration) -> Result<(), DbErr> {
         let now = ec_common::time::now();
         let txn = ec_common::db::begin_write(&self.db).await?;
-        let Some(e) = events::Entity::find().filter(events::Column::Key.eq(key)).one(&txn).await? else {
+        let Some(e) = events::Entity::find().filter(events::Column::Key.eq(key)).one(&*txn).await? else {
             return Ok(());
         };
         if e.status != EventStatus::Pending {
@@ -226,7 +226,7 @@ impl Outbox {
             .col_expr(events::Column::Attempts, Expr::value(attempt))
             .col_expr(events::Column::DeliveredAt, Expr::value(now))
             .filter(events::Column::Id.eq(e.id))
-            .exec(&txn)
+            .exec(&*txn)
             .await?;
         attempts::ActiveModel {
             id: NotSet,
@@ -237,7 +237,7 @@ impl Outbox {
             error: Set(None),
             duration_ms: Set(i64::try_from(took.as_millis()).unwrap_or(i64::MAX)),
         }
-        .insert(&txn)
+        .insert(&*txn)
         .await?;
         txn.commit().await
     }
@@ -354,7 +354,7 @@ impl Outbox {
                         .col_expr(events::Column::NextAttemptAt, Expr::value(next))
                         .col_expr(events::Column::LastError, Expr::value(f.error.clone()))
                         .filter(events::Column::Id.eq(e.id))
-                        .exec(&txn)
+                        .exec(&*txn)
                         .await?;
                     (if dead { OUTCOME_FAILED } else { OUTCOME_RETRY }, Some(f.error))
                 }
@@ -379,11 +379,11 @@ impl Outbox {
                 .col_expr(events::Column::DeliveredAt, Expr::value(now))
                 .col_expr(events::Column::LastError, Expr::value(Option::<String>::None))
                 .filter(events::Column::Id.is_in(ids.to_vec()))
-                .exec(&txn)
+                .exec(&*txn)
                 .await?;
         }
         if !log.is_empty() {
-            attempts::Entity::insert_many(log).exec_without_returning(&txn).await?;
+            attempts::Entity::insert_many(log).exec_without_returning(&*txn).await?;
         }
         txn.commit().await
     }

@@ -328,14 +328,17 @@ impl Store {
         if ids.is_empty() {
             return Ok(());
         }
+        // In a write transaction, as every write of the dispatcher: it
+        // takes turns with the service's writer ([`ec_common::db::begin_write`]).
+        let txn = ec_common::db::begin_write(&self.db).await?;
         notifications::Entity::update_many()
             .col_expr(notifications::Column::LeaseOwner, Expr::value(Option::<String>::None))
             .col_expr(notifications::Column::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
             .filter(notifications::Column::Id.is_in(ids.iter().copied()))
             .filter(notifications::Column::LeaseOwner.eq(owner))
-            .exec(&self.db)
+            .exec(&*txn)
             .await?;
-        Ok(())
+        Ok(txn.commit().await?)
     }
 
     /// Records that `owner` is handing notification `id` over now (the point
@@ -343,13 +346,15 @@ impl Store {
     /// when the row is no longer this dispatcher's to deliver.
     pub async fn hand_over(&self, owner: &str, id: i64, at: DateTime<Utc>) -> Result<bool, Error> {
         use notifications::Column as C;
+        let txn = ec_common::db::begin_write(&self.db).await?;
         let done = notifications::Entity::update_many()
             .col_expr(C::HandedOverAt, Expr::value(Some(at)))
             .filter(C::Id.eq(id))
             .filter(C::Status.eq(DeliveryStatus::Queued))
             .filter(C::LeaseOwner.eq(owner))
-            .exec(&self.db)
+            .exec(&*txn)
             .await?;
+        txn.commit().await?;
         Ok(done.rows_affected == 1)
     }
 
@@ -360,7 +365,7 @@ impl Store {
     pub async fn take_budget(&self, want: u64, rate: f64, burst: f64, now: DateTime<Utc>) -> Result<u64, Error> {
         use crate::entity::send_budget;
         let txn = ec_common::db::begin_write(&self.db).await?;
-        let row = send_budget::Entity::find_by_id("delivery").lock_exclusive().one(&txn).await?;
+        let row = send_budget::Entity::find_by_id("delivery").lock_exclusive().one(&*txn).await?;
         let tokens = match &row {
             Some(b) => {
                 let elapsed = Ord::max((now - b.at).num_microseconds().unwrap_or(i64::MAX), 0) as f64 / 1e6;
@@ -377,7 +382,7 @@ impl Store {
                     .update_columns([send_budget::Column::Tokens, send_budget::Column::At])
                     .to_owned(),
             )
-            .exec_without_returning(&txn)
+            .exec_without_returning(&*txn)
             .await?;
         txn.commit().await?;
         Ok(take)
@@ -413,7 +418,7 @@ impl Store {
             }
         };
         let txn = ec_common::db::begin_write(&self.db).await?;
-        update.exec(&txn).await?;
+        update.exec(&*txn).await?;
         let row = attempts::ActiveModel {
             notification_id: Set(a.id),
             attempt: Set(a.attempt),
@@ -429,7 +434,7 @@ impl Store {
                     .do_nothing()
                     .to_owned(),
             )
-            .exec_without_returning(&txn)
+            .exec_without_returning(&*txn)
             .await?;
         txn.commit().await?;
         Ok(())
