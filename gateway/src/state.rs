@@ -19,8 +19,21 @@ use crate::{
     webhook_signature::WebhookSecrets,
 };
 
+/// Cheap to clone: axum clones the state for every extractor and
+/// middleware of every request, and cloning three channels (and dropping
+/// them again) showed up in the create-order profile.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub order_channel: Channel,
     pub payment_channel: Channel,
     pub notification_channel: Channel,
@@ -46,7 +59,7 @@ impl AppState {
             .map(|w| WebhookSecrets::parse(w.expose()))
             .transpose()
             .map_err(|e| anyhow::anyhow!("EC_WEBHOOK_SECRET: {e}"))?;
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             order_channel: ec_common::grpc::lazy_channel(&config.order_url, "gateway", &config.mesh)?,
             payment_channel: ec_common::grpc::lazy_channel(&config.payment_url, "gateway", &config.mesh)?,
             notification_channel: ec_common::grpc::lazy_channel(&config.notification_url, "gateway", &config.mesh)?,
@@ -62,7 +75,7 @@ impl AppState {
             throttle: Arc::new(Throttle::default()),
             webhook_secrets,
             trace_url_template: s.trace_url_template.as_deref().map(Arc::from),
-        })
+        })))
     }
 
     pub fn orders(&self) -> OrderServiceClient<Channel> {
