@@ -236,4 +236,22 @@ mod tests {
         let v = shape_violation("items[0].quantity", "invalid type: string \"2\", expected i64 at line 1 column 9");
         assert_eq!((v.code, v.param("expected")), (FieldCode::InvalidType, Some("an integer")));
     }
+
+    #[test]
+    fn whole_numbers_written_as_floats_are_read_exactly() {
+        #[derive(Deserialize)]
+        struct Body {
+            #[serde(deserialize_with = "whole")]
+            n: i64,
+        }
+        // Found by schemathesis: read inexactly, this float had a fraction.
+        for (text, n) in
+            [("2219030967096677.0", 2_219_030_967_096_677), ("2.0", 2), ("9007199254740991.0", (1 << 53) - 1)]
+        {
+            let body: Body =
+                parse_json(format!("{{\"n\": {text}}}").as_bytes()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            assert_eq!(body.n, n, "{text}");
+        }
+        assert!(parse_json::<Body>(br#"{"n": 2.5}"#).is_err(), "2.5 is not a whole number");
+    }
 }
