@@ -113,6 +113,11 @@ pub async fn open_sqlite(
         .max_connections(max_connections.max(1))
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
+        // A pooled SQLite connection is a file handle in this process: there
+        // is no server or network that could have dropped it, so the ping
+        // sqlx sends on every checkout (a round trip to the connection's
+        // worker thread, before each transaction and each read) buys nothing.
+        .test_before_acquire(false)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(move |o| {
             o.filename(&file)
@@ -167,7 +172,7 @@ pub async fn migrate<M: sea_orm_migration::MigratorTrait>(db: &DatabaseConnectio
 pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
     let turn = match write_turn(db) {
-        Some(turn) => Some(turn.lock_owned().await),
+        Some(turn) => Some(Turn { held: turn.lock_owned().await, committed: false }),
         None => None,
     };
     let txn = db
@@ -176,7 +181,7 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
             ..TransactionOptions::default()
         })
         .await?;
-    Ok(WriteTxn { txn, _turn: turn })
+    Ok(WriteTxn { txn, turn })
 }
 
 /// A write transaction from [`begin_write`], holding this process's turn
@@ -186,12 +191,17 @@ pub struct WriteTxn {
     // Declared first, so a dropped transaction starts its rollback before
     // the turn passes on.
     txn: sea_orm::DatabaseTransaction,
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    turn: Option<Turn>,
 }
 
 impl WriteTxn {
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
+        let WriteTxn { txn, mut turn } = self;
+        let done = txn.commit().await;
+        if let (Ok(()), Some(turn)) = (&done, turn.as_mut()) {
+            turn.committed = true;
+        }
+        done
     }
 }
 
@@ -203,15 +213,37 @@ impl std::ops::Deref for WriteTxn {
     }
 }
 
+/// The ids this process's writers took last in one SQLite file, by table:
+/// a hint for [`take_ids`], kept with the file's turn so only the holder of
+/// the turn reads or moves it.
+type IdHints = std::sync::Mutex<std::collections::HashMap<String, i64>>;
+
+/// A held turn at a SQLite file.
+struct Turn {
+    held: tokio::sync::OwnedMutexGuard<IdHints>,
+    committed: bool,
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        // A write that did not commit may have failed on an id that another
+        // process (a second replica on the file) took meanwhile: the next
+        // write asks the database again.
+        if !self.committed {
+            self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        }
+    }
+}
+
 /// The turn of `db`'s SQLite file (one per file, so that two pools on one
 /// file, as tests open, share it); none on PostgreSQL.
-fn write_turn(db: &DatabaseConnection) -> Option<std::sync::Arc<tokio::sync::Mutex<()>>> {
+fn write_turn(db: &DatabaseConnection) -> Option<std::sync::Arc<tokio::sync::Mutex<IdHints>>> {
     use std::{
         collections::HashMap,
         path::PathBuf,
         sync::{Arc, LazyLock, Mutex},
     };
-    type Turns = Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>;
+    type Turns = Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<IdHints>>>>;
     static TURNS: LazyLock<Turns> = LazyLock::new(Turns::default);
     if db.get_database_backend() != DbBackend::Sqlite {
         return None;
@@ -251,31 +283,47 @@ pub async fn claim<E: sea_orm::EntityTrait>(
     Ok(claimed)
 }
 
-/// Takes `n` new ids for rows of `table` (primary key `id`) from the
-/// database, inside the write transaction `txn`, so that any number of
-/// writers (replicas) never hand out the same one:
+/// Takes `n` new ids for rows of `table` (primary key `id`) inside the
+/// write transaction `txn`, so that any number of writers (replicas) never
+/// hand out the same one:
 /// - PostgreSQL: the column's sequence (`nextval`), which no transaction
 ///   waits on;
 /// - SQLite: one past the largest id, which is safe because the immediate
-///   transaction holds the database's write lock until it commits.
-pub async fn take_ids(txn: &impl ConnectionTrait, table: &str, n: usize) -> Result<Vec<i64>, DbErr> {
+///   transaction holds the database's write lock until it commits. The
+///   largest id is read once and then remembered with the file's turn
+///   ([`IdHints`]), which saves a statement in every batch of the writer
+///   each request waits on. The hint never decides anything: the primary
+///   key does. Ids another process inserted meanwhile make the insert fail,
+///   the transaction rolls back, the hint is forgotten ([`Turn`]) and the
+///   writer's retry reads the largest id again.
+pub async fn take_ids(txn: &WriteTxn, table: &str, n: usize) -> Result<Vec<i64>, DbErr> {
     if n == 0 {
         return Ok(Vec::new());
     }
     let backend = txn.get_database_backend();
-    match backend {
-        DbBackend::Postgres => {
-            let sql = format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, {n})");
-            let rows = txn.query_all_raw(Statement::from_string(backend, sql)).await?;
-            rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect()
-        }
-        _ => {
+    if backend == DbBackend::Postgres {
+        let sql = format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, {n})");
+        let rows = txn.query_all_raw(Statement::from_string(backend, sql)).await?;
+        return rows.iter().map(|r| r.try_get_by_index::<i64>(0)).collect();
+    }
+    let known = txn.turn.as_ref().and_then(|t| hints(t).get(table).copied());
+    let last = match known {
+        Some(last) => last,
+        None => {
             let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
             let row = txn.query_one_raw(Statement::from_string(backend, sql)).await?;
-            let max = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0);
-            Ok((1..=n as i64).map(|i| max + i).collect())
+            row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0)
         }
+    };
+    let n = i64::try_from(n).map_err(|_| DbErr::Custom(format!("{n} ids asked of {table}")))?;
+    if let Some(t) = &txn.turn {
+        hints(t).insert(table.to_owned(), last + n);
     }
+    Ok((1..=n).map(|i| last + i).collect())
+}
+
+fn hints(turn: &Turn) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, i64>> {
+    turn.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Column and index definitions for migrations, written once with
@@ -415,5 +463,43 @@ mod tests {
         second.await.expect("join").expect("the second writer commits after the first");
         let row = db.query_one_raw(sql("SELECT COUNT(*) FROM t")).await.expect("read").expect("a row");
         assert_eq!(row.try_get_by_index::<i64>(0).expect("count"), 2);
+    }
+    /// SQLite ids come from the largest stored id once, then from the hint
+    /// kept with the file's turn; a write that rolls back forgets the hint,
+    /// so rows another process inserted meanwhile cost one failed attempt,
+    /// never a duplicate id.
+    #[tokio::test]
+    async fn ids_follow_the_largest_and_a_rollback_forgets_the_hint() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = open_sqlite(&dir.path().join("t.db"), 2, "test").await.expect("open");
+        db.execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY)").await.expect("table");
+        db.execute_unprepared("INSERT INTO t (id) VALUES (7)").await.expect("a stored row");
+        let insert = |ids: &[i64]| {
+            let values: Vec<String> = ids.iter().map(|i| format!("({i})")).collect();
+            format!("INSERT INTO t (id) VALUES {}", values.join(", "))
+        };
+
+        let txn = begin_write(&db).await.expect("write");
+        let ids = take_ids(&txn, "t", 2).await.expect("ids");
+        assert_eq!(ids, [8, 9], "one past the largest stored id");
+        txn.execute_unprepared(&insert(&ids)).await.expect("insert");
+        txn.commit().await.expect("commit");
+
+        // Another process (here: a statement outside any writer) takes the
+        // next ids; the hint does not know.
+        db.execute_unprepared("INSERT INTO t (id) VALUES (10), (11), (12)").await.expect("another writer");
+        let txn = begin_write(&db).await.expect("write");
+        let ids = take_ids(&txn, "t", 1).await.expect("ids");
+        assert_eq!(ids, [10], "the hint, not a statement");
+        assert!(txn.execute_unprepared(&insert(&ids)).await.is_err(), "the primary key refuses a taken id");
+        drop(txn);
+
+        let txn = begin_write(&db).await.expect("write");
+        let ids = take_ids(&txn, "t", 1).await.expect("ids");
+        assert_eq!(ids, [13], "after the rollback the largest id is read again");
+        txn.execute_unprepared(&insert(&ids)).await.expect("insert");
+        txn.commit().await.expect("commit");
+        let row = db.query_one_raw(sql("SELECT COUNT(*) FROM t")).await.expect("read").expect("a row");
+        assert_eq!(row.try_get_by_index::<i64>(0).expect("count"), 7);
     }
 }

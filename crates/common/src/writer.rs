@@ -19,7 +19,10 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait};
 
-use crate::batch::{Batcher, WriterStopped, apply_or_split};
+use crate::{
+    batch::{Batcher, WriterStopped, apply_or_split},
+    db::WriteTxn,
+};
 
 /// Rows per multi-row INSERT: under SQLite's bound-variable limit and
 /// PostgreSQL's 65,535 parameters for the widest table.
@@ -36,11 +39,7 @@ pub trait Batch: Send + Sync + 'static {
 
     /// Decides and writes every operation of `ops` inside `txn`: one result
     /// per operation, in order. An `Err` fails the whole batch.
-    fn apply<'a>(
-        &'a self,
-        txn: &'a DatabaseTransaction,
-        ops: &'a [Self::Op],
-    ) -> BatchResult<'a, Self::Out, Self::Error>;
+    fn apply<'a>(&'a self, txn: &'a WriteTxn, ops: &'a [Self::Op]) -> BatchResult<'a, Self::Out, Self::Error>;
 
     /// Runs after each batch with its results, committed or not (for
     /// example to wake the outbox's worker).

@@ -8,6 +8,7 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
+use ec_common::db::WriteTxn;
 use ec_common::error::{ErrorCode, Fault};
 use ec_common::vocab::TemplateCode;
 use ec_common::writer::{Writer, insert_chunked};
@@ -574,7 +575,7 @@ impl ec_common::writer::Batch for Writes {
 
     fn apply<'a>(
         &'a self,
-        txn: &'a DatabaseTransaction,
+        txn: &'a WriteTxn,
         ops: &'a [WriteOp],
     ) -> futures::future::BoxFuture<'a, Result<Vec<WriteResult>, DbErr>> {
         Box::pin(apply(txn, ops))
@@ -595,7 +596,8 @@ impl ec_common::writer::Batch for Writes {
     }
 }
 
-async fn apply(txn: &DatabaseTransaction, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
+async fn apply(write: &WriteTxn, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
+    let txn: &DatabaseTransaction = write;
     let now = ec_common::time::now();
     let keys: Vec<&str> = ops
         .iter()
@@ -624,7 +626,7 @@ async fn apply(txn: &DatabaseTransaction, ops: &[WriteOp]) -> Result<Vec<WriteRe
             WriteOp::PutTemplate { .. } => 0,
         })
         .sum();
-    let mut ids = ec_common::db::take_ids(txn, "notifications", new).await?.into_iter();
+    let mut ids = ec_common::db::take_ids(write, "notifications", new).await?.into_iter();
     let mut outs = Vec::with_capacity(ops.len());
     let mut rows = Vec::new();
     for op in ops {

@@ -11,6 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use ec_common::db::WriteTxn;
 use ec_common::writer::{Writer, insert_chunked};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, EntityTrait, FromQueryResult, NotSet,
@@ -444,7 +445,7 @@ impl ec_common::writer::Batch for Writes {
 
     fn apply<'a>(
         &'a self,
-        txn: &'a DatabaseTransaction,
+        txn: &'a WriteTxn,
         ops: &'a [WriteOp],
     ) -> futures::future::BoxFuture<'a, Result<Vec<WriteResult>, DbErr>> {
         Box::pin(apply(txn, ops))
@@ -491,11 +492,12 @@ struct Batch {
     outbox_rows: Vec<ec_outbox::NewEvent>,
 }
 
-async fn apply(txn: &DatabaseTransaction, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
+async fn apply(write: &WriteTxn, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
+    let txn: &DatabaseTransaction = write;
     let now = ec_common::time::now();
     let mut batch = Batch::load(txn, ops).await?;
     let inserts = ops.iter().filter(|op| matches!(op, WriteOp::Insert(_))).count();
-    let mut ids = ec_common::db::take_ids(txn, "orders", inserts).await?.into_iter();
+    let mut ids = ec_common::db::take_ids(write, "orders", inserts).await?.into_iter();
     let outs = ops.iter().map(|op| batch.apply(op, &mut ids, now)).collect();
     batch.write(txn, now).await?;
     Ok(outs)

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use ec_common::{
+    db::WriteTxn,
     deadline::Deadline,
     error::{ErrorCode, Fault, FieldViolation},
     writer::{INSERT_CHUNK, Writer, insert_chunked},
@@ -212,7 +213,7 @@ impl ec_common::writer::Batch for Writes {
 
     fn apply<'a>(
         &'a self,
-        txn: &'a DatabaseTransaction,
+        txn: &'a WriteTxn,
         ops: &'a [WriteOp],
     ) -> futures::future::BoxFuture<'a, Result<Vec<WriteResult>, DbErr>> {
         Box::pin(apply(txn, ops))
@@ -223,10 +224,11 @@ impl ec_common::writer::Batch for Writes {
     }
 }
 
-async fn apply(txn: &DatabaseTransaction, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
+async fn apply(write: &WriteTxn, ops: &[WriteOp]) -> Result<Vec<WriteResult>, DbErr> {
+    let txn: &DatabaseTransaction = write;
     let now = ec_common::time::now();
     let mut outs: Vec<Option<WriteResult>> = ops.iter().map(|_| None).collect();
-    take_payments(txn, ops, &mut outs, now).await?;
+    take_payments(write, ops, &mut outs, now).await?;
     record_rejections(txn, ops, &mut outs, now).await?;
     // Refunds are rare: one at a time, inside the same transaction.
     for (slot, op) in outs.iter_mut().zip(ops) {
@@ -243,11 +245,12 @@ async fn apply(txn: &DatabaseTransaction, ops: &[WriteOp]) -> Result<Vec<WriteRe
 /// The payments of every Create and CreateMany operation: one look-up of
 /// the orders already paid, one multi-row insert.
 async fn take_payments(
-    txn: &DatabaseTransaction,
+    write: &WriteTxn,
     ops: &[WriteOp],
     outs: &mut [Option<WriteResult>],
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let txn: &DatabaseTransaction = write;
     // (operation, deadline if any, payment, retry-safe), in order.
     let mut items: Vec<(usize, Option<&Deadline>, &NewPayment, bool)> = Vec::new();
     for (i, op) in ops.iter().enumerate() {
@@ -264,7 +267,7 @@ async fn take_payments(
     let keys: HashSet<&str> = items.iter().filter_map(|(_, _, p, _)| p.idempotency_key.as_deref()).collect();
     let mut seen = Seen::load(txn, &order_ids, &keys).await?;
     let mut rows = Vec::new();
-    let mut ids = ec_common::db::take_ids(txn, "payments", items.len()).await?.into_iter();
+    let mut ids = ec_common::db::take_ids(write, "payments", items.len()).await?.into_iter();
     let mut many: HashMap<usize, Vec<Result<PaymentView, Error>>> = HashMap::new();
     for (i, deadline, p, retry_safe) in items {
         let result = take_one(p, deadline, retry_safe, &mut seen, &mut rows, &mut ids, now);
