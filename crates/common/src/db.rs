@@ -295,7 +295,8 @@ pub async fn claim<E: sea_orm::EntityTrait>(
 ///   each request waits on. The hint never decides anything: the primary
 ///   key does. Ids another process inserted meanwhile make the insert fail,
 ///   the transaction rolls back, the hint is forgotten ([`Turn`]) and the
-///   writer's retry reads the largest id again.
+///   writer's retry reads the largest id again. An id taken and not used
+///   (a replayed request in the batch) is skipped, as a sequence skips it.
 pub async fn take_ids(txn: &WriteTxn, table: &str, n: usize) -> Result<Vec<i64>, DbErr> {
     if n == 0 {
         return Ok(Vec::new());
