@@ -465,6 +465,7 @@ mod tests {
         let row = db.query_one_raw(sql("SELECT COUNT(*) FROM t")).await.expect("read").expect("a row");
         assert_eq!(row.try_get_by_index::<i64>(0).expect("count"), 2);
     }
+
     /// SQLite ids come from the largest stored id once, then from the hint
     /// kept with the file's turn; a write that rolls back forgets the hint,
     /// so rows another process inserted meanwhile cost one failed attempt,
