@@ -216,7 +216,7 @@ impl std::ops::Deref for WriteTxn {
 /// The ids this process's writers took last in one SQLite file, by table:
 /// a hint for [`take_ids`], kept with the file's turn so only the holder of
 /// the turn reads or moves it.
-type IdHints = std::sync::Mutex<std::collections::HashMap<String, i64>>;
+type IdHints = std::sync::Mutex<std::collections::HashMap<&'static str, i64>>;
 
 /// A held turn at a SQLite file.
 struct Turn {
@@ -230,7 +230,7 @@ impl Drop for Turn {
         // process (a second replica on the file) took meanwhile: the next
         // write asks the database again.
         if !self.committed {
-            self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+            hints(self).clear();
         }
     }
 }
@@ -297,7 +297,7 @@ pub async fn claim<E: sea_orm::EntityTrait>(
 ///   the transaction rolls back, the hint is forgotten ([`Turn`]) and the
 ///   writer's retry reads the largest id again. An id taken and not used
 ///   (a replayed request in the batch) is skipped, as a sequence skips it.
-pub async fn take_ids(txn: &WriteTxn, table: &str, n: usize) -> Result<Vec<i64>, DbErr> {
+pub async fn take_ids(txn: &WriteTxn, table: &'static str, n: usize) -> Result<Vec<i64>, DbErr> {
     if n == 0 {
         return Ok(Vec::new());
     }
@@ -318,12 +318,12 @@ pub async fn take_ids(txn: &WriteTxn, table: &str, n: usize) -> Result<Vec<i64>,
     };
     let n = i64::try_from(n).map_err(|_| DbErr::Custom(format!("{n} ids asked of {table}")))?;
     if let Some(t) = &txn.turn {
-        hints(t).insert(table.to_owned(), last + n);
+        hints(t).insert(table, last + n);
     }
     Ok((1..=n).map(|i| last + i).collect())
 }
 
-fn hints(turn: &Turn) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, i64>> {
+fn hints(turn: &Turn) -> std::sync::MutexGuard<'_, std::collections::HashMap<&'static str, i64>> {
     turn.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
